@@ -1,0 +1,68 @@
+// The deployment model: what listens where and what addresses devices are told, with origins.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/effective.hpp"
+#include "config/load.hpp"
+#include "deploy/transport.hpp"
+
+namespace xiaozhi::deploy {
+
+// Which server will run the configuration (DESIGN.md, --runtime).
+enum class Runtime { python, xiaozhi };
+std::string_view runtime_name(Runtime runtime);
+
+// A socket some service of the deployment listens on.
+struct Listener {
+    std::string service;  // "websocket", "http", "http+websocket", "manager-api"
+    Transport transport = Transport::tcp;
+    std::string address;  // bind address as configured
+    int port = 0;
+    std::string key;      // config key that set the port, e.g. "server.port"
+    config::Origin origin;
+};
+
+enum class UrlKind { websocket, vision, ota, mqtt_gateway, udp_gateway };
+std::string_view url_kind_name(UrlKind kind);  // "websocket", "vision", "ota", "mqtt", "udp"
+
+// An address handed to devices (or configured for them). A `;` list yields one
+// AdvertisedUrl per entry with `index` set; the text of an empty entry is "".
+struct AdvertisedUrl {
+    UrlKind kind = UrlKind::websocket;
+    std::string text;
+    std::string key;
+    int index = -1;     // position in a ';' list, -1 when the value is not a list
+    int list_size = 1;  // entries in that list
+    config::Origin origin;
+};
+
+// A compose port mapping "host_ip:host_port:container_port/proto".
+struct PublishedPort {
+    std::string service;  // compose service name
+    std::string host_address;  // "" = all addresses
+    int host_port = 0;
+    int container_port = 0;
+    Transport transport = Transport::tcp;
+    config::Origin origin;  // position of the mapping in the compose file
+};
+
+struct Model {
+    Runtime runtime = Runtime::python;
+    std::vector<Listener> listeners;
+    std::vector<AdvertisedUrl> advertised;
+    std::vector<PublishedPort> published;
+};
+
+// Builds the model from the effective configuration and the compose files.
+// Ports that are not valid integers in 1..65535 produce no listener (the
+// analysis reports them as port.invalid). With runtime xiaozhi, equal
+// server.port and server.http_port give one "http+websocket" listener.
+// A local manager-api.url (loopback or server.ip host) adds its listener on
+// the URL's port (8002 by default) for the python runtime.
+Model build_model(const config::Effective& effective,
+                  const std::vector<config::ComposeFile>& compose, Runtime runtime);
+
+}  // namespace xiaozhi::deploy
