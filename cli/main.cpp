@@ -1,2 +1,81 @@
-// Placeholder entry point until the CLI lands.
-int main() { return 0; }
+// The xiaozhi command line: builds the CLI11 app, runs the chosen subcommand, maps exit codes.
+#include <iostream>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "check_ports.hpp"
+#include "completion.hpp"
+#include "config/input_error.hpp"
+#include "diff_config.hpp"
+#include "exit_codes.hpp"
+
+namespace {
+
+using namespace xiaozhi::cli;
+
+constexpr const char* footer =
+    "Run `xiaozhi <command> --help` for a command's options, or see xiaozhi(1).\n\n"
+    "Examples:\n"
+    "  xiaozhi check-ports ./xiaozhi-server\n"
+    "  xiaozhi diff-config config.yaml xiaozhi.toml\n"
+    "Exit status: 0 ok, 1 findings or differences, 2 usage or input error, 3 runtime failure.";
+
+// A message as one line: CLI11 and exceptions may carry line breaks.
+std::string one_line(std::string text) {
+    for (char& c : text) {
+        if (c == '\n' || c == '\r') c = ' ';
+    }
+    while (!text.empty() && text.back() == ' ') text.pop_back();
+    return text;
+}
+
+int run(int argc, char** argv) {
+    CLI::App app{"Check and serve xiaozhi voice-device deployments", "xiaozhi"};
+    app.footer(footer);
+    app.set_help_flag("-h,--help", "Print this help and exit");
+    app.set_version_flag("--version", "xiaozhi " XIAOZHI_VERSION,
+                         "Print the version (xiaozhi " XIAOZHI_VERSION ") and exit");
+    app.require_subcommand(1);
+
+    CheckPortsOptions check_ports_options;
+    DiffConfigOptions diff_config_options;
+    CompletionOptions completion_options;
+    CLI::App* check_ports = add_check_ports(app, check_ports_options);
+    CLI::App* diff_config = add_diff_config(app, diff_config_options);
+    CLI::App* completion = add_completion(app, completion_options);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& error) {
+        if (error.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) {
+            return app.exit(error);
+        }
+        std::cerr << "xiaozhi: " << one_line(error.what()) << '\n'
+                  << "Run with --help for more information.\n";
+        return exit_usage;
+    }
+
+    try {
+        if (check_ports->parsed()) return run_check_ports(check_ports_options);
+        if (diff_config->parsed()) return run_diff_config(diff_config_options);
+        if (completion->parsed()) return run_completion(completion_options, app);
+    } catch (const xiaozhi::config::InputError& error) {
+        std::cerr << one_line(error.what()) << '\n';
+        return exit_usage;
+    }
+    return exit_usage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return run(argc, argv);
+    } catch (const std::exception& error) {
+        std::cerr << "xiaozhi: " << one_line(error.what()) << '\n';
+    } catch (...) {
+        std::cerr << "xiaozhi: unexpected error\n";
+    }
+    return exit_runtime;
+}

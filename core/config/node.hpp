@@ -65,6 +65,10 @@ struct Node {
     std::string render() const;
 };
 
+// Sets the value at `path` in the map `root`, creating maps on the way (a
+// non-map in the way is replaced); created maps take `value`'s position.
+Node& set_path(Node& root, const Path& path, Node value);
+
 // Structural equality of values (positions ignored). With `ignore_order`,
 // lists compare as multisets.
 bool same_value(const Node& a, const Node& b, bool ignore_order = false);

@@ -61,7 +61,12 @@ struct Model {
 // analysis reports them as port.invalid). With runtime xiaozhi, equal
 // server.port and server.http_port give one "http+websocket" listener.
 // A local manager-api.url (loopback or server.ip host) adds its listener on
-// the URL's port (8002 by default) for the python runtime.
+// the URL's port (8002 by default) for the python runtime; it binds 0.0.0.0.
+// Advertised URLs come from server.websocket (split on ';', every entry kept,
+// empty ones included), server.vision_explain, server.ota, server.mqtt_gateway
+// and server.udp_gateway when set and not null. Published ports come from
+// published_ports() (deploy/compose.hpp); throws config::InputError for a
+// malformed compose port entry.
 Model build_model(const config::Effective& effective,
                   const std::vector<config::ComposeFile>& compose, Runtime runtime);
 

@@ -46,7 +46,9 @@ bool is_docker_desktop(std::string_view host);    // host.docker.internal, 192.1
 
 // Whether a listener bound to `bind_a` and one bound to `bind_b` (same transport
 // and port) collide: equal, or one unspecified covering the other's family;
-// "::" covers IPv4 too unless `v6only`.
+// "::" covers IPv4 too unless `v6only`. ::ffff:a.b.c.d counts as IPv4 a.b.c.d,
+// "localhost" as 127.0.0.1; "" and "*" mean every address of both families; a
+// host name overlaps itself and the unspecified addresses.
 bool bind_addresses_overlap(std::string_view bind_a, std::string_view bind_b, bool v6only);
 
 }  // namespace xiaozhi::deploy

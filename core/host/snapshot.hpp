@@ -1,4 +1,20 @@
 // What the host looks like: listening sockets, local addresses, port ranges, privilege.
+//
+// JSON form (to_json / from_json, the --host-snapshot file), version 1:
+//   {"version": 1,                       // optional; must be 1
+//    "probed": true,                     // optional, default true in a file
+//    "sockets": [SOCKET...],
+//    "addresses": ["192.168.1.5", "::1"],
+//    "ephemeral_range": [32768, 60999],  // low <= high, both in 1..65535
+//    "unprivileged_port_start": 1024,    // 0..65536
+//    "can_bind_privileged": false,
+//    "bindv6only": false,
+//    "instances": [{"pid": 1234, "state_dir": "data/state", "ports": [SOCKET...]}]}
+//   SOCKET = {"transport": "tcp"|"udp", "address": "0.0.0.0", "port": 8000,
+//             "pid": 1234, "command": "xiaozhi serve"}  // pid, command optional
+// Every top-level field is optional (missing ones keep the Snapshot defaults);
+// an unknown top-level field is an error, unknown fields inside sockets and
+// instances are ignored (ports.json files of newer versions stay readable).
 #pragma once
 
 #include <string>
@@ -43,11 +59,18 @@ struct Snapshot {
 nlohmann::json to_json(const Snapshot& snapshot);
 // Throws config::InputError naming `file` and the bad field.
 Snapshot from_json(const nlohmann::json& json, const std::string& file);
+// Throws config::InputError when the file cannot be read, is not JSON (with the
+// line and column of the syntax error) or does not match the schema above.
 Snapshot read_snapshot_file(const std::string& path);
+// Atomic: a temporary file in the same directory, fsync, rename. Throws
+// config::InputError naming `path` when it cannot be written.
 void write_snapshot_file(const Snapshot& snapshot, const std::string& path);  // atomic
 
 // The runtime registry file `serve` writes: <state_dir>/ports.json.
 nlohmann::json instance_to_json(const Instance& instance);
 Instance instance_from_json(const nlohmann::json& json, const std::string& file);
+// Reads <state_dir>/ports.json (throws config::InputError); writes it atomically.
+Instance read_instance_file(const std::string& path);
+void write_instance_file(const Instance& instance, const std::string& path);
 
 }  // namespace xiaozhi::host

@@ -1,0 +1,121 @@
+// `xiaozhi check-ports`: options, the host snapshot to use, and the report.
+#include "check_ports.hpp"
+
+#include <filesystem>
+#include <iostream>
+
+#include "analysis/finding.hpp"
+#include "console.hpp"
+#include "exit_codes.hpp"
+#include "host/linux_probe.hpp"
+#include "host/snapshot.hpp"
+#include "option_values.hpp"
+#include "pipeline.hpp"
+#include "report/findings_report.hpp"
+#include "report/format.hpp"
+
+namespace xiaozhi::cli {
+
+namespace {
+
+constexpr const char* description =
+    "Check a deployment's listeners, ports and advertised URLs before it runs";
+
+constexpr const char* footer =
+    "Reads config files or xiaozhi-server folders (config.yaml, data/.config.yaml,\n"
+    "docker-compose*.yml), then --remote, XIAOZHI_SECTION__KEY variables and --set.\n\n"
+    "Examples:\n"
+    "  xiaozhi check-ports                                  # the config of the current folder\n"
+    "  xiaozhi check-ports ./xiaozhi-server --format sarif > ports.sarif\n"
+    "  xiaozhi check-ports xiaozhi.toml --set server.port=8100 --no-probe\n"
+    "Exit status: 0 nothing at or above --fail-on, 1 findings, 2 usage or input error, "
+    "3 runtime failure.";
+
+// server.state_dir, relative to the folder of the first input: where a running serve
+// records its ports.
+std::string state_dir_of(const config::Loaded& loaded, const std::string& first_input) {
+    namespace fs = std::filesystem;
+    const std::string state_dir =
+        loaded.effective.get_string("server.state_dir").value_or("data/state");
+    std::error_code error;
+    fs::path base = fs::is_directory(first_input, error) ? fs::path(first_input)
+                                                         : fs::path(first_input).parent_path();
+    if (base.empty()) base = ".";
+    return (base / state_dir).lexically_normal().string();
+}
+
+host::Snapshot host_snapshot(const CheckPortsOptions& options, const config::Loaded& loaded,
+                             const std::string& first_input) {
+    if (!options.host_snapshot.empty()) return host::read_snapshot_file(options.host_snapshot);
+    if (options.no_probe) return host::Snapshot{};
+    host::ProbeOptions probe;
+    probe.state_dirs.push_back(state_dir_of(loaded, first_input));
+    return host::probe_linux(probe);
+}
+
+}  // namespace
+
+CLI::App* add_check_ports(CLI::App& app, CheckPortsOptions& options) {
+    CLI::App* command = app.add_subcommand("check-ports", description);
+    command->footer(footer);
+    takes_path(command->add_option(
+        "paths", options.inputs.paths,
+        "Config files (YAML, TOML, JSON) or xiaozhi-server folders, lowest precedence first "
+        "(default: config.yaml, xiaozhi.toml, xiaozhi.yaml or xiaozhi.json in the current "
+        "folder)"));
+    add_choice_option(*command, "--format", options.format,
+                      {"text", "json", "sarif", "junit", "github"},
+                      "Output format: text, json, sarif (GitHub code scanning), junit or github "
+                      "(workflow annotations) (default: text)");
+    add_choice_option(*command, "--fail-on", options.fail_on, {"error", "warning"},
+                      "Exit 1 when a finding is at least this severe: error or warning "
+                      "(default: error)");
+    add_runtime_option(*command, options.runtime);
+    CLI::Option* no_probe = command->add_flag(
+        "--no-probe", options.no_probe,
+        "Do not look at this machine's sockets; the rules about the host stay quiet "
+        "(default: probe /proc)");
+    takes_file(command->add_option(
+                   "--host-snapshot", options.host_snapshot,
+                   "Use the host snapshot in FILE (written by --dump-host) instead of probing "
+                   "this machine (default: probe /proc)"))
+        ->excludes(no_probe);
+    takes_file(command->add_option(
+        "--dump-host", options.dump_host,
+        "Write the host snapshot this run used to FILE, to replay it with --host-snapshot "
+        "(default: not written)"));
+    add_layer_options(*command, options.inputs);
+    command->add_flag("--show-secrets", options.show_secrets,
+                      "Accepted for symmetry with diff-config: findings never quote secret "
+                      "values (default: off)");
+    return command;
+}
+
+int run_check_ports(const CheckPortsOptions& options) {
+    ConfigInputs inputs = options.inputs;
+    if (inputs.paths.empty()) {
+        inputs.paths = discover_in_current_dir("check-ports");
+        if (inputs.paths.empty()) return exit_usage;
+    }
+    const config::Loaded loaded = config::load(load_options(inputs, true));
+    const host::Snapshot snapshot = host_snapshot(options, loaded, inputs.paths.front());
+    if (!options.dump_host.empty()) host::write_snapshot_file(snapshot, options.dump_host);
+
+    const deploy::Runtime runtime = choose_runtime(options.runtime, loaded);
+    const std::vector<analysis::Finding> findings = analyze_loaded(loaded, runtime, snapshot);
+
+    const report::Format format =
+        report::parse_format(options.format).value_or(report::Format::text);
+    report::FindingsContext context;
+    context.inputs = inputs.paths;
+    context.color = format == report::Format::text && stdout_wants_color();
+    context.tool_version = XIAOZHI_VERSION;
+    report::write_findings(std::cout, format, findings, context);
+    if (!flush_stdout()) return exit_runtime;
+
+    const analysis::Severity threshold =
+        options.fail_on == "warning" ? analysis::Severity::warning : analysis::Severity::error;
+    return analysis::any_at_or_above(findings, threshold) ? exit_findings : exit_ok;
+}
+
+}  // namespace xiaozhi::cli

@@ -1,0 +1,25 @@
+// What an option's value may be (one of fixed choices, or a path), shared by option wiring and
+// completion.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+namespace xiaozhi::cli {
+
+// Adds `--name VALUE` whose value must be one of `choices`; help lists them.
+CLI::Option* add_choice_option(CLI::App& command, const std::string& name, std::string& value,
+                               const std::vector<std::string>& choices, const std::string& help);
+
+// The choices an option was registered with by add_choice_option; empty for any other option.
+std::vector<std::string> choices_of(CLI::Option& option);
+
+// Marks an option's value as a file or folder path (help shows FILE or PATH; shells complete
+// paths).
+CLI::Option* takes_file(CLI::Option* option);
+CLI::Option* takes_path(CLI::Option* option);
+bool completes_paths(const CLI::Option& option);
+
+}  // namespace xiaozhi::cli

@@ -1,0 +1,25 @@
+// analyze(): every rule family over one deployment, findings in the canonical order.
+#include "analysis/analyze.hpp"
+
+#include "analysis/rule_families.hpp"
+
+namespace xiaozhi::analysis {
+
+std::vector<Finding> analyze(const Inputs& inputs) {
+    Findings findings;
+    check_config_keys(inputs, findings);
+    check_config_types(inputs, findings);
+    check_port_values(inputs, findings);
+    check_listener_ports(inputs, findings);
+    check_host_ports(inputs, findings);
+    check_url_entries(inputs, findings);
+    check_url_lists(inputs, findings);
+    check_url_ports(inputs, findings);
+    check_compose_ports(inputs, findings);
+    check_auth(inputs, findings);
+    check_gateway_endpoints(inputs, findings);
+    sort_findings(findings);
+    return findings;
+}
+
+}  // namespace xiaozhi::analysis

@@ -1,0 +1,72 @@
+// The rule catalogue: the rules of DESIGN.md, then the ones added since (port.shared).
+#include "analysis/catalogue.hpp"
+
+#include <algorithm>
+
+namespace xiaozhi::analysis {
+
+const std::vector<RuleInfo>& rule_catalogue() {
+    static const std::vector<RuleInfo> rules = {
+        {"port.conflict", Severity::error,
+         "two listeners of the same transport share a port and their bind addresses overlap"},
+        {"port.invalid", Severity::error, "a port is not an integer in 1..65535"},
+        {"port.privileged", Severity::warning,
+         "port below the host's unprivileged port start and the process may not bind it"},
+        {"port.ephemeral", Severity::warning,
+         "port inside the host's ephemeral range, where outgoing connections may take it"},
+        {"port.in-use", Severity::error,
+         "another process already holds the port (named by pid and command)"},
+        {"port.held-by-self", Severity::info,
+         "a running xiaozhi serve of this deployment holds the port"},
+        {"url.malformed", Severity::error, "an advertised URL does not parse"},
+        {"url.scheme", Severity::error,
+         "wrong scheme for the URL's kind (WebSocket needs ws/wss, vision and OTA http/https)"},
+        {"url.placeholder", Severity::warning,
+         "the URL is still the template text; the server derives an address itself"},
+        {"url.unroutable", Severity::error,
+         "the URL's host is one a device cannot reach (0.0.0.0, ::, loopback)"},
+        {"url.container-address", Severity::warning,
+         "the URL's host is in a container bridge range (172.16.0.0/12)"},
+        {"url.port-mismatch", Severity::error,
+         "the advertised port differs from the port the service listens on"},
+        {"url.wrong-service", Severity::error,
+         "an advertised URL points at another service's port"},
+        {"url.path", Severity::warning,
+         "the URL's path is not the one the server serves (/xiaozhi/v1/, /xiaozhi/ota/, "
+         "/mcp/vision/explain)"},
+        {"url.sentinel-host", Severity::error,
+         "a host that means never configured (xiaozhi.server.com) or an empty URL"},
+        {"url.docker-host", Severity::error,
+         "host.docker.internal or a Docker Desktop VM address in a URL handed to devices"},
+        {"url.list-entry", Severity::error,
+         "an empty entry in a ';' URL list, or entries that differ only by port"},
+        {"compose.port-mismatch", Severity::error,
+         "a compose mapping to a port the server does not listen on, or an advertised port "
+         "that is not the published one"},
+        {"compose.port-conflict", Severity::error,
+         "two compose mappings publish the same host port"},
+        {"auth.weak-secret", Severity::warning,
+         "auth enabled but server.auth_key empty or a placeholder (tokens die at each restart)"},
+        {"auth.placeholder-secret", Severity::error,
+         "manager-api.url set while manager-api.secret is empty or the placeholder"},
+        {"mqtt.endpoint", Severity::error, "mqtt_gateway or udp_gateway is not host:port"},
+        {"config.unknown-key", Severity::warning,
+         "a key the schema does not know, with the nearest known key"},
+        {"config.legacy-key", Severity::warning,
+         "a key the reference server no longer reads, with what replaced it"},
+        {"config.type", Severity::error, "a value of the wrong type"},
+        {"port.shared", Severity::info,
+         "the WebSocket and HTTP servers share one listener (equal ports with the xiaozhi "
+         "runtime)"},
+    };
+    return rules;
+}
+
+const RuleInfo* find_rule(const std::string& id) {
+    const auto& rules = rule_catalogue();
+    auto it = std::find_if(rules.begin(), rules.end(),
+                           [&id](const RuleInfo& rule) { return rule.id == id; });
+    return it == rules.end() ? nullptr : &*it;
+}
+
+}  // namespace xiaozhi::analysis

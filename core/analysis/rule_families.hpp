@@ -1,0 +1,37 @@
+// The rule families analyze() runs; each appends the findings of its rules (internal header).
+#pragma once
+
+#include <vector>
+
+#include "analysis/analyze.hpp"
+#include "analysis/finding.hpp"
+
+namespace xiaozhi::analysis {
+
+using Findings = std::vector<Finding>;
+
+// port.conflict, port.shared
+void check_listener_ports(const Inputs& inputs, Findings& out);
+// port.invalid
+void check_port_values(const Inputs& inputs, Findings& out);
+// port.privileged, port.ephemeral, port.in-use, port.held-by-self
+void check_host_ports(const Inputs& inputs, Findings& out);
+// url.malformed, url.scheme, url.placeholder, url.unroutable, url.container-address,
+// url.docker-host, url.sentinel-host, url.path
+void check_url_entries(const Inputs& inputs, Findings& out);
+// url.list-entry
+void check_url_lists(const Inputs& inputs, Findings& out);
+// url.port-mismatch, url.wrong-service, compose.port-mismatch for advertised ports
+void check_url_ports(const Inputs& inputs, Findings& out);
+// compose.port-mismatch for mappings, compose.port-conflict
+void check_compose_ports(const Inputs& inputs, Findings& out);
+// auth.weak-secret, auth.placeholder-secret
+void check_auth(const Inputs& inputs, Findings& out);
+// mqtt.endpoint
+void check_gateway_endpoints(const Inputs& inputs, Findings& out);
+// config.unknown-key, config.legacy-key, and config.type for a map where a scalar belongs
+void check_config_keys(const Inputs& inputs, Findings& out);
+// config.type
+void check_config_types(const Inputs& inputs, Findings& out);
+
+}  // namespace xiaozhi::analysis

@@ -1,0 +1,223 @@
+// url.port-mismatch, url.wrong-service and compose.port-mismatch for advertised URLs: does
+// the port a device is told reach the service it is meant for?
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analysis/deployment_view.hpp"
+#include "analysis/rule_families.hpp"
+#include "analysis/url_text.hpp"
+#include "analysis/wording.hpp"
+#include "deploy/url.hpp"
+
+namespace xiaozhi::analysis {
+
+namespace {
+
+constexpr int management_api_default_port = 8002;
+
+// Where devices reach a listener: the published host ports of the server's compose
+// services that map to it, else the listen port itself.
+struct Reach {
+    const deploy::Listener* listener = nullptr;
+    std::vector<int> ports;
+    std::vector<const deploy::PublishedPort*> mappings;
+
+    bool via_compose() const { return !mappings.empty(); }
+    bool contains(int port) const {
+        return std::find(ports.begin(), ports.end(), port) != ports.end();
+    }
+};
+
+Reach reach_of(const deploy::Listener* listener,
+               const std::vector<const deploy::PublishedPort*>& server_maps) {
+    Reach reach;
+    reach.listener = listener;
+    if (!listener) return reach;
+    reach.mappings = mappings_to(server_maps, listener->port);
+    for (const auto* mapping : reach.mappings) reach.ports.push_back(mapping->host_port);
+    if (reach.mappings.empty()) reach.ports.push_back(listener->port);
+    return reach;
+}
+
+std::string url_label(const deploy::AdvertisedUrl& url) {
+    std::string label = url.key;
+    if (url.index >= 0) label += " entry " + std::to_string(url.index + 1);
+    return label + " " + quoted(url.text) + " (" + url.origin.to_string() + ")";
+}
+
+std::string listener_place(const deploy::Listener& listener) {
+    return service_label(listener) + " (" + listener.key + ", " + listener.origin.to_string() + ")";
+}
+
+class UrlPortCheck {
+  public:
+    UrlPortCheck(const Inputs& inputs, Findings& out)
+        : inputs_(inputs), out_(out), listeners_(service_listeners(inputs.model)) {
+        auto server_maps = server_mappings(inputs.model);
+        websocket_ = reach_of(listeners_.websocket, server_maps);
+        http_ = reach_of(listeners_.http, server_maps);
+        manager_ = reach_of(listeners_.manager_api, server_maps);
+        if (auto manager_url = configured_string(inputs.effective, "manager-api.url")) {
+            manager_url_ = deploy::parse_url(*manager_url);
+            manager_configured_ = true;
+        }
+    }
+
+    void check(const deploy::AdvertisedUrl& url, const deploy::Url& parsed) const {
+        if (url.kind == deploy::UrlKind::websocket) {
+            check_against(url, parsed, websocket_, {&http_, &manager_});
+        } else if (url.kind == deploy::UrlKind::vision) {
+            check_against(url, parsed, http_, {&websocket_, &manager_});
+        } else if (url.kind == deploy::UrlKind::ota && manager_configured_) {
+            check_full_deployment_ota(url, parsed);
+        } else if (url.kind == deploy::UrlKind::ota) {
+            check_single_module_ota(url, parsed);
+        }
+    }
+
+  private:
+    // Whether the URL's port reaches one of `others` instead: url.wrong-service.
+    bool wrong_service(const deploy::AdvertisedUrl& url, const deploy::Url& parsed,
+                       const Reach& target, const std::vector<const Reach*>& others) const {
+        for (const Reach* other : others) {
+            if (!other->listener || other->listener == target.listener) continue;
+            if (!other->contains(parsed.port)) continue;
+            std::string message = url_label(url) + " uses port " + std::to_string(parsed.port) +
+                                  ", which reaches " + listener_place(*other->listener);
+            if (target.listener) message += ", not " + service_label(*target.listener);
+            Finding finding =
+                make_finding("url.wrong-service", Severity::error, message, url.key, url.origin,
+                             target.listener ? "use " + with_port(url.text, target.ports.front())
+                                             : std::string());
+            finding.related.push_back(other->listener->origin);
+            out_.push_back(std::move(finding));
+            return true;
+        }
+        return false;
+    }
+
+    Severity mismatch_severity(const deploy::Url& parsed) const {
+        return is_this_machine(parsed.host, inputs_) ? Severity::error : Severity::warning;
+    }
+
+    std::string proxy_note(Severity severity) const {
+        return severity == Severity::warning ? "; fine only if a proxy forwards it" : "";
+    }
+
+    void check_against(const deploy::AdvertisedUrl& url, const deploy::Url& parsed,
+                       const Reach& target, const std::vector<const Reach*>& others) const {
+        if (target.listener && target.contains(parsed.port)) return;
+        if (wrong_service(url, parsed, target, others)) return;
+        if (!target.listener) return;
+        report_mismatch(url, parsed, target);
+    }
+
+    void report_mismatch(const deploy::AdvertisedUrl& url, const deploy::Url& parsed,
+                         const Reach& target) const {
+        Severity severity = mismatch_severity(parsed);
+        const deploy::Listener& listener = *target.listener;
+        std::string advertised =
+            url_label(url) + " advertises port " + std::to_string(parsed.port) + ", but ";
+        std::string fix = "use " + with_port(url.text, target.ports.front());
+        if (!target.via_compose()) {
+            Finding finding =
+                make_finding("url.port-mismatch", severity,
+                             advertised + service_label(listener) + " listens on " +
+                                 std::to_string(listener.port) + " (" + listener.key + ", " +
+                                 listener.origin.to_string() + ")" + proxy_note(severity),
+                             url.key, url.origin, fix);
+            finding.related.push_back(listener.origin);
+            out_.push_back(std::move(finding));
+            return;
+        }
+        const deploy::PublishedPort& mapping = *target.mappings.front();
+        Finding finding =
+            make_finding("compose.port-mismatch", severity,
+                         advertised + "compose publishes " + service_label(listener) + "'s port " +
+                             std::to_string(listener.port) + " as host port " +
+                             std::to_string(mapping.host_port) + " (" + mapping.origin.to_string() +
+                             ")" + proxy_note(severity),
+                         url.key, url.origin, fix);
+        for (const auto* published : target.mappings) finding.related.push_back(published->origin);
+        out_.push_back(std::move(finding));
+    }
+
+    void check_single_module_ota(const deploy::AdvertisedUrl& url,
+                                 const deploy::Url& parsed) const {
+        if (http_.listener && http_.contains(parsed.port)) return;
+        if (wrong_service(url, parsed, http_, {&websocket_, &manager_})) return;
+        bool taken = websocket_.contains(parsed.port) || http_.contains(parsed.port);
+        if (parsed.port == management_api_default_port && !taken) {
+            std::string http_port = http_.listener ? std::to_string(http_.ports.front()) : "";
+            out_.push_back(make_finding(
+                "url.wrong-service", Severity::error,
+                url_label(url) +
+                    " uses port 8002, the management API's, but manager-api.url is not set: "
+                    "in a single-module deployment the OTA endpoint is the HTTP server" +
+                    (http_port.empty() ? std::string() : " on " + http_port),
+                url.key, url.origin,
+                http_port.empty() ? std::string()
+                                  : "use " + with_port(url.text, http_.ports.front())));
+            return;
+        }
+        if (http_.listener) report_mismatch(url, parsed, http_);
+    }
+
+    void check_full_deployment_ota(const deploy::AdvertisedUrl& url,
+                                   const deploy::Url& parsed) const {
+        int manager_port = manager_url_ && manager_url_->explicit_port
+                               ? manager_url_->port
+                               : management_api_default_port;
+        if (parsed.port == manager_port || manager_.contains(parsed.port)) return;
+        for (const Reach* server_side : {&http_, &websocket_}) {
+            if (!server_side->listener || !server_side->contains(parsed.port)) continue;
+            Finding finding = make_finding(
+                "url.wrong-service", Severity::error,
+                url_label(url) + " uses port " + std::to_string(parsed.port) + ", which reaches " +
+                    listener_place(*server_side->listener) +
+                    ", but with manager-api.url set the OTA endpoint is the management API's "
+                    "on port " +
+                    std::to_string(manager_port),
+                url.key, url.origin, "use " + with_port(url.text, manager_port));
+            finding.related.push_back(server_side->listener->origin);
+            out_.push_back(std::move(finding));
+            return;
+        }
+        if (!manager_url_ || lower(manager_url_->host) != lower(parsed.host)) return;
+        Severity severity = mismatch_severity(parsed);
+        out_.push_back(
+            make_finding("url.port-mismatch", severity,
+                         url_label(url) + " advertises port " + std::to_string(parsed.port) +
+                             ", but the management API at manager-api.url listens on " +
+                             std::to_string(manager_port) + proxy_note(severity),
+                         url.key, url.origin, "use " + with_port(url.text, manager_port)));
+    }
+
+    const Inputs& inputs_;
+    Findings& out_;
+    ServiceListeners listeners_;
+    Reach websocket_;
+    Reach http_;
+    Reach manager_;
+    bool manager_configured_ = false;
+    std::optional<deploy::Url> manager_url_;
+};
+
+}  // namespace
+
+void check_url_ports(const Inputs& inputs, Findings& out) {
+    UrlPortCheck check(inputs, out);
+    for (const auto& url : inputs.model.advertised) {
+        if (url.kind != deploy::UrlKind::websocket && url.kind != deploy::UrlKind::vision &&
+            url.kind != deploy::UrlKind::ota) {
+            continue;
+        }
+        if (url.text.empty() || deploy::is_placeholder(url.text)) continue;
+        auto parsed = deploy::parse_url(url.text);
+        if (parsed) check.check(url, *parsed);
+    }
+}
+
+}  // namespace xiaozhi::analysis

@@ -1,0 +1,184 @@
+// The checks of one advertised URL on its own: parse, scheme, placeholder, host, path.
+#include <string>
+
+#include "analysis/deployment_view.hpp"
+#include "analysis/rule_families.hpp"
+#include "analysis/url_text.hpp"
+#include "analysis/wording.hpp"
+#include "deploy/url.hpp"
+
+namespace xiaozhi::analysis {
+
+namespace {
+
+bool is_device_url(deploy::UrlKind kind) {
+    return kind == deploy::UrlKind::websocket || kind == deploy::UrlKind::vision ||
+           kind == deploy::UrlKind::ota;
+}
+
+bool ends_with(std::string_view text, std::string_view suffix) {
+    return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
+}
+
+bool is_blank(std::string_view text) {
+    return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
+
+// "server.websocket entry 2 "ws://…" (file:3:14)".
+std::string url_label(const deploy::AdvertisedUrl& url) {
+    std::string label = url.key;
+    if (url.index >= 0) label += " entry " + std::to_string(url.index + 1);
+    return label + " " + quoted(url.text) + " (" + url.origin.to_string() + ")";
+}
+
+std::string port_or_key(const deploy::Listener* listener, const char* key) {
+    return listener ? std::to_string(listener->port) : std::string("<") + key + ">";
+}
+
+// The URL the server derives when the configured one is the template text.
+std::string derived_url(deploy::UrlKind kind, const Inputs& inputs) {
+    ServiceListeners listeners = service_listeners(inputs.model);
+    std::string host = derived_host(inputs.host);
+    if (kind == deploy::UrlKind::websocket) {
+        return "ws://" + host + ":" + port_or_key(listeners.websocket, "server.port") +
+               "/xiaozhi/v1/";
+    }
+    std::string base = "http://" + host + ":" + port_or_key(listeners.http, "server.http_port");
+    return base + (kind == deploy::UrlKind::vision ? "/mcp/vision/explain" : "/xiaozhi/ota/");
+}
+
+void check_scheme(const deploy::AdvertisedUrl& url, const deploy::Url& parsed, Findings& out) {
+    bool websocket = url.kind == deploy::UrlKind::websocket;
+    bool secure = parsed.scheme == "https" || parsed.scheme == "wss";
+    if (websocket && (parsed.scheme == "ws" || parsed.scheme == "wss")) return;
+    if (!websocket && (parsed.scheme == "http" || parsed.scheme == "https")) return;
+    std::string wanted = websocket ? (secure ? "wss" : "ws") : (secure ? "https" : "http");
+    std::string needs = websocket ? "a WebSocket URL needs ws:// or wss://"
+                                  : "a " + std::string(deploy::url_kind_name(url.kind)) +
+                                        " URL needs http:// or https://";
+    out.push_back(make_finding("url.scheme", Severity::error,
+                               url_label(url) + " uses " + parsed.scheme + "://, but " + needs,
+                               url.key, url.origin, "use " + with_scheme(url.text, wanted)));
+}
+
+void check_host(const deploy::AdvertisedUrl& url, const deploy::Url& parsed, const Inputs& inputs,
+                Findings& out) {
+    std::string host = lower(parsed.host);
+    std::string lan = derived_host(inputs.host);
+    std::string use_lan = "use this host's LAN address (" + lan + ") or a name devices resolve";
+    if (host == "xiaozhi.server.com") {
+        out.push_back(make_finding(
+            "url.sentinel-host", Severity::error,
+            url_label(url) +
+                " points at xiaozhi.server.com, the management API's fallback when its "
+                "server.websocket is unset, which no device can reach",
+            url.key, url.origin, "use " + derived_url(url.kind, inputs)));
+    } else if (deploy::is_docker_desktop(host)) {
+        out.push_back(make_finding(
+            "url.docker-host", Severity::error,
+            url_label(url) + " points at " + parsed.host +
+                ", an address of Docker Desktop's VM that devices on the network cannot reach",
+            url.key, url.origin, use_lan));
+    } else if (deploy::is_unspecified(host) || deploy::is_loopback(host)) {
+        auto server_ip = configured_string(inputs.effective, "server.ip");
+        bool local_setup = server_ip && deploy::is_loopback(*server_ip);
+        std::string why = deploy::is_unspecified(host)
+                              ? ", a bind-all address that no device can connect to"
+                              : ", a loopback address that a device resolves to itself";
+        if (local_setup) why += " (server.ip is loopback too: fine for a local test only)";
+        out.push_back(make_finding(
+            "url.unroutable", local_setup ? Severity::warning : Severity::error,
+            url_label(url) + " points at " + parsed.host + why, url.key, url.origin, use_lan));
+    } else if (deploy::is_container_bridge(host)) {
+        out.push_back(make_finding(
+            "url.container-address", Severity::warning,
+            url_label(url) + " points at " + parsed.host +
+                ", a container bridge address (172.16.0.0/12) that devices outside Docker "
+                "usually cannot reach",
+            url.key, url.origin, use_lan + ", with the published port"));
+    }
+}
+
+void report_path(const deploy::AdvertisedUrl& url, const std::string& problem,
+                 const std::string& fixed, Findings& out) {
+    out.push_back(make_finding("url.path", Severity::warning, url_label(url) + problem, url.key,
+                               url.origin, "use " + fixed));
+}
+
+void check_path(const deploy::AdvertisedUrl& url, const deploy::Url& parsed, Findings& out) {
+    const std::string& path = parsed.path;
+    switch (url.kind) {
+        case deploy::UrlKind::websocket:
+            if (path == "/xiaozhi/v1/" || path == "/xiaozhi/v1") return;
+            report_path(url,
+                        " has path " + path + ", but the server accepts devices on /xiaozhi/v1/",
+                        with_path(url.text, "/xiaozhi/v1/"), out);
+            return;
+        case deploy::UrlKind::ota:
+            if (ends_with(path, "/xiaozhi/ota/")) return;
+            if (ends_with(path, "/xiaozhi/ota")) {
+                report_path(url,
+                            " lacks the trailing slash of /xiaozhi/ota/, which the reference "
+                            "server's route requires",
+                            with_path(url.text, path + "/"), out);
+            } else {
+                report_path(url, " has path " + path + ", but the OTA endpoint is /xiaozhi/ota/",
+                            with_path(url.text, "/xiaozhi/ota/"), out);
+            }
+            return;
+        case deploy::UrlKind::vision:
+            if (ends_with(path, "/mcp/vision/explain")) return;
+            report_path(url,
+                        " has path " + path + ", but the vision endpoint is /mcp/vision/explain",
+                        with_path(url.text, "/mcp/vision/explain"), out);
+            return;
+        default:
+            return;
+    }
+}
+
+void check_placeholder(const deploy::AdvertisedUrl& url, const Inputs& inputs, Findings& out) {
+    // A built-in default left as the template is the intended "derive it" set-up.
+    if (url.origin.layer == "default") return;
+    std::string derived = derived_url(url.kind, inputs);
+    out.push_back(make_finding(
+        "url.placeholder", Severity::warning,
+        url.key + (url.index >= 0 ? " entry " + std::to_string(url.index + 1) : "") + " (" +
+            url.origin.to_string() + ") is still the template text, so the server will derive " +
+            derived + " itself",
+        url.key, url.origin, "set " + url.key + " to the URL devices should use, e.g. " + derived));
+}
+
+}  // namespace
+
+void check_url_entries(const Inputs& inputs, Findings& out) {
+    for (const auto& url : inputs.model.advertised) {
+        if (!is_device_url(url.kind)) continue;
+        if (is_blank(url.text)) {
+            // Empty entries of a ';' list are url.list-entry's; a built-in empty default is unset.
+            if (url.index >= 0 || url.origin.layer == "default") continue;
+            out.push_back(make_finding(
+                "url.sentinel-host", Severity::error,
+                url.key + " (" + url.origin.to_string() + ") is empty, so devices get no address",
+                url.key, url.origin, "set it to " + derived_url(url.kind, inputs)));
+            continue;
+        }
+        if (deploy::is_placeholder(url.text)) {
+            check_placeholder(url, inputs, out);
+            continue;
+        }
+        deploy::UrlError error;
+        auto parsed = deploy::parse_url(url.text, &error);
+        if (!parsed) {
+            out.push_back(make_finding("url.malformed", Severity::error,
+                                       url_label(url) + " does not parse: " + error.message,
+                                       url.key, url.origin));
+            continue;
+        }
+        check_scheme(url, *parsed, out);
+        check_host(url, *parsed, inputs, out);
+        check_path(url, *parsed, out);
+    }
+}
+
+}  // namespace xiaozhi::analysis

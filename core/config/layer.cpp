@@ -1,0 +1,73 @@
+// Layers from files, the remote source and --set assignments.
+#include "config/layer.hpp"
+
+#include <algorithm>
+
+#include "config/input_error.hpp"
+#include "config/parse.hpp"
+
+namespace xiaozhi::config {
+
+std::string_view layer_kind_name(LayerKind kind) {
+    switch (kind) {
+        case LayerKind::defaults: return "default";
+        case LayerKind::file: return "file";
+        case LayerKind::remote: return "remote";
+        case LayerKind::environment: return "env";
+        case LayerKind::command_line: return "set";
+    }
+    return "file";
+}
+
+Layer file_layer(const std::string& path) {
+    return Layer{LayerKind::file, path, parse_file(path), {}};
+}
+
+const std::vector<std::string>& management_api_local_keys() {
+    static const std::vector<std::string> keys = {"server.ip", "server.port", "server.http_port",
+                                                  "server.vision_explain", "server.auth_key"};
+    return keys;
+}
+
+Layer remote_layer(const std::string& path, bool from_management_api) {
+    Layer layer{LayerKind::remote, path, parse_file(path), {}};
+    if (!from_management_api) return layer;
+    for (const auto& dotted : management_api_local_keys()) {
+        Path path_of_key = split_path(dotted);
+        const std::string last = path_of_key.back();
+        path_of_key.pop_back();
+        Node* parent = &layer.tree;
+        for (const auto& segment : path_of_key) {
+            if (parent != nullptr) parent = parent->find(segment);
+        }
+        const Node* value = parent == nullptr ? nullptr : parent->find(last);
+        if (value == nullptr) continue;
+        path_of_key.push_back(last);
+        layer.dropped.push_back(DroppedValue{
+            path_of_key, *value,
+            "ignored: " + dotted + " stays local when manager-api.url is set"});
+        parent->erase(last);
+    }
+    return layer;
+}
+
+Layer command_line_layer(const std::vector<std::string>& assignments) {
+    Layer layer{LayerKind::command_line, "--set", Node::map_at(Position{"--set", 0, 0}), {}};
+    for (const auto& assignment : assignments) {
+        const Position pos{"--set " + assignment, 0, 0};
+        const std::size_t equals = assignment.find('=');
+        if (equals == std::string::npos) {
+            throw InputError(pos, "expected key=value, got '" + assignment + "'");
+        }
+        const std::string key = assignment.substr(0, equals);
+        const Path path = split_path(key);
+        if (path.empty() || std::any_of(path.begin(), path.end(),
+                                        [](const std::string& s) { return s.empty(); })) {
+            throw InputError(pos, "invalid key '" + key + "' in '" + assignment + "'");
+        }
+        set_path(layer.tree, path, parse_scalar(assignment.substr(equals + 1), pos));
+    }
+    return layer;
+}
+
+}  // namespace xiaozhi::config

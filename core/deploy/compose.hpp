@@ -1,0 +1,22 @@
+// The ports docker-compose files publish: services.<name>.ports in short and long syntax.
+#pragma once
+
+#include <vector>
+
+#include "config/load.hpp"
+#include "deploy/model.hpp"
+
+namespace xiaozhi::deploy {
+
+// One PublishedPort per published container port, in file order; ranges
+// ("18000-18001:8000-8001") are expanded. A port published without a fixed
+// host port ("8000", "127.0.0.1::8000", a host range for one container port)
+// has host_port 0. `${VAR:-default}` and `${VAR-default}` take their default;
+// an entry that needs a variable without a default is skipped, as its value is
+// only known where compose runs; sctp entries are skipped. Each origin is the
+// position of the entry in the file (layer "file"). Throws config::InputError
+// at that position for a malformed entry, or at the section that is not a map
+// or list where compose expects one.
+std::vector<PublishedPort> published_ports(const config::ComposeFile& file);
+
+}  // namespace xiaozhi::deploy

@@ -1,0 +1,160 @@
+// Building the deployment model (listeners, advertised URLs, published ports) from a configuration.
+#include "deploy/model.hpp"
+
+#include <optional>
+#include <utility>
+
+#include "deploy/compose.hpp"
+#include "deploy/ip_address.hpp"
+#include "deploy/url.hpp"
+
+namespace xiaozhi::deploy {
+
+namespace {
+
+using config::Kind;
+using config::Node;
+
+constexpr int manager_api_default_port = 8002;
+
+// The port a key sets, when it is an integer in 1..65535.
+std::optional<int> valid_port(const config::Effective& effective, std::string_view key) {
+    const Node* node = effective.get(key);
+    if (!node || node->kind != Kind::integer || node->integer < 1 || node->integer > 65535) {
+        return std::nullopt;
+    }
+    return static_cast<int>(node->integer);
+}
+
+// The text of a scalar as the server would use it; nullopt for null, lists and maps.
+std::optional<std::string> scalar_text(const config::Effective& effective, std::string_view key) {
+    const Node* node = effective.get(key);
+    if (!node || !node->is_scalar() || node->kind == Kind::null) return std::nullopt;
+    if (node->kind == Kind::string || !node->text.empty()) return node->text;
+    return node->render();
+}
+
+std::string bind_address(const config::Effective& effective) {
+    return scalar_text(effective, "server.ip").value_or("0.0.0.0");
+}
+
+Listener make_listener(const config::Effective& effective, std::string service, std::string address,
+                       int port, std::string key) {
+    Listener listener;
+    listener.service = std::move(service);
+    listener.address = std::move(address);
+    listener.port = port;
+    listener.origin = effective.origin_of(key);
+    listener.key = std::move(key);
+    return listener;
+}
+
+bool same_host(std::string_view a, std::string_view b) {
+    std::optional<IpAddress> ip_a = parse_ip(a);
+    std::optional<IpAddress> ip_b = parse_ip(b);
+    if (ip_a && ip_b) return ip_a->unmapped() == ip_b->unmapped();
+    return a == b;
+}
+
+// The management API's listener when manager-api.url points at this machine.
+std::optional<Listener> manager_api_listener(const config::Effective& effective) {
+    std::optional<std::string> text = scalar_text(effective, "manager-api.url");
+    if (!text || text->empty()) return std::nullopt;
+    std::optional<Url> url = parse_url(*text);
+    if (!url) return std::nullopt;
+    bool local = is_loopback(url->host) || is_unspecified(url->host) ||
+                 same_host(url->host, bind_address(effective));
+    if (!local) return std::nullopt;
+    int port = url->explicit_port ? url->port : manager_api_default_port;
+    // The management API (Spring Boot) binds every address.
+    return make_listener(effective, "manager-api", "0.0.0.0", port, "manager-api.url");
+}
+
+void add_listeners(const config::Effective& effective, Runtime runtime, Model& model) {
+    std::string address = bind_address(effective);
+    std::optional<int> websocket = valid_port(effective, "server.port");
+    std::optional<int> http = valid_port(effective, "server.http_port");
+    if (runtime == Runtime::xiaozhi && websocket && http && *websocket == *http) {
+        model.listeners.push_back(
+            make_listener(effective, "http+websocket", address, *websocket, "server.port"));
+        return;
+    }
+    if (websocket) {
+        model.listeners.push_back(
+            make_listener(effective, "websocket", address, *websocket, "server.port"));
+    }
+    if (http) {
+        model.listeners.push_back(
+            make_listener(effective, "http", address, *http, "server.http_port"));
+    }
+    if (runtime == Runtime::python) {
+        if (std::optional<Listener> manager = manager_api_listener(effective)) {
+            model.listeners.push_back(std::move(*manager));
+        }
+    }
+}
+
+void add_advertised(const config::Effective& effective, UrlKind kind, std::string key,
+                    bool may_be_list, Model& model) {
+    std::optional<std::string> text = scalar_text(effective, key);
+    if (!text) return;
+    config::Origin origin = effective.origin_of(key);
+    if (!may_be_list || text->find(';') == std::string::npos) {
+        model.advertised.push_back(AdvertisedUrl{kind, *text, key, -1, 1, origin});
+        return;
+    }
+    std::vector<std::string> entries;
+    std::size_t start = 0;
+    while (true) {
+        std::size_t separator = text->find(';', start);
+        entries.push_back(text->substr(start, separator - start));
+        if (separator == std::string::npos) break;
+        start = separator + 1;
+    }
+    int size = static_cast<int>(entries.size());
+    for (int i = 0; i < size; ++i) {
+        model.advertised.push_back(AdvertisedUrl{
+            kind, std::move(entries[static_cast<std::size_t>(i)]), key, i, size, origin});
+    }
+}
+
+}  // namespace
+
+std::string_view runtime_name(Runtime runtime) {
+    return runtime == Runtime::xiaozhi ? "xiaozhi" : "python";
+}
+
+std::string_view url_kind_name(UrlKind kind) {
+    switch (kind) {
+        case UrlKind::websocket:
+            return "websocket";
+        case UrlKind::vision:
+            return "vision";
+        case UrlKind::ota:
+            return "ota";
+        case UrlKind::mqtt_gateway:
+            return "mqtt";
+        case UrlKind::udp_gateway:
+            return "udp";
+    }
+    return "websocket";
+}
+
+Model build_model(const config::Effective& effective,
+                  const std::vector<config::ComposeFile>& compose, Runtime runtime) {
+    Model model;
+    model.runtime = runtime;
+    add_listeners(effective, runtime, model);
+    add_advertised(effective, UrlKind::websocket, "server.websocket", true, model);
+    add_advertised(effective, UrlKind::vision, "server.vision_explain", false, model);
+    add_advertised(effective, UrlKind::ota, "server.ota", false, model);
+    add_advertised(effective, UrlKind::mqtt_gateway, "server.mqtt_gateway", false, model);
+    add_advertised(effective, UrlKind::udp_gateway, "server.udp_gateway", false, model);
+    for (const config::ComposeFile& file : compose) {
+        std::vector<PublishedPort> ports = published_ports(file);
+        model.published.insert(model.published.end(), ports.begin(), ports.end());
+    }
+    return model;
+}
+
+}  // namespace xiaozhi::deploy
