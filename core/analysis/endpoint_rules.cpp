@@ -41,7 +41,7 @@ void check_gateway_endpoints(const Inputs& inputs, Findings& out) {
         if (host.empty()) host = "gateway.example";
         out.push_back(make_finding(
             "mqtt.endpoint", Severity::error,
-            std::string(gateway.key) + " " + quoted(*text) + " (" + origin.to_string() +
+            std::string(gateway.key) + " " + quote_text(*text) + " (" + origin.to_string() +
                 ") is not host:port" + (error.message.empty() ? "" : " (" + error.message + ")") +
                 ", so devices cannot be told where the " + gateway.what + " is",
             gateway.key, origin,

@@ -76,8 +76,9 @@ void check_port_values(const Inputs& inputs, Findings& out) {
     auto number = number_in(port_text(*manager_url));
     if (!number || valid_port(*number)) return;
     config::Origin origin = inputs.effective.origin_of("manager-api.url");
-    std::string problem = "manager-api.url " + quoted(*manager_url) + " (" + origin.to_string() +
-                          ") has port " + std::to_string(*number) + ", outside 1..65535";
+    std::string problem = "manager-api.url " + quote_text(*manager_url) + " (" +
+                          origin.to_string() + ") has port " + std::to_string(*number) +
+                          ", outside 1..65535";
     out.push_back(invalid_port("manager-api.url", problem, origin, 8002));
 }
 

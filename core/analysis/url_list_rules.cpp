@@ -18,7 +18,7 @@ bool is_blank(std::string_view text) {
 }
 
 std::string entry_label(const deploy::AdvertisedUrl& url) {
-    return "entry " + std::to_string(url.index + 1) + " " + quoted(url.text);
+    return "entry " + std::to_string(url.index + 1) + " " + quote_text(url.text);
 }
 
 // Everything of a URL but its port.

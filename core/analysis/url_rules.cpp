@@ -28,7 +28,7 @@ bool is_blank(std::string_view text) {
 std::string url_label(const deploy::AdvertisedUrl& url) {
     std::string label = url.key;
     if (url.index >= 0) label += " entry " + std::to_string(url.index + 1);
-    return label + " " + quoted(url.text) + " (" + url.origin.to_string() + ")";
+    return label + " " + quote_text(url.text) + " (" + url.origin.to_string() + ")";
 }
 
 std::string port_or_key(const deploy::Listener* listener, const char* key) {

@@ -22,7 +22,7 @@ std::string_view cut_utf8(std::string_view text, std::size_t limit) {
 
 }  // namespace
 
-std::string quoted(std::string_view text) {
+std::string quote_text(std::string_view text) {
     std::string_view shown = cut_utf8(text, max_shown_chars);
     std::string out = "\"";
     for (char c : shown) {
@@ -51,7 +51,7 @@ std::string shown_value(std::string_view key, const config::Node& value) {
     if (config::is_secret_key(key) && value.kind != config::Kind::null) return "a secret value";
     switch (value.kind) {
         case config::Kind::string:
-            return quoted(value.text);
+            return quote_text(value.text);
         case config::Kind::null:
             return "null";
         case config::Kind::list:

@@ -13,7 +13,7 @@ namespace xiaozhi::analysis {
 
 // "text" in double quotes, with quotes, backslashes and control characters escaped;
 // long text is cut with an ellipsis.
-std::string quoted(std::string_view text);
+std::string quote_text(std::string_view text);
 
 // A value as a message shows it: strings quoted, other scalars as written, and
 // "a secret value" for keys config::is_secret_key masks.

@@ -21,6 +21,9 @@ Position position_at(std::string_view content, std::size_t offset, const std::st
 // A parser message made fit for one line: control characters become spaces, runs collapse.
 std::string one_line(std::string_view message);
 
+// "expected a map at the top level, found a list".
+std::string not_a_map_message(Kind found);
+
 // Throws InputError at the first NUL byte or invalid UTF-8 sequence.
 void require_text(std::string_view content, const std::string& file);
 

@@ -193,8 +193,7 @@ Node parse_json(std::string_view content, const std::string& file) {
     nlohmann::json::sax_parse(content.begin(), content.end(), &builder);
     Node tree = builder.take_root();
     if (!tree.is_map()) {
-        throw InputError(tree.pos, "expected a map at the top level, found a " +
-                                       std::string(kind_name(tree.kind)));
+        throw InputError(tree.pos, not_a_map_message(tree.kind));
     }
     return tree;
 }

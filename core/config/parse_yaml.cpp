@@ -84,19 +84,19 @@ private:
         Node map = Node::map_at(position(source.Mark()));
         std::vector<YAML::Node> merge_values;
         std::set<std::string> seen;
-        for (auto it = source.begin(); it != source.end(); ++it) {
-            const YAML::Node& key = it->first;
+        for (const auto& member : source) {
+            const YAML::Node& key = member.first;
             if (is_merge_key(key)) {
-                merge_values.push_back(it->second);
+                merge_values.push_back(member.second);
                 continue;
             }
             std::string name = key_text(key);
             if (!seen.insert(name).second) {
                 throw InputError(position(key.Mark()), "duplicate key '" + name + "'");
             }
-            Node value = convert(it->second, depth + 1);
+            Node value = convert(member.second, depth + 1);
             if (value.kind == Kind::null && value.text.empty()) {
-                value.pos = value_position(key, it->second);
+                value.pos = value_position(key, member.second);
             }
             map.entries.emplace_back(std::move(name), std::move(value));
         }
@@ -158,8 +158,7 @@ Node parse_yaml(std::string_view content, const std::string& file) {
         throw InputError(converter.position(error.mark), one_line(error.msg));
     }
     if (!tree.is_map()) {
-        throw InputError(tree.pos, "expected a map at the top level, found a " +
-                                       std::string(kind_name(tree.kind)));
+        throw InputError(tree.pos, not_a_map_message(tree.kind));
     }
     return tree;
 }

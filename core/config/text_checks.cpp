@@ -35,6 +35,12 @@ std::string one_line(std::string_view message) {
     return out;
 }
 
+std::string not_a_map_message(Kind found) {
+    const std::string_view name = kind_name(found);
+    return std::string("expected a map at the top level, found ") +
+           (found == Kind::integer ? "an " : "a ") + std::string(name);
+}
+
 namespace {
 
 // Length of the UTF-8 sequence starting at `i`, or 0 when it is invalid.

@@ -17,9 +17,9 @@ struct Expected {
 struct FixtureCase {
     std::string folder;
     int exit_code;
-    std::vector<Expected> findings;       // each must be reported
+    std::vector<Expected> findings;         // each must be reported
     std::vector<std::string> absent_rules;  // none of these may be
-    int errors;                           // exact number of error findings
+    int errors;                             // exact number of error findings
 };
 
 const std::vector<FixtureCase>& fixture_cases() {
@@ -31,7 +31,8 @@ const std::vector<FixtureCase>& fixture_cases() {
          0},
         {"seed-port-mismatch",
          1,
-         {{"url.port-mismatch", "error", "server.websocket", "seed-port-mismatch/data/.config.yaml"}},
+         {{"url.port-mismatch", "error", "server.websocket",
+           "seed-port-mismatch/data/.config.yaml"}},
          {"config.unknown-key"},
          1},
         {"compose-published",
@@ -97,8 +98,8 @@ TEST_CASE("check-ports json: every fixture gives the findings its README lists")
 }
 
 TEST_CASE("check-ports single-module: the placeholder warning is the only warning") {
-    const Result result = run_xiaozhi(
-        {"check-ports", "--no-probe", "--format", "json", fixture("single-module")});
+    const Result result =
+        run_xiaozhi({"check-ports", "--no-probe", "--format", "json", fixture("single-module")});
     const nlohmann::json report = parse_json(result.out);
     int warnings = 0;
     for (const nlohmann::json& finding : report.at("findings")) {
@@ -164,8 +165,8 @@ TEST_CASE("check-ports sarif: 2.1.0 with the tool, its rules and located results
                     CHECK_FALSE(sarif_result.at("message").at("text").get<std::string>().empty());
                     const nlohmann::json& location =
                         sarif_result.at("locations").at(0).at("physicalLocation");
-                    CHECK(contains(location.at("artifactLocation").at("uri"),
-                                   expected.file_suffix));
+                    CHECK(
+                        contains(location.at("artifactLocation").at("uri"), expected.file_suffix));
                     CHECK(location.at("region").at("startLine").get<int>() > 0);
                     CHECK(sarif_result.contains("partialFingerprints"));
                 }
@@ -227,6 +228,7 @@ TEST_CASE("check-ports github: workflow annotations with file, line and the rule
 TEST_CASE("check-ports --fail-on warning: a warning alone fails the run") {
     const std::string folder = fixture("single-module");
     CHECK(run_xiaozhi({"check-ports", "--no-probe", folder}).exit_code == 0);
-    CHECK(run_xiaozhi({"check-ports", "--no-probe", "--fail-on", "warning", folder}).exit_code == 1);
+    CHECK(run_xiaozhi({"check-ports", "--no-probe", "--fail-on", "warning", folder}).exit_code ==
+          1);
     CHECK(run_xiaozhi({"check-ports", "--no-probe", "--fail-on", "error", folder}).exit_code == 0);
 }

@@ -22,8 +22,13 @@ nlohmann::json snapshot_with(const nlohmann::json& sockets, const nlohmann::json
             {"instances", instances}};
 }
 
-nlohmann::json tcp_socket(const std::string& address, int port, int pid, const std::string& command) {
-    return {{"transport", "tcp"}, {"address", address}, {"port", port}, {"pid", pid}, {"command", command}};
+nlohmann::json tcp_socket(const std::string& address, int port, int pid,
+                          const std::string& command) {
+    return {{"transport", "tcp"},
+            {"address", address},
+            {"port", port},
+            {"pid", pid},
+            {"command", command}};
 }
 
 std::string read_file(const std::string& path) {
@@ -34,7 +39,8 @@ std::string read_file(const std::string& path) {
 }
 
 Result check_with_snapshot(const std::string& snapshot_file, const std::string& folder) {
-    return run_xiaozhi({"check-ports", "--format", "json", "--host-snapshot", snapshot_file, folder});
+    return run_xiaozhi(
+        {"check-ports", "--format", "json", "--host-snapshot", snapshot_file, folder});
 }
 
 }  // namespace
@@ -42,9 +48,9 @@ Result check_with_snapshot(const std::string& snapshot_file, const std::string& 
 TEST_CASE("check-ports --host-snapshot: a port held by another process is port.in-use") {
     const TempDir dir;
     const std::string snapshot = dir.write(
-        "host.json",
-        snapshot_with({tcp_socket("0.0.0.0", 8000, 4242, "/usr/bin/python3 app.py")}, nlohmann::json::array())
-            .dump());
+        "host.json", snapshot_with({tcp_socket("0.0.0.0", 8000, 4242, "/usr/bin/python3 app.py")},
+                                   nlohmann::json::array())
+                         .dump());
     const Result result = check_with_snapshot(snapshot, fixture("single-module"));
     INFO(result.out << result.err);
     CHECK(result.exit_code == 1);
@@ -63,7 +69,8 @@ TEST_CASE("check-ports --host-snapshot: near misses are not port.in-use") {
     SECTION("another port") {
         const std::string snapshot = dir.write(
             "host.json",
-            snapshot_with({tcp_socket("0.0.0.0", 8001, 4242, "nginx")}, nlohmann::json::array()).dump());
+            snapshot_with({tcp_socket("0.0.0.0", 8001, 4242, "nginx")}, nlohmann::json::array())
+                .dump());
         const Result result = check_with_snapshot(snapshot, fixture("single-module"));
         CHECK(result.exit_code == 0);
         CHECK(findings_with_rule(parse_json(result.out), "port.in-use").empty());
@@ -79,12 +86,12 @@ TEST_CASE("check-ports --host-snapshot: near misses are not port.in-use") {
     }
 }
 
-TEST_CASE("check-ports --host-snapshot: a port held by this deployment's serve is port.held-by-self") {
+TEST_CASE(
+    "check-ports --host-snapshot: a port held by this deployment's serve is port.held-by-self") {
     const TempDir dir;
     const nlohmann::json held = tcp_socket("0.0.0.0", 8000, 5151, "xiaozhi serve");
-    const nlohmann::json instance = {{"pid", 5151},
-                                     {"state_dir", fixture("single-module") + "/data/state"},
-                                     {"ports", {held}}};
+    const nlohmann::json instance = {
+        {"pid", 5151}, {"state_dir", fixture("single-module") + "/data/state"}, {"ports", {held}}};
     const std::string snapshot = dir.write("host.json", snapshot_with({held}, {instance}).dump());
     const Result result = check_with_snapshot(snapshot, fixture("single-module"));
     INFO(result.out << result.err);
@@ -99,8 +106,8 @@ TEST_CASE("check-ports --host-snapshot: a port held by this deployment's serve i
 
 TEST_CASE("check-ports --host-snapshot cannot be combined with --no-probe") {
     const TempDir dir;
-    const std::string snapshot =
-        dir.write("host.json", snapshot_with(nlohmann::json::array(), nlohmann::json::array()).dump());
+    const std::string snapshot = dir.write(
+        "host.json", snapshot_with(nlohmann::json::array(), nlohmann::json::array()).dump());
     const Result result = run_xiaozhi(
         {"check-ports", "--no-probe", "--host-snapshot", snapshot, fixture("single-module")});
     CHECK(result.exit_code == 2);
@@ -127,7 +134,8 @@ TEST_CASE("check-ports --host-snapshot: an invalid snapshot is an input error") 
         CHECK(contains(result.err, "port"));
     }
     SECTION("missing") {
-        const Result result = check_with_snapshot(dir.path() + "/absent.json", fixture("single-module"));
+        const Result result =
+            check_with_snapshot(dir.path() + "/absent.json", fixture("single-module"));
         CHECK(result.exit_code == 2);
         CHECK(result.err_lines().size() == 1);
     }
@@ -137,14 +145,15 @@ TEST_CASE("check-ports --dump-host writes a snapshot that --host-snapshot reads 
     const TempDir dir;
     const std::string written = dir.path() + "/written.json";
     const std::string replayed = dir.path() + "/replayed.json";
-    const std::string source = dir.write(
-        "host.json",
-        snapshot_with({tcp_socket("0.0.0.0", 8000, 4242, "python3 app.py")}, nlohmann::json::array())
-            .dump());
+    const std::string source =
+        dir.write("host.json", snapshot_with({tcp_socket("0.0.0.0", 8000, 4242, "python3 app.py")},
+                                             nlohmann::json::array())
+                                   .dump());
 
     SECTION("a snapshot given with --host-snapshot is written unchanged") {
-        const Result first = run_xiaozhi({"check-ports", "--format", "json", "--host-snapshot",
-                                          source, "--dump-host", written, fixture("single-module")});
+        const Result first =
+            run_xiaozhi({"check-ports", "--format", "json", "--host-snapshot", source,
+                         "--dump-host", written, fixture("single-module")});
         CHECK(first.exit_code == 1);
         const nlohmann::json dumped = parse_json(read_file(written));
         CHECK(dumped.at("probed") == true);
@@ -154,15 +163,16 @@ TEST_CASE("check-ports --dump-host writes a snapshot that --host-snapshot reads 
         CHECK(findings_with_rule(parse_json(second.out), "port.in-use").size() == 1);
     }
     SECTION("the live probe of this machine") {
-        const Result probed = run_xiaozhi({"check-ports", "--format", "json", "--dump-host", written,
-                                           fixture("single-module")});
+        const Result probed = run_xiaozhi(
+            {"check-ports", "--format", "json", "--dump-host", written, fixture("single-module")});
         INFO(probed.err);
         CHECK((probed.exit_code == 0 || probed.exit_code == 1));
         const nlohmann::json dumped = parse_json(read_file(written));
         CHECK(dumped.at("probed") == true);
         CHECK(dumped.at("sockets").is_array());
-        const Result replay = run_xiaozhi({"check-ports", "--format", "json", "--host-snapshot", written,
-                                           "--dump-host", replayed, fixture("single-module")});
+        const Result replay =
+            run_xiaozhi({"check-ports", "--format", "json", "--host-snapshot", written,
+                         "--dump-host", replayed, fixture("single-module")});
         CHECK(replay.exit_code == probed.exit_code);
         CHECK(parse_json(replay.out).at("findings") == parse_json(probed.out).at("findings"));
         CHECK(parse_json(read_file(replayed)) == dumped);
@@ -174,8 +184,9 @@ TEST_CASE("check-ports --dump-host writes a snapshot that --host-snapshot reads 
         CHECK(parse_json(read_file(written)).at("probed") == false);
     }
     SECTION("an unwritable target is an input error") {
-        const Result result = run_xiaozhi({"check-ports", "--no-probe", "--dump-host",
-                                           dir.path() + "/no/such/dir/host.json", fixture("single-module")});
+        const Result result =
+            run_xiaozhi({"check-ports", "--no-probe", "--dump-host",
+                         dir.path() + "/no/such/dir/host.json", fixture("single-module")});
         CHECK(result.exit_code == 2);
         CHECK(result.err_lines().size() == 1);
     }

@@ -14,7 +14,8 @@ constexpr const char* equal_ports_yaml =
     "  http_port: 8000\n"
     "  websocket: ws://192.168.1.20:8000/xiaozhi/v1/\n";
 
-nlohmann::json check_json(const std::vector<std::string>& extra, const std::vector<std::string>& env = {}) {
+nlohmann::json check_json(const std::vector<std::string>& extra,
+                          const std::vector<std::string>& env = {}) {
     std::vector<std::string> args{"check-ports", "--no-probe", "--format", "json"};
     args.insert(args.end(), extra.begin(), extra.end());
     const Result result = run_xiaozhi(Run{args, env});
@@ -51,9 +52,9 @@ TEST_CASE("check-ports --runtime: equal ports conflict for python, share a liste
         CHECK(findings_with_rule(python, "port.conflict").front().at("key") == "server.http_port");
     }
     SECTION("different ports never conflict") {
-        const std::string apart = dir.write(
-            "apart.yaml", "server:\n  port: 8000\n  http_port: 8003\n"
-                          "  websocket: ws://192.168.1.20:8000/xiaozhi/v1/\n");
+        const std::string apart = dir.write("apart.yaml",
+                                            "server:\n  port: 8000\n  http_port: 8003\n"
+                                            "  websocket: ws://192.168.1.20:8000/xiaozhi/v1/\n");
         CHECK_FALSE(has_error(check_json({apart}), "port.conflict"));
     }
 }
@@ -86,8 +87,8 @@ TEST_CASE("check-ports --set and XIAOZHI_* change the checked values") {
 }
 
 TEST_CASE("check-ports --set without '=' is an input error") {
-    const Result result =
-        run_xiaozhi({"check-ports", "--no-probe", fixture("single-module"), "--set", "server.port"});
+    const Result result = run_xiaozhi(
+        {"check-ports", "--no-probe", fixture("single-module"), "--set", "server.port"});
     CHECK(result.exit_code == 2);
     CHECK(result.err_lines().size() == 1);
     CHECK(result.out.empty());
@@ -95,9 +96,8 @@ TEST_CASE("check-ports --set without '=' is an input error") {
 
 TEST_CASE("check-ports with no path checks the config of the current folder") {
     SECTION("a xiaozhi-server folder") {
-        const Result result = run_xiaozhi(Run{{"check-ports", "--no-probe", "--format", "json"},
-                                              {},
-                                              fixture("seed-port-mismatch")});
+        const Result result = run_xiaozhi(Run{
+            {"check-ports", "--no-probe", "--format", "json"}, {}, fixture("seed-port-mismatch")});
         INFO(result.err);
         CHECK(result.exit_code == 1);
         const auto found = findings_with_rule(parse_json(result.out), "url.port-mismatch");
@@ -141,19 +141,20 @@ TEST_CASE("check-ports text colour: only on a terminal, never with NO_COLOR") {
 
 TEST_CASE("check-ports --remote: management-API rule keeps the server section local") {
     const TempDir dir;
-    const std::string local = dir.write(
-        "config.yaml",
-        "server:\n  ip: 0.0.0.0\n  port: 8000\n  http_port: 8003\n"
-        "  websocket: ws://192.168.1.20:8000/xiaozhi/v1/\n"
-        "manager-api:\n  url: http://192.168.1.20:8002/xiaozhi\n  secret: s3cr3t-v4lue-f0r-tests\n");
+    const std::string local = dir.write("config.yaml",
+                                        "server:\n  ip: 0.0.0.0\n  port: 8000\n  http_port: 8003\n"
+                                        "  websocket: ws://192.168.1.20:8000/xiaozhi/v1/\n"
+                                        "manager-api:\n  url: http://192.168.1.20:8002/xiaozhi\n  "
+                                        "secret: s3cr3t-v4lue-f0r-tests\n");
     const std::string remote = dir.write("remote.yaml", "server:\n  port: 9000\n");
     // The remote port is dropped, so the advertised 8000 still matches the local port.
     const nlohmann::json report = check_json({local, "--remote", remote});
     CHECK_FALSE(has_error(report, "url.port-mismatch"));
 
     // Without manager-api.url the remote layer is serve's own, and its port takes effect.
-    const std::string plain_local = dir.write(
-        "plain.yaml", "server:\n  ip: 0.0.0.0\n  port: 8000\n  http_port: 8003\n"
-                      "  websocket: ws://192.168.1.20:8000/xiaozhi/v1/\n");
+    const std::string plain_local =
+        dir.write("plain.yaml",
+                  "server:\n  ip: 0.0.0.0\n  port: 8000\n  http_port: 8003\n"
+                  "  websocket: ws://192.168.1.20:8000/xiaozhi/v1/\n");
     CHECK(has_error(check_json({plain_local, "--remote", remote}), "url.port-mismatch"));
 }

@@ -116,7 +116,12 @@ Result run_xiaozhi(const Run& run) {
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&actions, out.write_end, STDOUT_FILENO);
+    if (run.stdout_file.empty()) {
+        posix_spawn_file_actions_adddup2(&actions, out.write_end, STDOUT_FILENO);
+    } else {
+        posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, run.stdout_file.c_str(), O_WRONLY,
+                                         0);
+    }
     posix_spawn_file_actions_adddup2(&actions, err.write_end, STDERR_FILENO);
     if (!run.cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, run.cwd.c_str());
 
@@ -127,7 +132,8 @@ Result run_xiaozhi(const Run& run) {
     std::vector<char*> envp = c_strings(env_strings);
 
     pid_t pid = 0;
-    const int spawned = posix_spawn(&pid, XIAOZHI_BINARY, &actions, nullptr, argv.data(), envp.data());
+    const int spawned =
+        posix_spawn(&pid, XIAOZHI_BINARY, &actions, nullptr, argv.data(), envp.data());
     posix_spawn_file_actions_destroy(&actions);
     close(out.write_end);
     close(err.write_end);
@@ -149,7 +155,9 @@ Result run_xiaozhi(const Run& run) {
     return result;
 }
 
-Result run_xiaozhi(const std::vector<std::string>& args) { return run_xiaozhi(Run{args}); }
+Result run_xiaozhi(const std::vector<std::string>& args) {
+    return run_xiaozhi(Run{args});
+}
 
 TempDir::TempDir() {
     char pattern[] = "/tmp/xiaozhi-cli-test.XXXXXX";
@@ -169,7 +177,9 @@ std::string TempDir::write(const std::string& name, const std::string& content) 
     return file.string();
 }
 
-std::string fixture(const std::string& name) { return std::string(XIAOZHI_FIXTURES) + "/" + name; }
+std::string fixture(const std::string& name) {
+    return std::string(XIAOZHI_FIXTURES) + "/" + name;
+}
 
 nlohmann::json parse_json(const std::string& text) {
     try {
@@ -184,7 +194,8 @@ bool contains(const std::string& text, const std::string& needle) {
     return text.find(needle) != std::string::npos;
 }
 
-std::vector<nlohmann::json> findings_with_rule(const nlohmann::json& report, const std::string& rule) {
+std::vector<nlohmann::json> findings_with_rule(const nlohmann::json& report,
+                                               const std::string& rule) {
     std::vector<nlohmann::json> found;
     for (const nlohmann::json& finding : report.at("findings")) {
         if (finding.at("rule") == rule) found.push_back(finding);

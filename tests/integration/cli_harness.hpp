@@ -13,7 +13,8 @@ struct Run {
     std::vector<std::string> env;   // "NAME=VALUE" added to the cleaned environment
     std::string cwd;                // empty: the test's own
     int timeout_ms = 120000;
-    bool stdout_is_tty = false;     // standard output on a pseudo-terminal
+    bool stdout_is_tty = false;  // standard output on a pseudo-terminal
+    std::string stdout_file;     // standard output written to this file instead of captured
 };
 
 struct Result {
@@ -57,6 +58,7 @@ nlohmann::json parse_json(const std::string& text);
 bool contains(const std::string& text, const std::string& needle);
 
 // The JSON findings of a check-ports --format json run that have rule `rule`.
-std::vector<nlohmann::json> findings_with_rule(const nlohmann::json& report, const std::string& rule);
+std::vector<nlohmann::json> findings_with_rule(const nlohmann::json& report,
+                                               const std::string& rule);
 
 }  // namespace xiaozhi::testing

@@ -117,7 +117,7 @@ TEST_CASE("YAML top level must be a map") {
 
 TEST_CASE("YAML syntax errors carry the parser's position") {
     CHECK_THROWS_WITH(parse_text("a: [1, 2\n", Syntax::yaml, "t.yaml"),
-                      "t.yaml:1:4: end of sequence flow not found");
+                      "t.yaml:2:1: end of sequence flow not found");
     CHECK_THROWS_WITH(parse_text("a: 1\n\tb: 2\n", Syntax::yaml, "t.yaml"),
                       Catch::StartsWith("t.yaml:2:1: "));
 }

@@ -1,0 +1,84 @@
+// HMAC-SHA256 and Base64 through OpenSSL's libcrypto, and constant-time comparison.
+#include "protocol/crypto.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/sha.h>
+
+#include <stdexcept>
+
+namespace xiaozhi::protocol {
+
+namespace {
+
+constexpr char kStandardAlphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+constexpr char kUrlAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+std::string encode_base64(std::span<const std::uint8_t> bytes, const char* alphabet, bool pad) {
+    std::string out;
+    out.reserve((bytes.size() + 2) / 3 * 4);
+    std::size_t i = 0;
+    for (; i + 3 <= bytes.size(); i += 3) {
+        const std::uint32_t group = (std::uint32_t{bytes[i]} << 16) |
+                                    (std::uint32_t{bytes[i + 1]} << 8) | bytes[i + 2];
+        out += alphabet[(group >> 18) & 0x3F];
+        out += alphabet[(group >> 12) & 0x3F];
+        out += alphabet[(group >> 6) & 0x3F];
+        out += alphabet[group & 0x3F];
+    }
+    const std::size_t rest = bytes.size() - i;
+    if (rest == 0) return out;
+    std::uint32_t group = std::uint32_t{bytes[i]} << 16;
+    if (rest == 2) group |= std::uint32_t{bytes[i + 1]} << 8;
+    out += alphabet[(group >> 18) & 0x3F];
+    out += alphabet[(group >> 12) & 0x3F];
+    if (rest == 2) out += alphabet[(group >> 6) & 0x3F];
+    if (pad) out.append(rest == 1 ? 2 : 1, '=');
+    return out;
+}
+
+Sha256Digest sha256(std::string_view data) {
+    Sha256Digest digest{};
+    SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest.data());
+    return digest;
+}
+
+}  // namespace
+
+Sha256Digest hmac_sha256(std::string_view key, std::string_view data) {
+    Sha256Digest digest{};
+    unsigned int length = 0;
+    // OpenSSL rejects a null key pointer even with length 0; an empty key is still a valid key.
+    static const unsigned char empty = 0;
+    const void* key_bytes = key.empty() ? static_cast<const void*>(&empty) : key.data();
+    if (!HMAC(EVP_sha256(), key_bytes, static_cast<int>(key.size()),
+              reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest.data(),
+              &length) ||
+        length != digest.size()) {
+        throw std::runtime_error("HMAC-SHA256 failed in libcrypto");
+    }
+    return digest;
+}
+
+std::string base64_encode(std::span<const std::uint8_t> bytes) {
+    return encode_base64(bytes, kStandardAlphabet, true);
+}
+
+std::string base64_encode(std::string_view text) {
+    return base64_encode(
+        std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
+}
+
+std::string base64url_encode_unpadded(std::span<const std::uint8_t> bytes) {
+    return encode_base64(bytes, kUrlAlphabet, false);
+}
+
+bool constant_time_equal(std::string_view a, std::string_view b) {
+    const Sha256Digest da = sha256(a);
+    const Sha256Digest db = sha256(b);
+    return CRYPTO_memcmp(da.data(), db.data(), da.size()) == 0;
+}
+
+}  // namespace xiaozhi::protocol

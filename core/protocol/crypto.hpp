@@ -1,0 +1,30 @@
+// HMAC-SHA256, Base64 and constant-time comparison: the primitives behind tokens and MQTT credentials.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace xiaozhi::protocol {
+
+using Sha256Digest = std::array<std::uint8_t, 32>;
+
+// HMAC-SHA256 of `data` keyed with `key` (both taken as raw bytes, e.g. UTF-8 text).
+Sha256Digest hmac_sha256(std::string_view key, std::string_view data);
+
+// Standard Base64 (RFC 4648 §4) with '=' padding, as Python's base64.b64encode.
+std::string base64_encode(std::span<const std::uint8_t> bytes);
+std::string base64_encode(std::string_view text);
+
+// URL-safe Base64 (RFC 4648 §5: '-' and '_') without padding, as Python's
+// base64.urlsafe_b64encode(...).rstrip("=").
+std::string base64url_encode_unpadded(std::span<const std::uint8_t> bytes);
+
+// Whether `a` and `b` are equal, in time that depends on neither their contents nor
+// where they differ (both are hashed first, so not even on their lengths). For
+// secrets such as the admin bearer token.
+bool constant_time_equal(std::string_view a, std::string_view b);
+
+}  // namespace xiaozhi::protocol
