@@ -69,7 +69,11 @@ std::optional<std::string> nearest_key(std::string_view dotted) {
         [](const std::string& key) { return last_of(key); });
     if (sibling) return sibling;
     return closest(
-        dotted, [&](const std::string& key) { return key != dotted; },
+        dotted,
+        [&](const std::string& key) {
+            const bool ancestor = dotted.substr(0, key.size() + 1) == key + ".";
+            return parent_of(key) != parent && !ancestor;
+        },
         [](const std::string& key) { return std::string_view(key); });
 }
 

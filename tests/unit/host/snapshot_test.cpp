@@ -118,7 +118,7 @@ TEST_CASE("from_json fills defaults for missing fields; a file describes a probe
 
 TEST_CASE("from_json names the file and the field of every validation error") {
     const std::pair<const char*, const char*> cases[] = {
-        {"[]", "snap.json: expected a JSON object"},
+        {"[]", "snap.json: expected a JSON object (a host snapshot)"},
         {R"({"version":2})", "snap.json: field version: expected an integer in 1..1"},
         {R"({"probed":"yes"})", "snap.json: field probed: expected true or false"},
         {R"({"sockets":{}})", "snap.json: field sockets: expected an array"},
@@ -127,7 +127,8 @@ TEST_CASE("from_json names the file and the field of every validation error") {
          "snap.json: field sockets[0].transport: expected \"tcp\" or \"udp\""},
         {R"({"sockets":[{"transport":1,"address":"0.0.0.0","port":1}]})",
          "snap.json: field sockets[0].transport: expected a string"},
-        {R"({"sockets":[{"transport":"tcp","address":"0.0.0.0","port":1},{"transport":"tcp","address":"0.0.0.0","port":70000}]})",
+        {R"({"sockets":[{"transport":"tcp","address":"0.0.0.0","port":1},)"
+         R"({"transport":"tcp","address":"0.0.0.0","port":70000}]})",
          "snap.json: field sockets[1].port: expected an integer in 1..65535"},
         {R"({"sockets":[{"transport":"tcp","address":"0.0.0.0","port":"8000"}]})",
          "snap.json: field sockets[0].port: expected an integer in 1..65535"},
@@ -137,7 +138,8 @@ TEST_CASE("from_json names the file and the field of every validation error") {
          "snap.json: field sockets[0].address: expected a value (it is missing)"},
         {R"({"sockets":[{"transport":"tcp","address":"::","port":8000,"pid":-5}]})",
          "snap.json: field sockets[0].pid: expected an integer in 0..2147483647"},
-        {R"({"sockets":[{"transport":"tcp","address":"::","port":8000,"pid":18446744073709551615}]})",
+        {R"({"sockets":[{"transport":"tcp","address":"::","port":8000,)"
+         R"("pid":18446744073709551615}]})",
          "snap.json: field sockets[0].pid: expected an integer in 0..2147483647"},
         {R"({"sockets":[{"transport":"tcp","address":"::","port":8000,"command":["a"]}]})",
          "snap.json: field sockets[0].command: expected a string"},
@@ -178,8 +180,8 @@ TEST_CASE("instances: JSON round trip, validation, unknown fields ignored") {
     CHECK(copy.ports[0].transport == deploy::Transport::udp);
 
     host::Instance newer = host::instance_from_json(
-        json::parse(
-            R"({"pid":7,"started":"2024-01-01","ports":[{"transport":"tcp","address":"::","port":1,"fd":3}]})"),
+        json::parse(R"({"pid":7,"started":"2024-01-01",)"
+                    R"("ports":[{"transport":"tcp","address":"::","port":1,"fd":3}]})"),
         "ports.json");
     CHECK(newer.pid == 7);
     CHECK(newer.state_dir.empty());

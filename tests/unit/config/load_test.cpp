@@ -1,0 +1,210 @@
+// load(): folders, files, compose files, remote with the management-API rule, env and --set.
+#include <catch2/catch.hpp>
+
+#include "config/input_error.hpp"
+#include "config/load.hpp"
+#include "temp_dir.hpp"
+
+using namespace xiaozhi::config;
+using xiaozhi::config::testing::TempDir;
+
+TEST_CASE("A xiaozhi-server folder: config.yaml then data/.config.yaml") {
+    LoadOptions options;
+    options.paths = {XIAOZHI_FIXTURES "/single-module"};
+    const Loaded loaded = load(options);
+    CHECK(loaded.python_layout);
+    CHECK_FALSE(loaded.remote_is_management_api);
+    REQUIRE(loaded.layers.size() == 3);
+    CHECK(loaded.layers[0].kind == LayerKind::defaults);
+    CHECK(loaded.layers[1].source == XIAOZHI_FIXTURES "/single-module/config.yaml");
+    CHECK(loaded.layers[2].source == XIAOZHI_FIXTURES "/single-module/data/.config.yaml");
+    CHECK(loaded.compose.empty());
+    const Entry* websocket = loaded.effective.entry("server.websocket");
+    REQUIRE(websocket != nullptr);
+    CHECK(websocket->value.text == "ws://192.168.1.20:8000/xiaozhi/v1/");
+    CHECK(websocket->origin.layer == "file");
+    CHECK(websocket->origin.pos.file == XIAOZHI_FIXTURES "/single-module/data/.config.yaml");
+    CHECK(websocket->origin.pos.line == 2);
+    CHECK(websocket->origin.pos.column == 14);
+    REQUIRE(websocket->overridden.size() == 1);
+    CHECK(websocket->overridden[0].origin.pos.line == 8);
+    CHECK(loaded.effective.get_int("server.timezone_offset") == 8);
+    CHECK(loaded.effective.origin_of("server.timezone_offset").pos.line == 10);
+    const Node* devices = loaded.effective.get("server.auth.allowed_devices");
+    REQUIRE(devices != nullptr);
+    CHECK(devices->items.at(0).kind == Kind::string);
+    CHECK(loaded.effective.get_int("server.hello_timeout") == 10);
+}
+
+TEST_CASE("The reference layout loads without error") {
+    LoadOptions options;
+    options.paths = {XIAOZHI_FIXTURES "/reference-layout"};
+    const Loaded loaded = load(options);
+    REQUIRE(loaded.layers.size() == 3);
+    CHECK(loaded.layers[2].tree.entries.empty());
+    CHECK(loaded.effective.get("selected_module.ASR") != nullptr);
+    const Node* devices = loaded.effective.get("server.auth.allowed_devices");
+    REQUIRE(devices != nullptr);
+    CHECK(devices->items.at(0).text == "11:22:33:44:55:66");
+}
+
+TEST_CASE("Compose files beside config.yaml are parsed") {
+    LoadOptions options;
+    options.paths = {XIAOZHI_FIXTURES "/compose-published"};
+    const Loaded loaded = load(options);
+    REQUIRE(loaded.compose.size() == 1);
+    CHECK(loaded.compose[0].path == XIAOZHI_FIXTURES "/compose-published/docker-compose.yml");
+    const Node* ports =
+        loaded.compose[0].tree.find(Path{"services", "xiaozhi-esp32-server", "ports"});
+    REQUIRE(ports != nullptr);
+    CHECK(ports->items.at(0).text == "18000:8000");
+    CHECK(ports->items.at(0).pos.line == 6);
+}
+
+TEST_CASE("Compose file names that count") {
+    TempDir dir;
+    dir.write("config.yaml", "server:\n  port: 8000\n");
+    dir.write("compose.yaml", "services: {}\n");
+    dir.write("docker-compose.override.yml", "services: {}\n");
+    dir.write("compose-notes.txt", "x");
+    dir.write("my-compose.yml", "services: {}\n");
+    LoadOptions options;
+    options.paths = {dir.path()};
+    const Loaded loaded = load(options);
+    REQUIRE(loaded.compose.size() == 2);
+    CHECK(loaded.compose[0].path == dir.path() + "/compose.yaml");
+    CHECK(loaded.compose[1].path == dir.path() + "/docker-compose.override.yml");
+}
+
+TEST_CASE("A folder without a config file is an InputError") {
+    TempDir dir;
+    dir.write("README", "x");
+    LoadOptions options;
+    options.paths = {dir.path()};
+    CHECK_THROWS_WITH(load(options),
+                      dir.path() + ": no config.yaml or xiaozhi.toml in " + dir.path());
+}
+
+TEST_CASE("A folder with only xiaozhi.toml uses it") {
+    TempDir dir;
+    dir.write("xiaozhi.toml", "[server]\nport = 8100\n");
+    LoadOptions options;
+    options.paths = {dir.path()};
+    const Loaded loaded = load(options);
+    CHECK_FALSE(loaded.python_layout);
+    CHECK(loaded.effective.get_int("server.port") == 8100);
+    CHECK(discover_inputs(dir.path()) == std::vector<std::string>{dir.path() + "/xiaozhi.toml"});
+}
+
+TEST_CASE("discover_inputs") {
+    CHECK(discover_inputs(XIAOZHI_FIXTURES "/single-module") ==
+          std::vector<std::string>{XIAOZHI_FIXTURES "/single-module"});
+    CHECK(discover_inputs(XIAOZHI_FIXTURES "/native-toml") ==
+          std::vector<std::string>{XIAOZHI_FIXTURES "/native-toml/xiaozhi.toml"});
+    TempDir dir;
+    CHECK(discover_inputs(dir.path()).empty());
+    dir.write("xiaozhi.json", "{}");
+    CHECK(discover_inputs(dir.path()) == std::vector<std::string>{dir.path() + "/xiaozhi.json"});
+}
+
+TEST_CASE("Files in the order given, python layout from the extension") {
+    TempDir dir;
+    const std::string first = dir.write("a.toml", "[server]\nport = 8100\nhttp_port = 8101\n");
+    const std::string second = dir.write("b.json", "{\"server\": {\"port\": 8200}}");
+    LoadOptions options;
+    options.paths = {first, second};
+    options.with_defaults = false;
+    const Loaded toml_then_json = load(options);
+    CHECK_FALSE(toml_then_json.python_layout);
+    CHECK(toml_then_json.layers.size() == 2);
+    CHECK(toml_then_json.effective.get_int("server.port") == 8200);
+    CHECK(toml_then_json.effective.get_int("server.http_port") == 8101);
+    CHECK(toml_then_json.effective.get("server.hello_timeout") == nullptr);
+
+    options.paths = {dir.write("c.yml", "server:\n  port: 1\n")};
+    CHECK(load(options).python_layout);
+}
+
+TEST_CASE("A missing input file is an InputError") {
+    LoadOptions options;
+    options.paths = {"/nonexistent/xiaozhi.toml"};
+    CHECK_THROWS_AS(load(options), InputError);
+}
+
+TEST_CASE("Remote, environment and --set stack on top of the files") {
+    TempDir dir;
+    const std::string local = dir.write("config.yaml", "server:\n  port: 8000\n  ip: 1.2.3.4\n");
+    const std::string remote = dir.write("remote.yaml", "server:\n  port: 9000\n  http_port: 9003\n");
+    LoadOptions options;
+    options.paths = {local};
+    options.remote_file = remote;
+    options.environment = {"XIAOZHI_SERVER__HTTP_PORT=9100", "PATH=/bin"};
+    options.assignments = {"server.ip=5.6.7.8"};
+    const Loaded loaded = load(options);
+    REQUIRE(loaded.layers.size() == 5);
+    CHECK(loaded.layers[2].kind == LayerKind::remote);
+    CHECK(loaded.layers[3].kind == LayerKind::environment);
+    CHECK(loaded.layers[4].kind == LayerKind::command_line);
+    CHECK(loaded.effective.get_int("server.port") == 9000);
+    CHECK(loaded.effective.get_int("server.http_port") == 9100);
+    CHECK(loaded.effective.get_string("server.ip") == "5.6.7.8");
+    CHECK(loaded.effective.origin_of("server.ip").to_string() == "--set server.ip=5.6.7.8");
+}
+
+TEST_CASE("Management API rule: with manager-api.url set locally, server.port stays local") {
+    TempDir dir;
+    const std::string local = dir.write("config.yaml",
+                                        "server:\n"
+                                        "  port: 8000\n"
+                                        "manager-api:\n"
+                                        "  url: http://127.0.0.1:8002/xiaozhi\n"
+                                        "  secret: s\n");
+    const std::string remote = dir.write("remote.yaml",
+                                         "server:\n"
+                                         "  port: 9000\n"
+                                         "  websocket: ws://10.0.0.5:8000/xiaozhi/v1/\n");
+    LoadOptions options;
+    options.paths = {local};
+    options.remote_file = remote;
+    const Loaded loaded = load(options);
+    CHECK(loaded.remote_is_management_api);
+    CHECK(loaded.effective.get_int("server.port") == 8000);
+    CHECK(loaded.effective.get_string("server.websocket") == "ws://10.0.0.5:8000/xiaozhi/v1/");
+    const Entry* port = loaded.effective.entry("server.port");
+    REQUIRE(port != nullptr);
+    CHECK(port->origin.to_string() == local + ":2:9");
+    REQUIRE(port->overridden.size() == 2);
+    CHECK(port->overridden[0].origin.layer == "remote");
+    CHECK(port->overridden[0].value.integer == 9000);
+    CHECK(port->overridden[0].note.find("stays local when manager-api.url is set") !=
+          std::string::npos);
+    CHECK(port->overridden[1].origin.layer == "default");
+}
+
+TEST_CASE("Management API rule: without manager-api.url the remote port wins") {
+    TempDir dir;
+    const std::string local = dir.write("config.yaml",
+                                        "server:\n"
+                                        "  port: 8000\n"
+                                        "manager-api:\n"
+                                        "  url: ''\n");
+    const std::string remote = dir.write("remote.yaml", "server:\n  port: 9000\n");
+    LoadOptions options;
+    options.paths = {local};
+    options.remote_file = remote;
+    const Loaded loaded = load(options);
+    CHECK_FALSE(loaded.remote_is_management_api);
+    CHECK(loaded.effective.get_int("server.port") == 9000);
+    const Entry* port = loaded.effective.entry("server.port");
+    REQUIRE(port != nullptr);
+    CHECK(port->origin.layer == "remote");
+    REQUIRE(port->overridden.size() == 2);
+    CHECK(port->overridden[0].note.empty());
+    CHECK(port->overridden[0].value.integer == 8000);
+}
+
+TEST_CASE("Invalid environment and --set input surfaces as InputError") {
+    LoadOptions options;
+    options.assignments = {"server.port"};
+    CHECK_THROWS_AS(load(options), InputError);
+}
