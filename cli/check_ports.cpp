@@ -63,11 +63,11 @@ CLI::App* add_check_ports(CLI::App& app, CheckPortsOptions& options) {
         "Config files (YAML, TOML, JSON) or xiaozhi-server folders, lowest precedence first "
         "(default: config.yaml, xiaozhi.toml, xiaozhi.yaml or xiaozhi.json in the current "
         "folder)"));
-    add_choice_option(*command, "--format", options.format,
+    add_choice_option(*command, "--format", options.format, "FORMAT",
                       {"text", "json", "sarif", "junit", "github"},
                       "Output format: text, json, sarif (GitHub code scanning), junit or github "
                       "(workflow annotations) (default: text)");
-    add_choice_option(*command, "--fail-on", options.fail_on, {"error", "warning"},
+    add_choice_option(*command, "--fail-on", options.fail_on, "SEVERITY", {"error", "warning"},
                       "Exit 1 when a finding is at least this severe: error or warning "
                       "(default: error)");
     add_runtime_option(*command, options.runtime);

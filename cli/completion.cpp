@@ -14,7 +14,7 @@ CLI::App* add_completion(CLI::App& app, CompletionOptions& options) {
     CLI::App* command = app.add_subcommand("completion", "Print the completion script for a shell");
     command->group("");
     command->footer("Example:\n  xiaozhi completion bash > /etc/bash_completion.d/xiaozhi");
-    add_choice_option(*command, "shell", options.shell, {"bash", "zsh", "fish"},
+    add_choice_option(*command, "shell", options.shell, "SHELL", {"bash", "zsh", "fish"},
                       "The shell to complete for: bash, zsh or fish")
         ->required();
     return command;

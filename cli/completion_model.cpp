@@ -1,6 +1,8 @@
 // Reads the CLI11 definitions into the plain description the completion generators use.
 #include "completion_model.hpp"
 
+#include <CLI/CLI.hpp>
+
 #include "option_values.hpp"
 
 namespace xiaozhi::cli {
@@ -34,8 +36,8 @@ CompletionOption describe_option(CLI::Option& option) {
     CompletionOption described;
     described.long_names = option.get_lnames();
     described.short_names = option.get_snames();
-    described.takes_value = option.get_type_size_max() > 0;
-    described.repeatable = described.takes_value && option.get_items_expected_max() > 1;
+    described.takes_value = option.get_expected_max() > 0;  // flags expect no value
+    described.repeatable = option.get_expected_max() > 1;
     described.choices = choices_of(option);
     described.completes_paths = completes_paths(option);
     described.description = short_description(option.get_description());

@@ -26,7 +26,7 @@ LayerOptions add_layer_options(CLI::App& command, ConfigInputs& inputs) {
 
 CLI::Option* add_runtime_option(CLI::App& command, std::string& runtime) {
     return add_choice_option(
-        command, "--runtime", runtime, {"python", "xiaozhi"},
+        command, "--runtime", runtime, "RUNTIME", {"python", "xiaozhi"},
         "Which server runs the configuration: python (WebSocket and HTTP are two listeners) or "
         "xiaozhi (equal ports share one listener) (default: python for a folder or .yaml file, "
         "xiaozhi otherwise)");

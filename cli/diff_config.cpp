@@ -148,7 +148,7 @@ CLI::App* add_diff_config(CLI::App& app, DiffConfigOptions& options) {
     command->add_flag("--show-secrets", options.show_secrets,
                       "Print secret values (keys named secret, token, password, api_key, or "
                       "ending in _key, _secret, _token) instead of *** (default: masked)");
-    add_choice_option(*command, "--format", options.format, {"text", "json"},
+    add_choice_option(*command, "--format", options.format, "FORMAT", {"text", "json"},
                       "Output format: text or json (default: text)");
     const LayerOptions layer_options = add_layer_options(*command, options.inputs);
     layer_options.set->needs(layers);

@@ -29,8 +29,10 @@ std::vector<std::string> split_set_description(const std::string& description) {
 }  // namespace
 
 CLI::Option* add_choice_option(CLI::App& command, const std::string& name, std::string& value,
-                               const std::vector<std::string>& choices, const std::string& help) {
+                               const std::string& type, const std::vector<std::string>& choices,
+                               const std::string& help) {
     return command.add_option(name, value, help)
+        ->type_name(type)
         ->check(CLI::IsMember(choices).name(choices_validator));
 }
 

@@ -9,9 +9,10 @@
 
 namespace xiaozhi::cli {
 
-// Adds `--name VALUE` whose value must be one of `choices`; help lists them.
+// Adds `--name TYPE` whose value must be one of `choices`; help shows "TYPE:{a,b}".
 CLI::Option* add_choice_option(CLI::App& command, const std::string& name, std::string& value,
-                               const std::vector<std::string>& choices, const std::string& help);
+                               const std::string& type, const std::vector<std::string>& choices,
+                               const std::string& help);
 
 // The choices an option was registered with by add_choice_option; empty for any other option.
 std::vector<std::string> choices_of(CLI::Option& option);

@@ -11,9 +11,15 @@ void set_default(Node& tree, std::string_view dotted, Node value) {
     set_path(tree, split_path(dotted), std::move(value));
 }
 
-Node text(const char* value) { return Node::string_at(value, defaults_position); }
-Node number(std::int64_t value) { return Node::integer_at(value, defaults_position); }
-Node flag(bool value) { return Node::boolean_at(value, defaults_position); }
+Node text(const char* value) {
+    return Node::string_at(value, defaults_position);
+}
+Node number(std::int64_t value) {
+    return Node::integer_at(value, defaults_position);
+}
+Node flag(bool value) {
+    return Node::boolean_at(value, defaults_position);
+}
 
 }  // namespace
 

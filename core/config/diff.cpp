@@ -44,8 +44,8 @@ std::vector<DiffEntry> diff(const Effective& before, const Effective& after,
     for (const auto& [path, pair] : sides) {
         if (!selected(path, ignore, only)) continue;
         const auto [old_entry, new_entry] = pair;
-        DiffEntry change{join_path(path), Change::changed, std::nullopt, std::nullopt,
-                         std::nullopt, std::nullopt};
+        DiffEntry change{join_path(path), Change::changed, std::nullopt,
+                         std::nullopt,    std::nullopt,    std::nullopt};
         if (old_entry != nullptr) {
             change.before = old_entry->value;
             change.before_origin = old_entry->origin;

@@ -17,7 +17,9 @@ struct LeafState {
 
 using LeafStates = std::map<Path, LeafState>;
 
-bool is_leaf(const Node& node) { return !node.is_map() || node.entries.empty(); }
+bool is_leaf(const Node& node) {
+    return !node.is_map() || node.entries.empty();
+}
 
 // Calls `visit(path, node)` for every leaf under `node` (at `path`), in tree order.
 template <typename Visit>
@@ -34,7 +36,7 @@ void for_each_leaf(const Node& node, Path& path, const Visit& visit) {
 }
 
 class Merger {
-public:
+  public:
     explicit Merger(LeafStates& leaves) : leaves_(leaves) {}
 
     void merge_layer(Node& tree, const Layer& layer) {
@@ -44,7 +46,7 @@ public:
         for (const auto& dropped : layer.dropped) attach_dropped(dropped);
     }
 
-private:
+  private:
     // Maps merge key by key; anything else replaces. An empty map merged into a
     // non-empty map changes nothing.
     void merge_map(Node& target, const Node& source, Path& path) {

@@ -55,8 +55,8 @@ std::vector<std::string> split_segments(std::string_view name) {
 }  // namespace
 
 Layer environment_layer(const std::vector<std::string>& environment) {
-    Layer layer{LayerKind::environment, "environment",
-                Node::map_at(Position{"environment", 0, 0}), {}};
+    Layer layer{
+        LayerKind::environment, "environment", Node::map_at(Position{"environment", 0, 0}), {}};
     for (const auto& variable : environment) {
         const std::size_t equals = variable.find('=');
         if (equals == std::string::npos) continue;

@@ -10,11 +10,16 @@ namespace xiaozhi::config {
 
 std::string_view layer_kind_name(LayerKind kind) {
     switch (kind) {
-        case LayerKind::defaults: return "default";
-        case LayerKind::file: return "file";
-        case LayerKind::remote: return "remote";
-        case LayerKind::environment: return "env";
-        case LayerKind::command_line: return "set";
+        case LayerKind::defaults:
+            return "default";
+        case LayerKind::file:
+            return "file";
+        case LayerKind::remote:
+            return "remote";
+        case LayerKind::environment:
+            return "env";
+        case LayerKind::command_line:
+            return "set";
     }
     return "file";
 }
@@ -43,9 +48,9 @@ Layer remote_layer(const std::string& path, bool from_management_api) {
         const Node* value = parent == nullptr ? nullptr : parent->find(last);
         if (value == nullptr) continue;
         path_of_key.push_back(last);
-        layer.dropped.push_back(DroppedValue{
-            path_of_key, *value,
-            "ignored: " + dotted + " stays local when manager-api.url is set"});
+        layer.dropped.push_back(
+            DroppedValue{path_of_key, *value,
+                         "ignored: " + dotted + " stays local when manager-api.url is set"});
         parent->erase(last);
     }
     return layer;
@@ -61,8 +66,8 @@ Layer command_line_layer(const std::vector<std::string>& assignments) {
         }
         const std::string key = assignment.substr(0, equals);
         const Path path = split_path(key);
-        if (path.empty() || std::any_of(path.begin(), path.end(),
-                                        [](const std::string& s) { return s.empty(); })) {
+        if (path.empty() ||
+            std::any_of(path.begin(), path.end(), [](const std::string& s) { return s.empty(); })) {
             throw InputError(pos, "invalid key '" + key + "' in '" + assignment + "'");
         }
         set_path(layer.tree, path, parse_scalar(assignment.substr(equals + 1), pos));

@@ -25,8 +25,8 @@ bool is_yaml_path(const std::string& path) {
 }
 
 bool is_compose_name(const std::string& name) {
-    const bool yaml_suffix = (name.size() > 4 && name.ends_with(".yml")) ||
-                             (name.size() > 5 && name.ends_with(".yaml"));
+    const bool yaml_suffix =
+        (name.size() > 4 && name.ends_with(".yml")) || (name.size() > 5 && name.ends_with(".yaml"));
     return yaml_suffix && (name.starts_with("docker-compose") || name.starts_with("compose"));
 }
 
@@ -61,8 +61,7 @@ void add_folder(const std::string& dir, Loaded& loaded) {
     } else {
         const std::vector<std::string> inputs = discover_inputs(dir);
         if (inputs.empty()) {
-            throw InputError(Position{dir, 0, 0},
-                             "no config.yaml or xiaozhi.toml in " + dir);
+            throw InputError(Position{dir, 0, 0}, "no config.yaml or xiaozhi.toml in " + dir);
         }
         for (const auto& path : inputs) {
             if (is_yaml_path(path)) loaded.python_layout = true;
@@ -100,7 +99,8 @@ Loaded load(const LoadOptions& options) {
             return layer.kind == LayerKind::file && sets_management_api(layer);
         });
     if (options.remote_file) {
-        loaded.layers.push_back(remote_layer(*options.remote_file, loaded.remote_is_management_api));
+        loaded.layers.push_back(
+            remote_layer(*options.remote_file, loaded.remote_is_management_api));
     }
     Layer environment = environment_layer(options.environment);
     if (!environment.tree.entries.empty()) loaded.layers.push_back(std::move(environment));

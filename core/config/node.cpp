@@ -15,13 +15,20 @@ std::string Position::to_string() const {
 
 std::string_view kind_name(Kind kind) {
     switch (kind) {
-        case Kind::null: return "null";
-        case Kind::boolean: return "boolean";
-        case Kind::integer: return "integer";
-        case Kind::floating: return "float";
-        case Kind::string: return "string";
-        case Kind::list: return "list";
-        case Kind::map: return "map";
+        case Kind::null:
+            return "null";
+        case Kind::boolean:
+            return "boolean";
+        case Kind::integer:
+            return "integer";
+        case Kind::floating:
+            return "float";
+        case Kind::string:
+            return "string";
+        case Kind::list:
+            return "list";
+        case Kind::map:
+            return "map";
     }
     return "null";
 }
@@ -41,8 +48,8 @@ Path split_path(std::string_view dotted) {
     std::size_t start = 0;
     while (true) {
         const std::size_t dot = dotted.find('.', start);
-        path.emplace_back(dotted.substr(start, dot == std::string_view::npos ? dotted.npos
-                                                                              : dot - start));
+        path.emplace_back(
+            dotted.substr(start, dot == std::string_view::npos ? dotted.npos : dot - start));
         if (dot == std::string_view::npos) break;
         start = dot + 1;
     }
@@ -178,11 +185,16 @@ bool same_list_as_multiset(const std::vector<Node>& a, const std::vector<Node>& 
 bool same_value(const Node& a, const Node& b, bool ignore_order) {
     if (a.kind != b.kind) return false;
     switch (a.kind) {
-        case Kind::null: return true;
-        case Kind::boolean: return a.boolean == b.boolean;
-        case Kind::integer: return a.integer == b.integer;
-        case Kind::floating: return same_floating(a.floating, b.floating);
-        case Kind::string: return a.text == b.text;
+        case Kind::null:
+            return true;
+        case Kind::boolean:
+            return a.boolean == b.boolean;
+        case Kind::integer:
+            return a.integer == b.integer;
+        case Kind::floating:
+            return same_floating(a.floating, b.floating);
+        case Kind::string:
+            return a.text == b.text;
         case Kind::list:
             if (a.items.size() != b.items.size()) return false;
             if (ignore_order) return same_list_as_multiset(a.items, b.items);

@@ -38,8 +38,8 @@ struct Node {
     bool boolean = false;
     std::int64_t integer = 0;
     double floating = 0;
-    std::string text;                                 // string value, or source text of a scalar
-    std::vector<Node> items;                          // kind == list
+    std::string text;                                   // string value, or source text of a scalar
+    std::vector<Node> items;                            // kind == list
     std::vector<std::pair<std::string, Node>> entries;  // kind == map, in source order
 
     static Node null_at(Position pos);

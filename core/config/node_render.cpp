@@ -33,11 +33,21 @@ std::string double_quoted(const std::string& text) {
     std::string out = "\"";
     for (char c : text) {
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\t': out += "\\t"; break;
-            case '\r': out += "\\r"; break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
             default:
                 if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
                     char escape[8];
@@ -69,11 +79,16 @@ std::string render_floating(double value) {
 
 std::string Node::render() const {
     switch (kind) {
-        case Kind::null: return "null";
-        case Kind::boolean: return boolean ? "true" : "false";
-        case Kind::integer: return std::to_string(integer);
-        case Kind::floating: return render_floating(floating);
-        case Kind::string: return render_string(text);
+        case Kind::null:
+            return "null";
+        case Kind::boolean:
+            return boolean ? "true" : "false";
+        case Kind::integer:
+            return std::to_string(integer);
+        case Kind::floating:
+            return render_floating(floating);
+        case Kind::string:
+            return render_string(text);
         case Kind::list: {
             std::string out = "[";
             for (std::size_t i = 0; i < items.size(); ++i) {

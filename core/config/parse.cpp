@@ -23,9 +23,8 @@ std::string lower_extension(const std::string& path) {
 }
 
 bool only_whitespace(std::string_view content) {
-    return std::all_of(content.begin(), content.end(), [](char c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-    });
+    return std::all_of(content.begin(), content.end(),
+                       [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
 }
 
 // A line like "[server]" or "[[items]]": TOML's table headers.
@@ -35,8 +34,10 @@ bool has_toml_table_header(std::string_view content) {
         std::size_t end = content.find('\n', start);
         if (end == std::string_view::npos) end = content.size();
         std::string_view line = content.substr(start, end - start);
-        while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
-        while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) {
+        while (!line.empty() && (line.front() == ' ' || line.front() == '\t'))
+            line.remove_prefix(1);
+        while (!line.empty() &&
+               (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) {
             line.remove_suffix(1);
         }
         if (line.size() > 2 && line.front() == '[' && line.back() == ']' &&
@@ -65,9 +66,9 @@ std::string read_bounded(const std::string& path) {
     while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
         content.append(buffer, static_cast<std::size_t>(in.gcount()));
         if (content.size() > max_config_bytes) {
-            throw InputError(Position{path, 0, 0},
-                             "file is more than " + std::to_string(max_config_bytes) +
-                                 " bytes, the limit");
+            throw InputError(
+                Position{path, 0, 0},
+                "file is more than " + std::to_string(max_config_bytes) + " bytes, the limit");
         }
     }
     if (in.bad()) throw InputError(Position{path, 0, 0}, "cannot read file: read error");
@@ -104,9 +105,12 @@ Node parse_text(std::string_view content, Syntax syntax, const std::string& file
     detail::require_text(content, file);
     if (only_whitespace(content)) return Node::map_at(Position{file, 1, 1});
     switch (syntax) {
-        case Syntax::yaml: return detail::parse_yaml(content, file);
-        case Syntax::toml: return detail::parse_toml(content, file);
-        case Syntax::json: return detail::parse_json(content, file);
+        case Syntax::yaml:
+            return detail::parse_yaml(content, file);
+        case Syntax::toml:
+            return detail::parse_toml(content, file);
+        case Syntax::json:
+            return detail::parse_json(content, file);
     }
     return detail::parse_yaml(content, file);
 }

@@ -1,4 +1,5 @@
-// JSON text to a positioned Node tree: nlohmann's SAX parser for values, a token scanner for positions.
+// JSON text to a positioned Node tree: nlohmann's SAX parser for values, a token scanner for
+// positions.
 #include <nlohmann/json.hpp>
 
 #include <limits>
@@ -16,7 +17,7 @@ constexpr std::size_t max_depth = 200;
 // Walks the (already validated) text alongside the SAX events: each call
 // returns the position of the next key or value token and skips it.
 class TokenScanner {
-public:
+  public:
     TokenScanner(std::string_view content, const std::string& file)
         : content_(content), file_(file) {
         if (content_.substr(0, 3) == "\xEF\xBB\xBF") offset_ = 3;
@@ -37,7 +38,7 @@ public:
         return pos;
     }
 
-private:
+  private:
     static bool is_delimiter(char c) {
         return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ',' || c == ':' ||
                c == ']' || c == '}';
@@ -86,7 +87,7 @@ std::string parser_message(const std::string& what) {
 }
 
 class TreeBuilder : public nlohmann::json_sax<nlohmann::json> {
-public:
+  public:
     TreeBuilder(std::string_view content, const std::string& file)
         : content_(content), file_(file), scanner_(content, file) {}
 
@@ -119,9 +120,7 @@ public:
     }
     bool binary(binary_t&) override { return true; }
 
-    bool start_object(std::size_t) override {
-        return open(Node::map_at(scanner_.next_token()));
-    }
+    bool start_object(std::size_t) override { return open(Node::map_at(scanner_.next_token())); }
     bool key(string_t& name) override {
         Position pos = scanner_.next_token();
         Frame& frame = stack_.back();
@@ -132,9 +131,7 @@ public:
         return true;
     }
     bool end_object() override { return close(); }
-    bool start_array(std::size_t) override {
-        return open(Node::list_at(scanner_.next_token()));
-    }
+    bool start_array(std::size_t) override { return open(Node::list_at(scanner_.next_token())); }
     bool end_array() override { return close(); }
 
     bool parse_error(std::size_t position, const std::string&,
@@ -143,7 +140,7 @@ public:
         throw InputError(position_at(content_, offset, file_), parser_message(error.what()));
     }
 
-private:
+  private:
     struct Frame {
         Node node;
         std::string pending_key;

@@ -17,7 +17,7 @@ constexpr std::size_t max_nodes = 1'000'000;
 constexpr std::string_view core_tag_prefix = "tag:yaml.org,2002:";
 
 class YamlConverter {
-public:
+  public:
     explicit YamlConverter(const std::string& file) : file_(file) {}
 
     Position position(const YAML::Mark& mark) const {
@@ -27,30 +27,32 @@ public:
 
     Node convert(const YAML::Node& source, int depth) {
         if (depth > max_depth) {
-            throw InputError(position(source.Mark()),
-                             "nesting deeper than " + std::to_string(max_depth) +
-                                 " levels (a recursive alias?)");
+            throw InputError(position(source.Mark()), "nesting deeper than " +
+                                                          std::to_string(max_depth) +
+                                                          " levels (a recursive alias?)");
         }
         if (++node_count_ > max_nodes) {
-            throw InputError(position(source.Mark()),
-                             "more than " + std::to_string(max_nodes) +
-                                 " values after expanding aliases");
+            throw InputError(position(source.Mark()), "more than " + std::to_string(max_nodes) +
+                                                          " values after expanding aliases");
         }
         switch (source.Type()) {
-            case YAML::NodeType::Map: return convert_map(source, depth);
+            case YAML::NodeType::Map:
+                return convert_map(source, depth);
             case YAML::NodeType::Sequence: {
                 Node list = Node::list_at(position(source.Mark()));
                 for (const auto& item : source) list.items.push_back(convert(item, depth + 1));
                 return list;
             }
-            case YAML::NodeType::Scalar: return convert_scalar(source);
+            case YAML::NodeType::Scalar:
+                return convert_scalar(source);
             case YAML::NodeType::Null:
-            case YAML::NodeType::Undefined: break;
+            case YAML::NodeType::Undefined:
+                break;
         }
         return Node::null_at(position(source.Mark()));
     }
 
-private:
+  private:
     Node convert_scalar(const YAML::Node& source) const {
         const std::string& tag = source.Tag();
         Position pos = position(source.Mark());
@@ -115,11 +117,13 @@ private:
         }
         for (const auto& item : sources) {
             if (!item.IsMap()) {
-                throw InputError(position(item.Mark()), "a merge key (<<) needs a map or a list of maps");
+                throw InputError(position(item.Mark()),
+                                 "a merge key (<<) needs a map or a list of maps");
             }
         }
         if (sources.empty()) {
-            throw InputError(position(merge.Mark()), "a merge key (<<) needs a map or a list of maps");
+            throw InputError(position(merge.Mark()),
+                             "a merge key (<<) needs a map or a list of maps");
         }
         for (const auto& item : sources) {
             Node merged = convert(item, depth + 1);
@@ -145,9 +149,9 @@ Node parse_yaml(std::string_view content, const std::string& file) {
     }
     if (documents.empty()) return Node::map_at(Position{file, 1, 1});
     if (documents.size() > 1) {
-        throw InputError(converter.position(documents[1].Mark()),
-                         "expected a single YAML document, found " +
-                             std::to_string(documents.size()));
+        throw InputError(
+            converter.position(documents[1].Mark()),
+            "expected a single YAML document, found " + std::to_string(documents.size()));
     }
     const YAML::Node& root = documents.front();
     if (root.IsNull()) return Node::map_at(Position{file, 1, 1});

@@ -1,4 +1,5 @@
-// The schema: known keys with their types, top-level sections, legacy keys, secrets and type checks.
+// The schema: known keys with their types, top-level sections, legacy keys, secrets and type
+// checks.
 #include "config/schema.hpp"
 
 #include <algorithm>
@@ -32,15 +33,24 @@ std::string_view last_segment(std::string_view dotted) {
 
 std::string_view value_type_name(ValueType type) {
     switch (type) {
-        case any: return "any";
-        case boolean: return "boolean";
-        case integer: return "integer";
-        case number: return "number";
-        case string: return "string";
-        case port: return "port";
-        case string_list: return "list of strings";
-        case map: return "map";
-        case nullable_string: return "string or null";
+        case any:
+            return "any";
+        case boolean:
+            return "boolean";
+        case integer:
+            return "integer";
+        case number:
+            return "number";
+        case string:
+            return "string";
+        case port:
+            return "port";
+        case string_list:
+            return "list of strings";
+        case map:
+            return "map";
+        case nullable_string:
+            return "string or null";
     }
     return "any";
 }
@@ -146,8 +156,7 @@ bool is_owned_section(std::string_view top_level_key) {
 }
 
 bool is_known_top_level(std::string_view top_level_key) {
-    return top_level_key.find('.') == std::string_view::npos &&
-           find_key(top_level_key) != nullptr;
+    return top_level_key.find('.') == std::string_view::npos && find_key(top_level_key) != nullptr;
 }
 
 const std::vector<LegacyKey>& legacy_keys() {
@@ -179,18 +188,25 @@ bool is_secret_key(std::string_view dotted) {
 
 bool matches_type(const Node& value, ValueType type) {
     switch (type) {
-        case any: return true;
-        case boolean: return value.kind == Kind::boolean;
+        case any:
+            return true;
+        case boolean:
+            return value.kind == Kind::boolean;
         case integer:
-        case port: return value.kind == Kind::integer;
-        case number: return value.kind == Kind::integer || value.kind == Kind::floating;
-        case string: return value.kind == Kind::string;
+        case port:
+            return value.kind == Kind::integer;
+        case number:
+            return value.kind == Kind::integer || value.kind == Kind::floating;
+        case string:
+            return value.kind == Kind::string;
         case string_list:
             return value.kind == Kind::list &&
                    std::all_of(value.items.begin(), value.items.end(),
                                [](const Node& item) { return item.kind == Kind::string; });
-        case map: return value.kind == Kind::map;
-        case nullable_string: return value.kind == Kind::string || value.kind == Kind::null;
+        case map:
+            return value.kind == Kind::map;
+        case nullable_string:
+            return value.kind == Kind::string || value.kind == Kind::null;
     }
     return true;
 }

@@ -1,4 +1,5 @@
-// Text helpers shared by the parsers: binary detection, byte offsets to positions, one-line messages.
+// Text helpers shared by the parsers: binary detection, byte offsets to positions, one-line
+// messages.
 #include <algorithm>
 
 #include "config/input_error.hpp"

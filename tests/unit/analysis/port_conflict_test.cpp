@@ -22,8 +22,9 @@ deploy::Model two_listeners(deploy::Listener a, deploy::Listener b) {
 
 TEST_CASE("port.conflict: equal WebSocket and HTTP ports conflict for the python runtime",
           "[analysis][port.conflict]") {
-    auto d = deployment(DeploymentSpec{
-        {"server:\n  port: 8000\n  http_port: 8003\n", "server:\n  http_port: 8000\n"}});
+    DeploymentSpec spec;
+    spec.files = {"server:\n  port: 8000\n  http_port: 8003\n", "server:\n  http_port: 8000\n"};
+    auto d = deployment(spec);
     auto found = d.findings("port.conflict");
     REQUIRE(found.size() == 1);
     const Finding& f = found[0];

@@ -16,7 +16,7 @@ std::vector<double> window_levels(const std::vector<std::int16_t>& signal, std::
     std::vector<double> levels;
     for (std::size_t at = 0; at + window <= signal.size(); at += window) {
         double sum = 0;
-        for (std::size_t i = at; i < at + window; ++i) sum += double{signal[i]} * signal[i];
+        for (std::size_t i = at; i < at + window; ++i) sum += static_cast<double>(signal[i]) * signal[i];
         levels.push_back(10 * std::log10(sum / window / (32768.0 * 32768.0) + 1e-20));
     }
     return levels;

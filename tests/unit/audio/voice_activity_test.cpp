@@ -3,8 +3,8 @@
 
 #include <stdexcept>
 
-#include "audio/opus_decoder.hpp"
-#include "audio/opus_encoder.hpp"
+#include "audio/opus_frame_decoder.hpp"
+#include "audio/opus_frame_encoder.hpp"
 #include "audio/speech_signal.hpp"
 #include "audio/voice_activity.hpp"
 
@@ -98,8 +98,8 @@ TEST_CASE("the detector finds the end of speech that went through Opus, at 24 kH
     for (int rate : {16000, 24000}) {
         INFO("rate " << rate);
         const auto signal = speech_then_silence(rate, 1500, 1200, 4);
-        OpusEncoder encoder(rate, 1, 60);
-        OpusDecoder decoder(rate, 1);
+        OpusFrameEncoder encoder(rate, 1, 60);
+        OpusFrameDecoder decoder(rate, 1);
         VoiceActivityDetector vad(VadSettings{rate, 20, -40.0, 60, 700});
         std::vector<std::uint8_t> packet;
         std::vector<std::int16_t> pcm;

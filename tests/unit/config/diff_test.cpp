@@ -9,7 +9,8 @@ using namespace xiaozhi::config;
 namespace {
 
 Effective from_yaml(const std::string& text, const std::string& file) {
-    return Effective::merge({Layer{LayerKind::file, file, parse_text(text, Syntax::yaml, file), {}}});
+    return Effective::merge(
+        {Layer{LayerKind::file, file, parse_text(text, Syntax::yaml, file), {}}});
 }
 
 std::vector<std::string> keys_of(const std::vector<DiffEntry>& entries) {
@@ -25,8 +26,8 @@ TEST_CASE("Added, removed and changed keys, sorted by key, with origins") {
     const Effective after =
         from_yaml("server:\n  port: 8100\n  websocket: ws://h/\nlog: {}\n", "b.yaml");
     const auto changes = diff(before, after, {});
-    REQUIRE(keys_of(changes) == std::vector<std::string>{"server.ip", "server.port",
-                                                          "server.websocket"});
+    REQUIRE(keys_of(changes) ==
+            std::vector<std::string>{"server.ip", "server.port", "server.websocket"});
     CHECK(changes[0].change == Change::removed);
     CHECK(changes[0].before->text == "0.0.0.0");
     CHECK_FALSE(changes[0].after.has_value());
@@ -47,8 +48,8 @@ TEST_CASE("Identical configurations have no differences, whatever the positions"
 }
 
 TEST_CASE("Types matter: 8000 and \"8000\" differ") {
-    const auto changes = diff(from_yaml("port: 8000\n", "a.yaml"),
-                              from_yaml("port: \"8000\"\n", "b.yaml"), {});
+    const auto changes =
+        diff(from_yaml("port: 8000\n", "a.yaml"), from_yaml("port: \"8000\"\n", "b.yaml"), {});
     REQUIRE(changes.size() == 1);
     CHECK(changes[0].change == Change::changed);
     CHECK(changes[0].after->kind == Kind::string);

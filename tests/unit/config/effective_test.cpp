@@ -1,4 +1,5 @@
-// Effective::merge: precedence of the five layers, provenance chains, replaced subtrees, dropped values.
+// Effective::merge: precedence of the five layers, provenance chains, replaced subtrees, dropped
+// values.
 #include <catch2/catch.hpp>
 
 #include "config/effective.hpp"
@@ -142,11 +143,10 @@ TEST_CASE("Entries are in tree order; lookups by dotted key") {
 
 TEST_CASE("Dropped values attach to the effective entry with their reason") {
     Layer remote = yaml_layer(LayerKind::remote, "r.yaml", "server:\n  websocket: ws://r/\n");
-    remote.dropped.push_back(DroppedValue{Path{"server", "port"},
-                                          Node::integer_at(9000, Position{"r.yaml", 2, 9}),
-                                          "stays local"});
-    remote.dropped.push_back(DroppedValue{Path{"nowhere"}, Node::integer_at(1, Position{}),
-                                          "unused"});
+    remote.dropped.push_back(DroppedValue{
+        Path{"server", "port"}, Node::integer_at(9000, Position{"r.yaml", 2, 9}), "stays local"});
+    remote.dropped.push_back(
+        DroppedValue{Path{"nowhere"}, Node::integer_at(1, Position{}), "unused"});
     const std::vector<Layer> layers = {
         yaml_layer(LayerKind::file, "a.yaml", "server:\n  port: 8000\n"),
         remote,

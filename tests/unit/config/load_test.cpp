@@ -134,7 +134,8 @@ TEST_CASE("A missing input file is an InputError") {
 TEST_CASE("Remote, environment and --set stack on top of the files") {
     TempDir dir;
     const std::string local = dir.write("config.yaml", "server:\n  port: 8000\n  ip: 1.2.3.4\n");
-    const std::string remote = dir.write("remote.yaml", "server:\n  port: 9000\n  http_port: 9003\n");
+    const std::string remote =
+        dir.write("remote.yaml", "server:\n  port: 9000\n  http_port: 9003\n");
     LoadOptions options;
     options.paths = {local};
     options.remote_file = remote;

@@ -67,9 +67,11 @@ TEST_CASE("NUL bytes and invalid UTF-8 are binary content") {
 
 TEST_CASE("A binary file on disk is rejected") {
     TempDir dir;
-    const std::string path = dir.write("image.yaml", std::string("\x7f" "ELF\x02\x01\x01\0\0\0", 10));
-    CHECK_THROWS_WITH(parse_file(path), Catch::StartsWith(path + ":1:") &&
-                                            Catch::Contains("binary content"));
+    const std::string path = dir.write("image.yaml", std::string("\x7f"
+                                                                 "ELF\x02\x01\x01\0\0\0",
+                                                                 10));
+    CHECK_THROWS_WITH(parse_file(path),
+                      Catch::StartsWith(path + ":1:") && Catch::Contains("binary content"));
 }
 
 TEST_CASE("Empty files are empty maps in every syntax") {

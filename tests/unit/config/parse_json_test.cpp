@@ -72,8 +72,9 @@ TEST_CASE("JSON duplicate keys are an error at the second key") {
 }
 
 TEST_CASE("JSON syntax errors and truncated input carry the position") {
-    CHECK_THROWS_WITH(parse_text("{\"a\": 1,\n \"b\": tru }", Syntax::json, "s.json"),
-                      Catch::StartsWith("s.json:2:10: syntax error while parsing value - invalid literal"));
+    CHECK_THROWS_WITH(
+        parse_text("{\"a\": 1,\n \"b\": tru }", Syntax::json, "s.json"),
+        Catch::StartsWith("s.json:2:10: syntax error while parsing value - invalid literal"));
     CHECK_THROWS_WITH(parse_text("{\"a\": [1, 2", Syntax::json, "s.json"),
                       Catch::StartsWith("s.json:1:12: syntax error"));
     CHECK_THROWS_WITH(parse_text("{\"a\": 1} x", Syntax::json, "s.json"),

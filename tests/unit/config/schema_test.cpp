@@ -68,8 +68,7 @@ TEST_CASE("Legacy keys name their replacement") {
     REQUIRE(find_legacy_key("server.ota_port") != nullptr);
     CHECK(find_legacy_key("server.ota_port")->replacement.find("http_port") != std::string::npos);
     REQUIRE(find_legacy_key("server.auth.tokens") != nullptr);
-    CHECK(find_legacy_key("server.auth.tokens")->replacement.find("auth_key") !=
-          std::string::npos);
+    CHECK(find_legacy_key("server.auth.tokens")->replacement.find("auth_key") != std::string::npos);
     CHECK(find_legacy_key("server.port") == nullptr);
     CHECK(legacy_keys().size() == 2);
 }

@@ -1,5 +1,5 @@
 // RAII wrapper of libopus's decoder.
-#include "audio/opus_decoder.hpp"
+#include "audio/opus_frame_decoder.hpp"
 
 #include <opus/opus.h>
 
@@ -10,9 +10,9 @@
 
 namespace xiaozhi::audio {
 
-void OpusDecoder::Free::operator()(::OpusDecoder* decoder) const { opus_decoder_destroy(decoder); }
+void OpusFrameDecoder::Free::operator()(::OpusDecoder* decoder) const { opus_decoder_destroy(decoder); }
 
-OpusDecoder::OpusDecoder(int sample_rate, int channels)
+OpusFrameDecoder::OpusFrameDecoder(int sample_rate, int channels)
     : sample_rate_(sample_rate), channels_(channels) {
     const std::string problem = opus_settings_problem(sample_rate, channels, 0);
     if (!problem.empty()) throw std::invalid_argument("Opus decoder: " + problem);
@@ -23,11 +23,11 @@ OpusDecoder::OpusDecoder(int sample_rate, int channels)
     }
 }
 
-OpusDecoder::~OpusDecoder() = default;
-OpusDecoder::OpusDecoder(OpusDecoder&&) noexcept = default;
-OpusDecoder& OpusDecoder::operator=(OpusDecoder&&) noexcept = default;
+OpusFrameDecoder::~OpusFrameDecoder() = default;
+OpusFrameDecoder::OpusFrameDecoder(OpusFrameDecoder&&) noexcept = default;
+OpusFrameDecoder& OpusFrameDecoder::operator=(OpusFrameDecoder&&) noexcept = default;
 
-int OpusDecoder::decode(std::span<const std::uint8_t> packet, std::vector<std::int16_t>& pcm) {
+int OpusFrameDecoder::decode(std::span<const std::uint8_t> packet, std::vector<std::int16_t>& pcm) {
     // 120 ms at the decoder's rate is the most one packet holds.
     const int max_samples = sample_rate_ * 120 / 1000;
     // Packet-loss concealment of 20 ms asks for exactly that many samples.

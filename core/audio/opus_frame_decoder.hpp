@@ -10,15 +10,15 @@ struct OpusDecoder;
 
 namespace xiaozhi::audio {
 
-class OpusDecoder {
+class OpusFrameDecoder {
 public:
     // A decoder producing `channels` interleaved channels at `sample_rate`. Any
     // Opus packet decodes at any supported rate, whatever rate it was encoded at.
     // Throws std::invalid_argument when opus_settings_problem() names a problem.
-    OpusDecoder(int sample_rate, int channels);
-    ~OpusDecoder();
-    OpusDecoder(OpusDecoder&&) noexcept;
-    OpusDecoder& operator=(OpusDecoder&&) noexcept;
+    OpusFrameDecoder(int sample_rate, int channels);
+    ~OpusFrameDecoder();
+    OpusFrameDecoder(OpusFrameDecoder&&) noexcept;
+    OpusFrameDecoder& operator=(OpusFrameDecoder&&) noexcept;
 
     int sample_rate() const { return sample_rate_; }
     int channels() const { return channels_; }

@@ -10,15 +10,15 @@ struct OpusEncoder;
 
 namespace xiaozhi::audio {
 
-class OpusEncoder {
+class OpusFrameEncoder {
 public:
     // An encoder for `channels` interleaved int16 channels at `sample_rate`, in frames
     // of `frame_duration_ms`, tuned for speech (OPUS_APPLICATION_VOIP). Throws
     // std::invalid_argument when opus_settings_problem() names a problem.
-    OpusEncoder(int sample_rate, int channels, int frame_duration_ms);
-    ~OpusEncoder();
-    OpusEncoder(OpusEncoder&&) noexcept;
-    OpusEncoder& operator=(OpusEncoder&&) noexcept;
+    OpusFrameEncoder(int sample_rate, int channels, int frame_duration_ms);
+    ~OpusFrameEncoder();
+    OpusFrameEncoder(OpusFrameEncoder&&) noexcept;
+    OpusFrameEncoder& operator=(OpusFrameEncoder&&) noexcept;
 
     int sample_rate() const { return sample_rate_; }
     int channels() const { return channels_; }

@@ -1,5 +1,5 @@
 // RAII wrapper of libopus's encoder for fixed-size frames.
-#include "audio/opus_encoder.hpp"
+#include "audio/opus_frame_encoder.hpp"
 
 #include <opus/opus.h>
 
@@ -17,9 +17,9 @@ constexpr int kMaxPacketBytes = 1275 * 6;
 
 }  // namespace
 
-void OpusEncoder::Free::operator()(::OpusEncoder* encoder) const { opus_encoder_destroy(encoder); }
+void OpusFrameEncoder::Free::operator()(::OpusEncoder* encoder) const { opus_encoder_destroy(encoder); }
 
-OpusEncoder::OpusEncoder(int sample_rate, int channels, int frame_duration_ms)
+OpusFrameEncoder::OpusFrameEncoder(int sample_rate, int channels, int frame_duration_ms)
     : sample_rate_(sample_rate), channels_(channels), frame_duration_ms_(frame_duration_ms) {
     const std::string problem = opus_settings_problem(sample_rate, channels, frame_duration_ms);
     if (!problem.empty() || frame_duration_ms == 0) {
@@ -33,11 +33,11 @@ OpusEncoder::OpusEncoder(int sample_rate, int channels, int frame_duration_ms)
     }
 }
 
-OpusEncoder::~OpusEncoder() = default;
-OpusEncoder::OpusEncoder(OpusEncoder&&) noexcept = default;
-OpusEncoder& OpusEncoder::operator=(OpusEncoder&&) noexcept = default;
+OpusFrameEncoder::~OpusFrameEncoder() = default;
+OpusFrameEncoder::OpusFrameEncoder(OpusFrameEncoder&&) noexcept = default;
+OpusFrameEncoder& OpusFrameEncoder::operator=(OpusFrameEncoder&&) noexcept = default;
 
-void OpusEncoder::encode(std::span<const std::int16_t> frame, std::vector<std::uint8_t>& packet) {
+void OpusFrameEncoder::encode(std::span<const std::int16_t> frame, std::vector<std::uint8_t>& packet) {
     const std::size_t expected = static_cast<std::size_t>(frame_samples()) * channels_;
     if (frame.size() != expected) {
         throw std::invalid_argument("Opus encoder: frame of " + std::to_string(frame.size()) +
