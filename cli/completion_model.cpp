@@ -9,25 +9,26 @@ namespace xiaozhi::cli {
 
 namespace {
 
-constexpr std::size_t max_description = 60;
+constexpr std::size_t max_description = 72;
 
-// One line of at most max_description characters, cut at a word.
+// The text on one line.
 std::string menu_line(std::string text) {
     for (char& c : text) {
         if (c == '\n' || c == '\t') c = ' ';
     }
-    if (text.size() > max_description) {
-        const std::size_t space = text.rfind(' ', max_description);
-        text.erase(space == std::string::npos ? max_description : space);
-    }
     return text;
 }
 
-// An option's help up to its first parenthesis, clause or example: what it does, in short.
+// An option's help up to its first parenthesis, clause or example, at most max_description
+// characters cut at a word: what it does, in short.
 std::string short_description(std::string text) {
     for (const char* end : {" (", "; ", ": ", ", "}) {
         const std::size_t at = text.find(end);
         if (at != std::string::npos) text.erase(at);
+    }
+    if (text.size() > max_description) {
+        const std::size_t space = text.rfind(' ', max_description);
+        text.erase(space == std::string::npos ? max_description : space);
     }
     return menu_line(text);
 }

@@ -31,20 +31,8 @@ std::string joined(const std::vector<std::string>& words) {
 // "--format=[Output format]:format:(text json)" and friends, one _arguments spec per option.
 std::string option_spec(const CompletionOption& option) {
     const std::vector<std::string> spellings = option.spellings();
-    std::string names;
-    std::string prefix;
-    if (option.repeatable) prefix = "*";
-    if (spellings.size() > 1) {
-        if (!option.repeatable) prefix = "(" + joined(spellings) + ")";
-        names = "{";
-        for (const std::string& spelling : spellings) {
-            names += (names.size() > 1 ? "," : "") + spelling + (option.takes_value ? "=" : "");
-        }
-        names += "}";
-    } else {
-        names = spellings.front() + (option.takes_value ? "=" : "");
-    }
-    std::string spec = "'" + prefix + "'" + names + "'[" + zsh_text(option.description) + "]";
+    const std::string value_marker = option.takes_value ? "=" : "";
+    std::string spec = "[" + zsh_text(option.description) + "]";
     if (option.takes_value) {
         const std::string message = option.long_names.empty() ? "value" : option.long_names.front();
         spec += ":" + message + ":";
@@ -56,7 +44,15 @@ std::string option_spec(const CompletionOption& option) {
             spec += " ";
         }
     }
-    return spec + "'";
+    const std::string repeat = option.repeatable ? "*" : "";
+    if (spellings.size() == 1) return "'" + repeat + spellings.front() + value_marker + spec + "'";
+    // '(-h --help)'{-h,--help}'[...]': one spec per spelling, each excluding the others.
+    const std::string exclusions = option.repeatable ? "" : "(" + joined(spellings) + ")";
+    std::string names;
+    for (const std::string& spelling : spellings) {
+        names += (names.empty() ? "" : ",") + spelling + value_marker;
+    }
+    return "'" + exclusions + repeat + "'{" + names + "}'" + spec + "'";
 }
 
 std::string function_name(const std::string& program, const std::string& command) {

@@ -19,9 +19,15 @@ ChangeCounts count_changes(const std::vector<config::DiffEntry>& diff) {
     ChangeCounts counts;
     for (const auto& entry : diff) {
         switch (entry.change) {
-            case config::Change::added: ++counts.added; break;
-            case config::Change::removed: ++counts.removed; break;
-            case config::Change::changed: ++counts.changed; break;
+            case config::Change::added:
+                ++counts.added;
+                break;
+            case config::Change::removed:
+                ++counts.removed;
+                break;
+            case config::Change::changed:
+                ++counts.changed;
+                break;
         }
     }
     return counts;
@@ -29,9 +35,12 @@ ChangeCounts count_changes(const std::vector<config::DiffEntry>& diff) {
 
 std::string_view change_name(config::Change change) {
     switch (change) {
-        case config::Change::added: return "added";
-        case config::Change::removed: return "removed";
-        case config::Change::changed: return "changed";
+        case config::Change::added:
+            return "added";
+        case config::Change::removed:
+            return "removed";
+        case config::Change::changed:
+            return "changed";
     }
     return "changed";
 }

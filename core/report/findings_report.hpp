@@ -22,8 +22,8 @@ struct FindingsContext {
 // message, key, origin:{file,line,column,layer}, related, suggestion}], "summary":{…}};
 // github: at most 10 annotations per level, most severe first, then one ::notice
 // saying how many were left out.
-void write_findings(std::ostream& out, Format format, const std::vector<analysis::Finding>& findings,
-                    const FindingsContext& context);
+void write_findings(std::ostream& out, Format format,
+                    const std::vector<analysis::Finding>& findings, const FindingsContext& context);
 
 // The project's home page, named as the SARIF driver's informationUri.
 std::string_view tool_information_uri();

@@ -1,4 +1,5 @@
-// Findings as GitHub workflow annotations (::error / ::warning / ::notice), capped as GitHub shows them.
+// Findings as GitHub workflow annotations (::error / ::warning / ::notice), capped as GitHub shows
+// them.
 #include <algorithm>
 
 #include "report/findings_writers.hpp"
@@ -13,9 +14,12 @@ constexpr std::size_t annotations_per_level = 10;
 
 std::string_view command_name(analysis::Severity severity) {
     switch (severity) {
-        case analysis::Severity::error: return "error";
-        case analysis::Severity::warning: return "warning";
-        case analysis::Severity::info: return "notice";
+        case analysis::Severity::error:
+            return "error";
+        case analysis::Severity::warning:
+            return "warning";
+        case analysis::Severity::info:
+            return "notice";
     }
     return "notice";
 }
@@ -25,12 +29,23 @@ std::string escape(std::string_view text, bool property) {
     out.reserve(text.size());
     for (char c : text) {
         switch (c) {
-            case '%': out += "%25"; break;
-            case '\r': out += "%0D"; break;
-            case '\n': out += "%0A"; break;
-            case ':': out += property ? "%3A" : ":"; break;
-            case ',': out += property ? "%2C" : ","; break;
-            default: out += c;
+            case '%':
+                out += "%25";
+                break;
+            case '\r':
+                out += "%0D";
+                break;
+            case '\n':
+                out += "%0A";
+                break;
+            case ':':
+                out += property ? "%3A" : ":";
+                break;
+            case ',':
+                out += property ? "%2C" : ",";
+                break;
+            default:
+                out += c;
         }
     }
     return out;
@@ -71,17 +86,20 @@ void write_left_out_notice(std::ostream& out, const SeverityCounts& left_out) {
 
 }  // namespace
 
-std::string github_escape_data(std::string_view text) { return escape(text, false); }
+std::string github_escape_data(std::string_view text) {
+    return escape(text, false);
+}
 
-std::string github_escape_property(std::string_view text) { return escape(text, true); }
+std::string github_escape_property(std::string_view text) {
+    return escape(text, true);
+}
 
 void write_github_findings(std::ostream& out, const std::vector<analysis::Finding>& findings) {
     std::vector<const analysis::Finding*> ordered;
     ordered.reserve(findings.size());
     for (const auto& finding : findings) ordered.push_back(&finding);
-    std::stable_sort(ordered.begin(), ordered.end(), [](const auto* a, const auto* b) {
-        return a->severity > b->severity;
-    });
+    std::stable_sort(ordered.begin(), ordered.end(),
+                     [](const auto* a, const auto* b) { return a->severity > b->severity; });
 
     SeverityCounts shown;
     SeverityCounts left_out;

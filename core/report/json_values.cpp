@@ -31,13 +31,17 @@ Json finding_json(const analysis::Finding& finding) {
 
 Json node_json(const config::Node& node) {
     switch (node.kind) {
-        case config::Kind::null: return nullptr;
-        case config::Kind::boolean: return node.boolean;
-        case config::Kind::integer: return node.integer;
+        case config::Kind::null:
+            return nullptr;
+        case config::Kind::boolean:
+            return node.boolean;
+        case config::Kind::integer:
+            return node.integer;
         case config::Kind::floating:
             if (std::isfinite(node.floating)) return node.floating;
             return node.text;
-        case config::Kind::string: return node.text;
+        case config::Kind::string:
+            return node.text;
         case config::Kind::list: {
             Json items = Json::array();
             for (const auto& item : node.items) items.push_back(node_json(item));

@@ -9,15 +9,20 @@
 
 namespace xiaozhi::report {
 
-std::string_view tool_information_uri() { return "https://github.com/xiaozhi/xiaozhi"; }
+std::string_view tool_information_uri() {
+    return "https://github.com/xiaozhi/xiaozhi";
+}
 
 namespace {
 
 std::string_view sarif_level(analysis::Severity severity) {
     switch (severity) {
-        case analysis::Severity::error: return "error";
-        case analysis::Severity::warning: return "warning";
-        case analysis::Severity::info: return "note";
+        case analysis::Severity::error:
+            return "error";
+        case analysis::Severity::warning:
+            return "warning";
+        case analysis::Severity::info:
+            return "note";
     }
     return "none";
 }

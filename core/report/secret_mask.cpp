@@ -9,14 +9,15 @@ bool is_masked(std::string_view key, const MaskOptions& mask) {
     return !mask.show_secrets && config::is_secret_key(key);
 }
 
-config::Node masked_value(std::string_view key, const config::Node& value, const MaskOptions& mask) {
+config::Node masked_value(std::string_view key, const config::Node& value,
+                          const MaskOptions& mask) {
     if (mask.show_secrets) return value;
-    if (config::is_secret_key(key)) return config::Node::string_at(std::string(secret_mask), value.pos);
+    if (config::is_secret_key(key))
+        return config::Node::string_at(std::string(secret_mask), value.pos);
     config::Node masked = value;
     for (auto& item : masked.items) item = masked_value(key, item, mask);
     for (auto& [child_key, child] : masked.entries) {
-        const std::string child_path =
-            key.empty() ? child_key : std::string(key) + '.' + child_key;
+        const std::string child_path = key.empty() ? child_key : std::string(key) + '.' + child_key;
         child = masked_value(child_path, child, mask);
     }
     return masked;

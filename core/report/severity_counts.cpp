@@ -5,18 +5,24 @@ namespace xiaozhi::report {
 
 std::size_t& SeverityCounts::of(analysis::Severity severity) {
     switch (severity) {
-        case analysis::Severity::error: return error;
-        case analysis::Severity::warning: return warning;
-        case analysis::Severity::info: break;
+        case analysis::Severity::error:
+            return error;
+        case analysis::Severity::warning:
+            return warning;
+        case analysis::Severity::info:
+            break;
     }
     return info;
 }
 
 std::size_t SeverityCounts::of(analysis::Severity severity) const {
     switch (severity) {
-        case analysis::Severity::error: return error;
-        case analysis::Severity::warning: return warning;
-        case analysis::Severity::info: break;
+        case analysis::Severity::error:
+            return error;
+        case analysis::Severity::warning:
+            return warning;
+        case analysis::Severity::info:
+            break;
     }
     return info;
 }

@@ -24,7 +24,8 @@ void write_text_finding(std::ostream& out, const analysis::Finding& finding, boo
     const std::string location = finding.origin.to_string();
     out << indent;
     if (!location.empty()) out << location << ": ";
-    out << styled(analysis::severity_name(finding.severity), severity_style(finding.severity), color)
+    out << styled(analysis::severity_name(finding.severity), severity_style(finding.severity),
+                  color)
         << '[' << styled(finding.rule, Style::bold, color) << "] " << finding.message << '\n';
     if (!finding.suggestion.empty()) {
         out << indent << "  suggestion: " << finding.suggestion << '\n';

@@ -7,12 +7,18 @@ namespace {
 
 std::string_view ansi_code(Style style) {
     switch (style) {
-        case Style::bold: return "\x1b[1m";
-        case Style::dim: return "\x1b[2m";
-        case Style::red: return "\x1b[31m";
-        case Style::green: return "\x1b[32m";
-        case Style::yellow: return "\x1b[33m";
-        case Style::cyan: return "\x1b[36m";
+        case Style::bold:
+            return "\x1b[1m";
+        case Style::dim:
+            return "\x1b[2m";
+        case Style::red:
+            return "\x1b[31m";
+        case Style::green:
+            return "\x1b[32m";
+        case Style::yellow:
+            return "\x1b[33m";
+        case Style::cyan:
+            return "\x1b[36m";
     }
     return "";
 }
@@ -31,9 +37,12 @@ std::string styled(std::string_view text, Style style, bool color) {
 
 Style severity_style(analysis::Severity severity) {
     switch (severity) {
-        case analysis::Severity::error: return Style::red;
-        case analysis::Severity::warning: return Style::yellow;
-        case analysis::Severity::info: return Style::cyan;
+        case analysis::Severity::error:
+            return Style::red;
+        case analysis::Severity::warning:
+            return Style::yellow;
+        case analysis::Severity::info:
+            return Style::cyan;
     }
     return Style::bold;
 }

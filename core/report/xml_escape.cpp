@@ -9,7 +9,9 @@ namespace {
 
 constexpr std::string_view replacement_character = "\xEF\xBF\xBD";
 
-bool is_continuation(unsigned char byte) { return (byte & 0xC0) == 0x80; }
+bool is_continuation(unsigned char byte) {
+    return (byte & 0xC0) == 0x80;
+}
 
 // Length of the valid UTF-8 sequence of a non-ASCII character at the start of `text`, or 0.
 // Overlong forms, surrogates, code points above U+10FFFF and U+FFFE/U+FFFF are invalid.
@@ -43,9 +45,15 @@ std::size_t utf8_sequence_length(std::string_view text) {
 
 void append_control(std::string& out, unsigned char byte) {
     switch (byte) {
-        case '\t': out += "&#9;"; return;
-        case '\n': out += "&#10;"; return;
-        case '\r': out += "&#13;"; return;
+        case '\t':
+            out += "&#9;";
+            return;
+        case '\n':
+            out += "&#10;";
+            return;
+        case '\r':
+            out += "&#13;";
+            return;
         default: {
             char escaped[5];
             std::snprintf(escaped, sizeof escaped, "\\x%02X", byte);
@@ -74,11 +82,21 @@ std::string xml_escape(std::string_view text) {
             continue;
         }
         switch (byte) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&apos;"; break;
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&apos;";
+                break;
             default:
                 if (byte < 0x20 || byte == 0x7F) {
                     append_control(out, byte);

@@ -21,7 +21,10 @@ complete_words() {
     COMP_LINE="${COMP_WORDS[*]}"
     COMP_POINT=${#COMP_LINE}
     COMPREPLY=()
+    # Shells run completion functions without errexit or nounset.
+    set +eu
     "$function" xiaozhi "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
+    set -eu
 }
 
 offers() {

@@ -62,7 +62,7 @@ TEST_CASE("Each layer wins over the ones below it and only where it sets a value
     CHECK(effective.origin_of("server.port").layer == "default");
 }
 
-TEST_CASE("Maps merge key by key; lists replace") {
+TEST_CASE("Maps merge key by key, lists replace") {
     const std::vector<Layer> layers = {
         yaml_layer(LayerKind::file, "a.yaml",
                    "server:\n  auth:\n    enabled: true\n    allowed_devices: [a, b]\n"),
@@ -111,7 +111,7 @@ TEST_CASE("A map replacing a scalar records the scalar on its first leaf") {
     CHECK(entry->overridden[0].note == "server.auth was replaced by a map");
 }
 
-TEST_CASE("Empty maps are leaves; an empty map over a map changes nothing") {
+TEST_CASE("Empty maps are leaves, and an empty map over a map changes nothing") {
     const std::vector<Layer> layers = {
         yaml_layer(LayerKind::file, "a.yaml", "plugins: {}\nserver:\n  port: 1\n"),
         yaml_layer(LayerKind::file, "b.yaml", "server: {}\n"),
@@ -124,7 +124,7 @@ TEST_CASE("Empty maps are leaves; an empty map over a map changes nothing") {
     CHECK(effective.entry("server") == nullptr);
 }
 
-TEST_CASE("Entries are in tree order; lookups by dotted key") {
+TEST_CASE("Entries are in tree order and found by dotted key") {
     const std::vector<Layer> layers = {
         yaml_layer(LayerKind::file, "a.yaml", "b: 1\na:\n  y: 2\n  x: 3\n"),
         yaml_layer(LayerKind::file, "b.yaml", "c: 4\na:\n  z: 5\n"),

@@ -132,3 +132,10 @@ TEST_CASE("YAML with more than one document is an error") {
                       Catch::StartsWith("m.yaml:3:1: expected a single YAML document"));
     CHECK_NOTHROW(parse_text("---\na: 1\n", Syntax::yaml, "m.yaml"));
 }
+
+TEST_CASE("Deeply nested YAML is an error, not a stack overflow") {
+    const std::string deep = "a: " + std::string(5000, '[') + std::string(5000, ']') + "\n";
+    CHECK_THROWS_AS(parse_text(deep, Syntax::yaml, "deep.yaml"), InputError);
+    const std::string shallow = "a: " + std::string(50, '[') + std::string(50, ']') + "\n";
+    CHECK_NOTHROW(parse_text(shallow, Syntax::yaml, "deep.yaml"));
+}

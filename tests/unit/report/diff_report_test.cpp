@@ -14,23 +14,27 @@ using nlohmann::json;
 namespace {
 
 config::DiffEntry added(std::string key, config::Node value, config::Origin origin) {
-    return {std::move(key), config::Change::added, std::nullopt, std::move(value), std::nullopt,
-            std::move(origin)};
+    return {std::move(key),   config::Change::added, std::nullopt,
+            std::move(value), std::nullopt,          std::move(origin)};
 }
 
 config::DiffEntry removed(std::string key, config::Node value, config::Origin origin) {
-    return {std::move(key), config::Change::removed, std::move(value), std::nullopt,
-            std::move(origin), std::nullopt};
+    return {std::move(key), config::Change::removed, std::move(value),
+            std::nullopt,   std::move(origin),       std::nullopt};
 }
 
 config::DiffEntry changed(std::string key, config::Node before, config::Node after,
                           config::Origin before_origin, config::Origin after_origin) {
-    return {std::move(key),          config::Change::changed,  std::move(before),
-            std::move(after),        std::move(before_origin), std::move(after_origin)};
+    return {std::move(key),   config::Change::changed,  std::move(before),
+            std::move(after), std::move(before_origin), std::move(after_origin)};
 }
 
-config::Node integer(std::int64_t value) { return config::Node::integer_at(value, {}); }
-config::Node text(std::string value) { return config::Node::string_at(std::move(value), {}); }
+config::Node integer(std::int64_t value) {
+    return config::Node::integer_at(value, {});
+}
+config::Node text(std::string value) {
+    return config::Node::string_at(std::move(value), {});
+}
 
 // One of each change: a port changed, a new secret added, a legacy key removed.
 std::vector<config::DiffEntry> sample_diff() {
@@ -65,12 +69,14 @@ TEST_CASE("diff text: one line per change and a summary", "[diff]") {
     CHECK(lines == expected);
 }
 
-TEST_CASE("diff text: no differences", "[diff]") { CHECK(diff_text({}, false) == "no differences\n"); }
+TEST_CASE("diff text: no differences", "[diff]") {
+    CHECK(diff_text({}, false) == "no differences\n");
+}
 
 TEST_CASE("diff text: a changed secret shows as changed but masked", "[diff]") {
-    const std::vector<config::DiffEntry> diff = {changed(
-        "manager-api.secret", text("old-secret-1"), text("new-secret-2"),
-        file_origin("a.yaml", 9, 11), file_origin("b.yaml", 9, 11))};
+    const std::vector<config::DiffEntry> diff = {
+        changed("manager-api.secret", text("old-secret-1"), text("new-secret-2"),
+                file_origin("a.yaml", 9, 11), file_origin("b.yaml", 9, 11))};
     const std::string masked = diff_text(diff, false);
     CHECK(lines_of(masked)[0] ==
           "~ manager-api.secret: *** (before) -> *** (after)  (a.yaml:9:11 -> b.yaml:9:11)");

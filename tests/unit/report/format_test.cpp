@@ -6,7 +6,8 @@
 using namespace xiaozhi::report;
 
 TEST_CASE("every format name parses back to its format", "[format]") {
-    for (Format format : {Format::text, Format::json, Format::sarif, Format::junit, Format::github}) {
+    for (Format format :
+         {Format::text, Format::json, Format::sarif, Format::junit, Format::github}) {
         const auto parsed = parse_format(format_name(format));
         REQUIRE(parsed.has_value());
         CHECK(*parsed == format);

@@ -59,17 +59,18 @@ TEST_CASE("github: one annotation per finding, most severe first", "[github]") {
 }
 
 TEST_CASE("github: info is a notice; escaping applies to file, title and message", "[github]") {
-    const auto lines = annotations({make_finding("port.shared", analysis::Severity::info,
-                                                 "50% shared:\nyes, one", "server.port",
-                                                 file_origin("a,b:c.toml", 2, 0))});
+    const auto lines =
+        annotations({make_finding("port.shared", analysis::Severity::info, "50% shared:\nyes, one",
+                                  "server.port", file_origin("a,b:c.toml", 2, 0))});
     REQUIRE(lines.size() == 1);
-    CHECK(lines[0] == "::notice file=a%2Cb%3Ac.toml,line=2,title=port.shared::50%25 shared:%0Ayes, one");
+    CHECK(lines[0] ==
+          "::notice file=a%2Cb%3Ac.toml,line=2,title=port.shared::50%25 shared:%0Ayes, one");
 }
 
 TEST_CASE("github: a non-file origin has no file, line or col", "[github]") {
-    const auto lines = annotations({make_finding("port.invalid", analysis::Severity::error,
-                                                 "port 70000 is out of range", "server.port",
-                                                 env_origin("XIAOZHI_SERVER__PORT"))});
+    const auto lines = annotations(
+        {make_finding("port.invalid", analysis::Severity::error, "port 70000 is out of range",
+                      "server.port", env_origin("XIAOZHI_SERVER__PORT"))});
     REQUIRE(lines.size() == 1);
     CHECK(lines[0] == "::error title=port.invalid::port 70000 is out of range");
 }

@@ -62,9 +62,9 @@ TEST_CASE("json findings: pretty-printed with two spaces", "[json]") {
 }
 
 TEST_CASE("json findings: UTF-8 passes through unescaped", "[json]") {
-    const std::vector<analysis::Finding> findings = {make_finding(
-        "url.placeholder", analysis::Severity::warning, "地址仍是 你的ip", "server.websocket",
-        file_origin("配置.yaml", 1, 1))};
+    const std::vector<analysis::Finding> findings = {
+        make_finding("url.placeholder", analysis::Severity::warning, "地址仍是 你的ip",
+                     "server.websocket", file_origin("配置.yaml", 1, 1))};
     const std::string text = json_text(findings);
     CHECK(text.find("地址仍是 你的ip") != std::string::npos);
     CHECK(text.find("\\u") == std::string::npos);
@@ -72,9 +72,9 @@ TEST_CASE("json findings: UTF-8 passes through unescaped", "[json]") {
 }
 
 TEST_CASE("json findings: invalid UTF-8 is replaced, not thrown", "[json]") {
-    const std::vector<analysis::Finding> findings = {make_finding(
-        "config.type", analysis::Severity::error, "bad byte \xff here", "server.port",
-        file_origin("config.yaml", 1, 1))};
+    const std::vector<analysis::Finding> findings = {
+        make_finding("config.type", analysis::Severity::error, "bad byte \xff here", "server.port",
+                     file_origin("config.yaml", 1, 1))};
     std::string text;
     REQUIRE_NOTHROW(text = json_text(findings));
     CHECK(json::parse(text)["findings"][0]["message"] == "bad byte \xEF\xBF\xBD here");

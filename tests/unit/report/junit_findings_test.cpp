@@ -89,9 +89,9 @@ TEST_CASE("junit: markup characters and control characters are escaped", "[junit
 }
 
 TEST_CASE("junit: invalid UTF-8 is replaced, valid UTF-8 kept", "[junit]") {
-    const std::vector<analysis::Finding> findings = {make_finding(
-        "url.placeholder", analysis::Severity::warning, "你的ip \xC0\xAF", "server.websocket",
-        file_origin("config.yaml", 1, 1))};
+    const std::vector<analysis::Finding> findings = {
+        make_finding("url.placeholder", analysis::Severity::warning, "你的ip \xC0\xAF",
+                     "server.websocket", file_origin("config.yaml", 1, 1))};
     const std::string text = junit_text(findings);
     CHECK(text.find("你的ip \xEF\xBF\xBD\xEF\xBF\xBD") != std::string::npos);
     CHECK_NOTHROW(parse_xml(text));

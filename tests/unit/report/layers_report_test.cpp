@@ -35,9 +35,8 @@ config::Effective sample_effective() {
     remote.dropped.push_back({{"server", "port"},
                               config::Node::integer_at(9000, {"remote.json", 4, 15}),
                               "kept local by the reference server"});
-    return config::Effective::merge(
-        {file_layer_of("a.yaml", 8000, "first-key"), file_layer_of("b.yaml", 8100, "second-key"),
-         remote});
+    return config::Effective::merge({file_layer_of("a.yaml", 8000, "first-key"),
+                                     file_layer_of("b.yaml", 8100, "second-key"), remote});
 }
 
 std::string layers_text(Format format, bool show_secrets) {
@@ -49,9 +48,11 @@ std::string layers_text(Format format, bool show_secrets) {
 }
 
 // The line that starts with `prefix` and the lines after it.
-std::vector<std::string> from_line(const std::vector<std::string>& lines, const std::string& prefix) {
+std::vector<std::string> from_line(const std::vector<std::string>& lines,
+                                   const std::string& prefix) {
     for (std::size_t i = 0; i < lines.size(); ++i) {
-        if (lines[i].rfind(prefix, 0) == 0) return {lines.begin() + static_cast<long>(i), lines.end()};
+        if (lines[i].rfind(prefix, 0) == 0)
+            return {lines.begin() + static_cast<long>(i), lines.end()};
     }
     return {};
 }

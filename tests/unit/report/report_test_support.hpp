@@ -20,8 +20,7 @@ inline config::Origin env_origin(std::string variable) {
 }
 
 inline analysis::Finding make_finding(std::string rule, analysis::Severity severity,
-                                      std::string message, std::string key,
-                                      config::Origin origin) {
+                                      std::string message, std::string key, config::Origin origin) {
     analysis::Finding finding;
     finding.rule = std::move(rule);
     finding.severity = severity;

@@ -75,9 +75,9 @@ TEST_CASE("sarif: a result in a file has a region and its rule index", "[sarif]"
 }
 
 TEST_CASE("sarif: info findings are notes", "[sarif]") {
-    const json document = sarif_of({make_finding("port.shared", analysis::Severity::info,
-                                                 "one listener", "server.port",
-                                                 file_origin("a.toml", 2, 1))});
+    const json document =
+        sarif_of({make_finding("port.shared", analysis::Severity::info, "one listener",
+                               "server.port", file_origin("a.toml", 2, 1))});
     CHECK(document["runs"][0]["results"][0].at("level") == "note");
 }
 
@@ -91,9 +91,9 @@ TEST_CASE("sarif: region omitted without a line; backslashes become forward slas
 }
 
 TEST_CASE("sarif: a non-file origin has a logical location, no physical one", "[sarif]") {
-    const json document = sarif_of({make_finding("port.invalid", analysis::Severity::error,
-                                                 "port 70000 is out of range", "server.port",
-                                                 env_origin("XIAOZHI_SERVER__PORT"))});
+    const json document = sarif_of(
+        {make_finding("port.invalid", analysis::Severity::error, "port 70000 is out of range",
+                      "server.port", env_origin("XIAOZHI_SERVER__PORT"))});
     const json& location = document["runs"][0]["results"][0]["locations"][0];
     CHECK_FALSE(location.contains("physicalLocation"));
     CHECK(location.at("logicalLocations").at(0).at("fullyQualifiedName") == "server.port");

@@ -67,8 +67,8 @@ TEST_CASE("text findings: colour only when asked", "[text]") {
     CHECK(colored.find("\x1b[33mwarning\x1b[0m[\x1b[1murl.placeholder\x1b[0m]") !=
           std::string::npos);
 
-    std::vector<analysis::Finding> info = {make_finding(
-        "port.shared", analysis::Severity::info, "one listener", "server.port",
-        file_origin("a.toml", 1, 1))};
+    std::vector<analysis::Finding> info = {make_finding("port.shared", analysis::Severity::info,
+                                                        "one listener", "server.port",
+                                                        file_origin("a.toml", 1, 1))};
     CHECK(text_of(info, true).find("\x1b[36minfo\x1b[0m") != std::string::npos);
 }
