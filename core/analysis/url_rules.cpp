@@ -170,9 +170,10 @@ void check_url_entries(const Inputs& inputs, Findings& out) {
         deploy::UrlError error;
         auto parsed = deploy::parse_url(url.text, &error);
         if (!parsed) {
-            out.push_back(make_finding("url.malformed", Severity::error,
-                                       url_label(url) + " does not parse: " + error.message,
-                                       url.key, url.origin));
+            out.push_back(make_finding(
+                "url.malformed", Severity::error,
+                url_label(url) + " does not parse: " + error.message, url.key, url.origin,
+                "write it as scheme://host:port/path, e.g. " + derived_url(url.kind, inputs)));
             continue;
         }
         check_scheme(url, *parsed, out);

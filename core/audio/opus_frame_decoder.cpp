@@ -10,7 +10,9 @@
 
 namespace xiaozhi::audio {
 
-void OpusFrameDecoder::Free::operator()(::OpusDecoder* decoder) const { opus_decoder_destroy(decoder); }
+void OpusFrameDecoder::Free::operator()(::OpusDecoder* decoder) const {
+    opus_decoder_destroy(decoder);
+}
 
 OpusFrameDecoder::OpusFrameDecoder(int sample_rate, int channels)
     : sample_rate_(sample_rate), channels_(channels) {
@@ -33,9 +35,8 @@ int OpusFrameDecoder::decode(std::span<const std::uint8_t> packet, std::vector<s
     // Packet-loss concealment of 20 ms asks for exactly that many samples.
     const int wanted = packet.empty() ? sample_rate_ / 50 : max_samples;
     pcm.resize(static_cast<std::size_t>(max_samples) * channels_);
-    const int samples =
-        opus_decode(decoder_.get(), packet.empty() ? nullptr : packet.data(),
-                    static_cast<opus_int32>(packet.size()), pcm.data(), wanted, 0);
+    const int samples = opus_decode(decoder_.get(), packet.empty() ? nullptr : packet.data(),
+                                    static_cast<opus_int32>(packet.size()), pcm.data(), wanted, 0);
     pcm.resize(samples < 0 ? 0 : static_cast<std::size_t>(samples) * channels_);
     return samples;
 }

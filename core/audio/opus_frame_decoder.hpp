@@ -11,7 +11,7 @@ struct OpusDecoder;
 namespace xiaozhi::audio {
 
 class OpusFrameDecoder {
-public:
+  public:
     // A decoder producing `channels` interleaved channels at `sample_rate`. Any
     // Opus packet decodes at any supported rate, whatever rate it was encoded at.
     // Throws std::invalid_argument when opus_settings_problem() names a problem.
@@ -29,7 +29,7 @@ public:
     // asks for packet-loss concealment of one 20 ms frame.
     int decode(std::span<const std::uint8_t> packet, std::vector<std::int16_t>& pcm);
 
-private:
+  private:
     struct Free {
         void operator()(::OpusDecoder* decoder) const;
     };

@@ -17,7 +17,9 @@ constexpr int kMaxPacketBytes = 1275 * 6;
 
 }  // namespace
 
-void OpusFrameEncoder::Free::operator()(::OpusEncoder* encoder) const { opus_encoder_destroy(encoder); }
+void OpusFrameEncoder::Free::operator()(::OpusEncoder* encoder) const {
+    opus_encoder_destroy(encoder);
+}
 
 OpusFrameEncoder::OpusFrameEncoder(int sample_rate, int channels, int frame_duration_ms)
     : sample_rate_(sample_rate), channels_(channels), frame_duration_ms_(frame_duration_ms) {
@@ -37,15 +39,16 @@ OpusFrameEncoder::~OpusFrameEncoder() = default;
 OpusFrameEncoder::OpusFrameEncoder(OpusFrameEncoder&&) noexcept = default;
 OpusFrameEncoder& OpusFrameEncoder::operator=(OpusFrameEncoder&&) noexcept = default;
 
-void OpusFrameEncoder::encode(std::span<const std::int16_t> frame, std::vector<std::uint8_t>& packet) {
+void OpusFrameEncoder::encode(std::span<const std::int16_t> frame,
+                              std::vector<std::uint8_t>& packet) {
     const std::size_t expected = static_cast<std::size_t>(frame_samples()) * channels_;
     if (frame.size() != expected) {
         throw std::invalid_argument("Opus encoder: frame of " + std::to_string(frame.size()) +
                                     " samples, expected " + std::to_string(expected));
     }
     packet.resize(kMaxPacketBytes);
-    const opus_int32 written = opus_encode(encoder_.get(), frame.data(), frame_samples(),
-                                           packet.data(), kMaxPacketBytes);
+    const opus_int32 written =
+        opus_encode(encoder_.get(), frame.data(), frame_samples(), packet.data(), kMaxPacketBytes);
     if (written < 0) {
         packet.clear();
         throw std::runtime_error("Opus encoder: " + opus_error_text(written));

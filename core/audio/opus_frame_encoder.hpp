@@ -11,7 +11,7 @@ struct OpusEncoder;
 namespace xiaozhi::audio {
 
 class OpusFrameEncoder {
-public:
+  public:
     // An encoder for `channels` interleaved int16 channels at `sample_rate`, in frames
     // of `frame_duration_ms`, tuned for speech (OPUS_APPLICATION_VOIP). Throws
     // std::invalid_argument when opus_settings_problem() names a problem.
@@ -32,7 +32,7 @@ public:
     // libopus fails.
     void encode(std::span<const std::int16_t> frame, std::vector<std::uint8_t>& packet);
 
-private:
+  private:
     struct Free {
         void operator()(::OpusEncoder* encoder) const;
     };

@@ -19,7 +19,9 @@ int opus_packet_duration_ms(std::span<const std::uint8_t> packet) {
     return samples < 0 ? samples : samples / 48;
 }
 
-std::string opus_error_text(int code) { return opus_strerror(code); }
+std::string opus_error_text(int code) {
+    return opus_strerror(code);
+}
 
 std::string opus_settings_problem(int sample_rate, int channels, int frame_duration_ms) {
     constexpr std::array rates = {8000, 12000, 16000, 24000, 48000};

@@ -1,4 +1,5 @@
-// Facts about Opus packets and parameters that need no codec state: duration, supported settings, error names.
+// Facts about Opus packets and parameters that need no codec state: duration, supported settings,
+// error names.
 #pragma once
 
 #include <cstdint>
@@ -12,7 +13,8 @@ namespace xiaozhi::audio {
 // Opus rate, whatever rate the packet was encoded at.
 int opus_packet_samples(std::span<const std::uint8_t> packet, int sample_rate);
 
-// Duration of `packet` in milliseconds (exact for whole-ms durations), or a negative libopus error code.
+// Duration of `packet` in milliseconds (exact for whole-ms durations), or a negative libopus error
+// code.
 int opus_packet_duration_ms(std::span<const std::uint8_t> packet);
 
 // libopus's text for an error code ("corrupted stream", "invalid argument", ...).

@@ -35,8 +35,8 @@ std::vector<std::int16_t> resample_linear(std::span<const std::int16_t> mono, in
         const std::int64_t a = mono[std::min(index, size - 1)];
         const std::int64_t b = mono[std::min(index + 1, size - 1)];
         // a + (b - a) * remainder / to, rounded to nearest.
-        const std::int64_t scaled = a * static_cast<std::int64_t>(to) +
-                                    (b - a) * static_cast<std::int64_t>(remainder);
+        const std::int64_t scaled =
+            a * static_cast<std::int64_t>(to) + (b - a) * static_cast<std::int64_t>(remainder);
         const auto half = static_cast<std::int64_t>(to / 2);
         const std::int64_t rounded =
             (scaled >= 0 ? scaled + half : scaled - half) / static_cast<std::int64_t>(to);

@@ -12,7 +12,7 @@ namespace {
 
 // SplitMix64: small, fast, and the same everywhere (unlike std:: distributions).
 class Random {
-public:
+  public:
     explicit Random(std::uint32_t seed) : state_(seed) {}
 
     std::uint64_t next() {
@@ -28,10 +28,11 @@ public:
     }
 
     int integer(int low, int high_inclusive) {
-        return low + static_cast<int>(next() % static_cast<std::uint64_t>(high_inclusive - low + 1));
+        return low +
+               static_cast<int>(next() % static_cast<std::uint64_t>(high_inclusive - low + 1));
     }
 
-private:
+  private:
     std::uint64_t state_;
 };
 
@@ -43,7 +44,7 @@ struct Vowel {
 constexpr std::array kVowels = {Vowel{730, 1090}, Vowel{270, 2290}, Vowel{300, 870},
                                 Vowel{530, 1840}, Vowel{570, 840}};
 constexpr int kHarmonics = 12;
-constexpr double kPeak = 0.6 * 32767;  // below -3 dBFS (0.708)
+constexpr double kPeak = 0.6 * 32767;   // below -3 dBFS (0.708)
 constexpr double kNoiseAmplitude = 18;  // uniform ±18: about -70 dBFS RMS
 
 double formant_gain(double frequency, const Vowel& vowel) {
@@ -55,8 +56,8 @@ double formant_gain(double frequency, const Vowel& vowel) {
 }
 
 // Adds one syllable of `length` samples starting at `start` (clipped to `out`).
-void add_syllable(std::vector<double>& out, std::size_t start, std::size_t length,
-                  int sample_rate, Random& random) {
+void add_syllable(std::vector<double>& out, std::size_t start, std::size_t length, int sample_rate,
+                  Random& random) {
     const Vowel& vowel = kVowels[static_cast<std::size_t>(random.integer(0, kVowels.size() - 1))];
     const double f0_begin = random.uniform(100, 220);
     const double f0_end = f0_begin * random.uniform(0.85, 1.15);

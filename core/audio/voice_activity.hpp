@@ -23,7 +23,7 @@ enum class VadEvent { none, speech_started, utterance_ended };
 // This is the server's end-of-turn decision in `auto` and `realtime` listen modes.
 // No allocation after construction.
 class VoiceActivityDetector {
-public:
+  public:
     // Throws std::invalid_argument for a non-positive rate or durations.
     explicit VoiceActivityDetector(VadSettings settings = {});
 
@@ -43,7 +43,7 @@ public:
 
     const VadSettings& settings() const { return settings_; }
 
-private:
+  private:
     VadEvent close_window();
 
     VadSettings settings_;

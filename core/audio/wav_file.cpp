@@ -24,7 +24,9 @@ bool tag_is(const std::uint8_t* at, std::string_view tag) {
     return std::string_view(reinterpret_cast<const char*>(at), 4) == tag;
 }
 
-WavReadResult failure(std::string error) { return WavReadResult{std::nullopt, std::move(error)}; }
+WavReadResult failure(std::string error) {
+    return WavReadResult{std::nullopt, std::move(error)};
+}
 
 struct Format {
     std::uint16_t tag = 0;

@@ -24,8 +24,7 @@ std::string list_text(const std::array<int, N>& values) {
     return text;
 }
 
-bool read_int_field(const nlohmann::json& object, const char* name, int& out,
-                    std::string* error) {
+bool read_int_field(const nlohmann::json& object, const char* name, int& out, std::string* error) {
     const auto it = object.find(name);
     if (it == object.end() || it->is_null()) return true;
     if (!it->is_number_integer() || *it < INT32_MIN || *it > INT32_MAX) {
@@ -38,7 +37,9 @@ bool read_int_field(const nlohmann::json& object, const char* name, int& out,
 
 }  // namespace
 
-AudioParams default_server_audio_params() { return AudioParams{"opus", 24000, 1, 60}; }
+AudioParams default_server_audio_params() {
+    return AudioParams{"opus", 24000, 1, 60};
+}
 
 nlohmann::ordered_json to_json(const AudioParams& params) {
     nlohmann::ordered_json json;
@@ -50,8 +51,7 @@ nlohmann::ordered_json to_json(const AudioParams& params) {
 }
 
 std::optional<AudioParams> audio_params_from_json(const nlohmann::json& value,
-                                                  const AudioParams& defaults,
-                                                  std::string* error) {
+                                                  const AudioParams& defaults, std::string* error) {
     if (!value.is_object()) {
         if (error) *error = "audio_params must be an object";
         return std::nullopt;
@@ -78,21 +78,19 @@ std::optional<AudioParamsProblem> find_audio_params_problem(const AudioParams& p
     }
     if (std::find(kOpusSampleRates.begin(), kOpusSampleRates.end(), params.sample_rate) ==
         kOpusSampleRates.end()) {
-        return AudioParamsProblem{"sample_rate", "sample_rate " +
-                                                     std::to_string(params.sample_rate) +
-                                                     " is not one of " +
-                                                     list_text(kOpusSampleRates)};
+        return AudioParamsProblem{
+            "sample_rate", "sample_rate " + std::to_string(params.sample_rate) + " is not one of " +
+                               list_text(kOpusSampleRates)};
     }
     if (params.channels != 1 && params.channels != 2) {
-        return AudioParamsProblem{
-            "channels", "channels " + std::to_string(params.channels) + " is not 1 or 2"};
+        return AudioParamsProblem{"channels",
+                                  "channels " + std::to_string(params.channels) + " is not 1 or 2"};
     }
-    if (std::find(kOpusFrameDurations.begin(), kOpusFrameDurations.end(),
-                  params.frame_duration) == kOpusFrameDurations.end()) {
-        return AudioParamsProblem{"frame_duration", "frame_duration " +
-                                                        std::to_string(params.frame_duration) +
-                                                        " is not one of " +
-                                                        list_text(kOpusFrameDurations)};
+    if (std::find(kOpusFrameDurations.begin(), kOpusFrameDurations.end(), params.frame_duration) ==
+        kOpusFrameDurations.end()) {
+        return AudioParamsProblem{"frame_duration",
+                                  "frame_duration " + std::to_string(params.frame_duration) +
+                                      " is not one of " + list_text(kOpusFrameDurations)};
     }
     return std::nullopt;
 }
@@ -108,9 +106,9 @@ AudioParams server_audio_params(const config::Effective& effective) {
         if (!entry) return;
         if (entry->value.kind != config::Kind::integer || entry->value.integer < INT32_MIN ||
             entry->value.integer > INT32_MAX) {
-            throw config::InputError(entry->value.pos, prefix + field +
-                                                           " must be an integer, not " +
-                                                           entry->value.render());
+            throw config::InputError(
+                entry->value.pos,
+                prefix + field + " must be an integer, not " + entry->value.render());
         }
         out = static_cast<int>(entry->value.integer);
     };

@@ -34,7 +34,9 @@ std::optional<PayloadType> payload_type_of(std::uint32_t value) {
     return std::nullopt;
 }
 
-FrameDecodeResult rejected(FrameError error) { return FrameDecodeResult{error, {}}; }
+FrameDecodeResult rejected(FrameError error) {
+    return FrameDecodeResult{error, {}};
+}
 
 FrameDecodeResult accepted(std::uint32_t type_field, std::uint32_t timestamp_ms,
                            std::span<const std::uint8_t> payload) {
@@ -56,20 +58,23 @@ std::optional<BinaryProtocol> parse_binary_protocol(std::string_view text) {
 
 std::size_t frame_header_size(BinaryProtocol version) {
     switch (version) {
-        case BinaryProtocol::v1: return 0;
-        case BinaryProtocol::v2: return kV2HeaderSize;
-        case BinaryProtocol::v3: return kV3HeaderSize;
+        case BinaryProtocol::v1:
+            return 0;
+        case BinaryProtocol::v2:
+            return kV2HeaderSize;
+        case BinaryProtocol::v3:
+            return kV3HeaderSize;
     }
     return 0;
 }
 
 std::optional<std::size_t> write_frame_header(BinaryProtocol version, PayloadType type,
-                                              std::uint32_t timestamp_ms,
-                                              std::size_t payload_size,
+                                              std::uint32_t timestamp_ms, std::size_t payload_size,
                                               std::span<std::uint8_t, kMaxFrameHeaderSize> out) {
     const auto type_field = static_cast<std::uint32_t>(type);
     switch (version) {
-        case BinaryProtocol::v1: return 0;
+        case BinaryProtocol::v1:
+            return 0;
         case BinaryProtocol::v2:
             if (payload_size > 0xFFFFFFFFu) return std::nullopt;
             put_u16(out.data(), 2);
@@ -103,9 +108,12 @@ bool encode_frame(BinaryProtocol version, PayloadType type, std::uint32_t timest
 
 std::string_view frame_error_name(FrameError error) {
     switch (error) {
-        case FrameError::too_short: return "too_short";
-        case FrameError::size_mismatch: return "size_mismatch";
-        case FrameError::unknown_type: return "unknown_type";
+        case FrameError::too_short:
+            return "too_short";
+        case FrameError::size_mismatch:
+            return "size_mismatch";
+        case FrameError::unknown_type:
+            return "unknown_type";
     }
     return "unknown_type";
 }
@@ -113,7 +121,8 @@ std::string_view frame_error_name(FrameError error) {
 FrameDecodeResult decode_frame(BinaryProtocol version, std::span<const std::uint8_t> frame) {
     if (frame.empty()) return accepted(0, 0, frame);
     switch (version) {
-        case BinaryProtocol::v1: return accepted(0, 0, frame);
+        case BinaryProtocol::v1:
+            return accepted(0, 0, frame);
         case BinaryProtocol::v2: {
             if (frame.size() < kV2HeaderSize) return rejected(FrameError::too_short);
             const std::uint32_t payload_size = get_u32(frame.data() + 12);

@@ -1,4 +1,5 @@
-// Binary WebSocket frames of protocol versions 1, 2 and 3: encoding into a reused buffer, decoding to a view.
+// Binary WebSocket frames of protocol versions 1, 2 and 3: encoding into a reused buffer, decoding
+// to a view.
 #pragma once
 
 #include <array>
@@ -38,8 +39,7 @@ inline constexpr std::size_t kMaxV3PayloadSize = 0xFFFF;
 // without copying the payload. Returns nullopt when v3 cannot describe the size.
 // `timestamp_ms` is only carried by v2 (for server-side echo cancellation).
 std::optional<std::size_t> write_frame_header(BinaryProtocol version, PayloadType type,
-                                              std::uint32_t timestamp_ms,
-                                              std::size_t payload_size,
+                                              std::uint32_t timestamp_ms, std::size_t payload_size,
                                               std::span<std::uint8_t, kMaxFrameHeaderSize> out);
 
 // Replaces the contents of `frame` with header + payload, reusing its capacity (no

@@ -21,8 +21,8 @@ std::string encode_base64(std::span<const std::uint8_t> bytes, const char* alpha
     out.reserve((bytes.size() + 2) / 3 * 4);
     std::size_t i = 0;
     for (; i + 3 <= bytes.size(); i += 3) {
-        const std::uint32_t group = (std::uint32_t{bytes[i]} << 16) |
-                                    (std::uint32_t{bytes[i + 1]} << 8) | bytes[i + 2];
+        const std::uint32_t group =
+            (std::uint32_t{bytes[i]} << 16) | (std::uint32_t{bytes[i + 1]} << 8) | bytes[i + 2];
         out += alphabet[(group >> 18) & 0x3F];
         out += alphabet[(group >> 12) & 0x3F];
         out += alphabet[(group >> 6) & 0x3F];

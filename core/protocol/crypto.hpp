@@ -1,4 +1,5 @@
-// HMAC-SHA256, Base64 and constant-time comparison: the primitives behind tokens and MQTT credentials.
+// HMAC-SHA256, Base64 and constant-time comparison: the primitives behind tokens and MQTT
+// credentials.
 #pragma once
 
 #include <array>

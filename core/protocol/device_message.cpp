@@ -10,7 +10,9 @@ namespace {
 using Json = nlohmann::json;
 using OrderedJson = nlohmann::ordered_json;
 
-MalformedMessage malformed(std::string error) { return MalformedMessage{std::move(error)}; }
+MalformedMessage malformed(std::string error) {
+    return MalformedMessage{std::move(error)};
+}
 
 // Reads an optional string field of message `type`; false (with `error`) on a wrong type.
 bool read_string(const Json& object, std::string_view type, const char* key, std::string& out,
@@ -116,18 +118,24 @@ OrderedJson with_type(std::string_view type, const std::string& session_id) {
 
 std::string_view listen_state_name(ListenState state) {
     switch (state) {
-        case ListenState::start: return "start";
-        case ListenState::stop: return "stop";
-        case ListenState::detect: return "detect";
+        case ListenState::start:
+            return "start";
+        case ListenState::stop:
+            return "stop";
+        case ListenState::detect:
+            return "detect";
     }
     return "start";
 }
 
 std::string_view listen_mode_name(ListenMode mode) {
     switch (mode) {
-        case ListenMode::auto_stop: return "auto";
-        case ListenMode::manual_stop: return "manual";
-        case ListenMode::realtime: return "realtime";
+        case ListenMode::auto_stop:
+            return "auto";
+        case ListenMode::manual_stop:
+            return "manual";
+        case ListenMode::realtime:
+            return "realtime";
     }
     return "auto";
 }

@@ -39,7 +39,8 @@ enum class ListenMode { auto_stop, manual_stop, realtime };
 std::string_view listen_state_name(ListenState state);  // "start", "stop", "detect"
 std::string_view listen_mode_name(ListenMode mode);     // "auto", "manual", "realtime"
 
-// `listen`: the device starts or stops streaming audio, or reports a wake word (`detect`, with `text`).
+// `listen`: the device starts or stops streaming audio, or reports a wake word (`detect`, with
+// `text`).
 struct ListenMessage {
     std::string session_id;
     ListenState state = ListenState::start;

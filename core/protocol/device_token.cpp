@@ -31,7 +31,9 @@ std::optional<std::int64_t> parse_unix_seconds(std::string_view text) {
     return value;
 }
 
-bool is_blank(char c) { return c == ' ' || c == '\t'; }
+bool is_blank(char c) {
+    return c == ' ' || c == '\t';
+}
 
 std::string_view trim_blanks(std::string_view text) {
     while (!text.empty() && is_blank(text.front())) text.remove_prefix(1);
@@ -43,10 +45,14 @@ std::string_view trim_blanks(std::string_view text) {
 
 std::string_view token_check_name(TokenCheck check) {
     switch (check) {
-        case TokenCheck::ok: return "ok";
-        case TokenCheck::malformed: return "malformed";
-        case TokenCheck::bad_signature: return "bad_signature";
-        case TokenCheck::expired: return "expired";
+        case TokenCheck::ok:
+            return "ok";
+        case TokenCheck::malformed:
+            return "malformed";
+        case TokenCheck::bad_signature:
+            return "bad_signature";
+        case TokenCheck::expired:
+            return "expired";
     }
     return "malformed";
 }

@@ -1,4 +1,5 @@
-// The reference server's WebSocket token `<sig>.<ts>`: making, checking, and reading it from a header.
+// The reference server's WebSocket token `<sig>.<ts>`: making, checking, and reading it from a
+// header.
 #pragma once
 
 #include <cstdint>

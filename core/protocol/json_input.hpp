@@ -1,4 +1,5 @@
-// JSON helpers internal to protocol/: exception-free, depth-limited parsing of peer text, and safe dumping.
+// JSON helpers internal to protocol/: exception-free, depth-limited parsing of peer text, and safe
+// dumping.
 #pragma once
 
 #include <optional>

@@ -8,11 +8,11 @@ namespace xiaozhi::protocol {
 
 // The `mqtt` section of an OTA answer, computed as the Python server does.
 struct MqttCredentials {
-    std::string endpoint;         // server.mqtt_gateway, "host:port"
-    std::string client_id;        // GID_<model>@@@<mac_>@@@<mac_>
-    std::string username;         // base64 of {"ip": "<client ip>"} (Python json.dumps spacing)
-    std::string password;         // base64 of HMAC-SHA256(signature key, client_id + "|" + username)
-    std::string publish_topic;    // "device-server"
+    std::string endpoint;       // server.mqtt_gateway, "host:port"
+    std::string client_id;      // GID_<model>@@@<mac_>@@@<mac_>
+    std::string username;       // base64 of {"ip": "<client ip>"} (Python json.dumps spacing)
+    std::string password;       // base64 of HMAC-SHA256(signature key, client_id + "|" + username)
+    std::string publish_topic;  // "device-server"
     std::string subscribe_topic;  // devices/p2p/<mac_>
 
     bool operator==(const MqttCredentials&) const = default;

@@ -98,6 +98,14 @@ bool read_mqtt(const Json& answer, OtaAnswer& out, std::string& error) {
 
 }  // namespace
 
+FirmwareSection firmware_section_for(std::string_view device_version,
+                                     const std::optional<FirmwareFile>& offer,
+                                     std::string_view download_base) {
+    if (offer)
+        return FirmwareSection{offer->version, std::string(download_base) + offer->file_name};
+    return FirmwareSection{device_version.empty() ? "1.0.0" : std::string(device_version), ""};
+}
+
 std::string ota_answer_json(const OtaAnswer& answer) {
     OrderedJson json;
     json["server_time"] = {{"timestamp", answer.server_time_ms},
@@ -112,12 +120,10 @@ std::string ota_answer_json(const OtaAnswer& answer) {
     }
     if (answer.mqtt) {
         const MqttCredentials& mqtt = *answer.mqtt;
-        json["mqtt"] = {{"endpoint", mqtt.endpoint},
-                        {"client_id", mqtt.client_id},
-                        {"username", mqtt.username},
-                        {"password", mqtt.password},
-                        {"publish_topic", mqtt.publish_topic},
-                        {"subscribe_topic", mqtt.subscribe_topic}};
+        json["mqtt"] = {
+            {"endpoint", mqtt.endpoint},           {"client_id", mqtt.client_id},
+            {"username", mqtt.username},           {"password", mqtt.password},
+            {"publish_topic", mqtt.publish_topic}, {"subscribe_topic", mqtt.subscribe_topic}};
     }
     return dump_text(json);
 }

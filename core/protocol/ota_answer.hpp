@@ -1,4 +1,5 @@
-// The OTA endpoint's answers: the JSON a device gets, the JSON error, the browser's status text; and reading an answer.
+// The OTA endpoint's answers: the JSON a device gets, the JSON error, the browser's status text;
+// and reading an answer.
 #pragma once
 
 #include <cstdint>
@@ -6,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "protocol/firmware_catalog.hpp"
 #include "protocol/mqtt_credentials.hpp"
 
 namespace xiaozhi::protocol {
@@ -29,11 +31,19 @@ struct WebsocketSection {
     bool operator==(const WebsocketSection&) const = default;
 };
 
+// The firmware section for a device running `device_version`: the offer's version
+// and `download_base` + its file name (download_base like
+// "http://10.0.0.2:8003/xiaozhi/ota/download/"), or without an offer the device's
+// own version (the reference's "1.0.0" when the device sent none) and an empty url.
+FirmwareSection firmware_section_for(std::string_view device_version,
+                                     const std::optional<FirmwareFile>& offer,
+                                     std::string_view download_base);
+
 // A whole OTA answer. The firmware uses MQTT whenever `mqtt` is present, even with
 // `websocket` beside it; the reference sends exactly one of them.
 struct OtaAnswer {
-    std::int64_t server_time_ms = 0;   // server_time.timestamp: ms since the epoch
-    int timezone_offset_minutes = 0;   // server_time.timezone_offset
+    std::int64_t server_time_ms = 0;  // server_time.timestamp: ms since the epoch
+    int timezone_offset_minutes = 0;  // server_time.timezone_offset
     FirmwareSection firmware;
     std::optional<WebsocketSection> websocket;
     std::optional<MqttCredentials> mqtt;
@@ -50,8 +60,7 @@ std::string ota_error_json(std::string_view message);
 // The plain-text answer to a browser's GET, which operators read to check a
 // deployment: "OTA interface is running normally. The websocket address sent to
 // devices is: <url>" (and the MQTT endpoint when one is handed out instead).
-std::string ota_status_text(std::string_view websocket_url,
-                            std::string_view mqtt_endpoint = {});
+std::string ota_status_text(std::string_view websocket_url, std::string_view mqtt_endpoint = {});
 
 // Reads an OTA answer (for the simulator and ota-push). Missing sections stay
 // empty; fields of the wrong type make it fail. Returns nullopt with `error` set

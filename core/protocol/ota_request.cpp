@@ -30,7 +30,9 @@ bool has_control_characters(std::string_view text) {
     return false;
 }
 
-OtaRequestParse failure(std::string message) { return OtaRequestParse{std::nullopt, message}; }
+OtaRequestParse failure(std::string message) {
+    return OtaRequestParse{std::nullopt, message};
+}
 
 }  // namespace
 
@@ -86,9 +88,8 @@ std::string ota_request_body(const OtaRequest& request) {
     body["uuid"] = request.client_id;
     body["chip_model_name"] = "esp32s3";
     body["chip_info"] = {{"model", 9}, {"cores", 2}, {"revision", 2}, {"features", 18}};
-    body["application"] = {{"name", "xiaozhi"},
-                           {"version", request.app_version},
-                           {"idf_version", "v5.4.1"}};
+    body["application"] = {
+        {"name", "xiaozhi"}, {"version", request.app_version}, {"idf_version", "v5.4.1"}};
     body["partition_table"] = nlohmann::ordered_json::array();
     body["ota"] = {{"label", "factory"}};
     body["board"] = {{"type", request.board_type}, {"mac", request.device_id}};

@@ -19,7 +19,7 @@ OrderedJson with_type(std::string_view type, const std::string& session_id) {
 
 // Reads optional string fields of one message, remembering the first wrong type as an error.
 class StringFields {
-public:
+  public:
     StringFields(const Json& object, std::string_view type) : object_(object), type_(type) {}
 
     StringFields& read(const char* key, std::string& out) {
@@ -36,7 +36,7 @@ public:
 
     const std::string& error() const { return error_; }
 
-private:
+  private:
     const Json& object_;
     std::string_view type_;
     std::string error_;
@@ -77,7 +77,8 @@ ServerMessage parse_tts(const Json& object, std::string session_id) {
     }
     const std::optional<TtsState> parsed = tts_state_of(state);
     if (!parsed) {
-        return MalformedMessage{"tts.state must be one of start, sentence_start, sentence_end, stop"};
+        return MalformedMessage{
+            "tts.state must be one of start, sentence_start, sentence_end, stop"};
     }
     tts.state = *parsed;
     return tts;
@@ -97,10 +98,14 @@ ServerMessage parse_strings(const Json& object, std::string_view type, Message m
 
 std::string_view tts_state_name(TtsState state) {
     switch (state) {
-        case TtsState::start: return "start";
-        case TtsState::sentence_start: return "sentence_start";
-        case TtsState::sentence_end: return "sentence_end";
-        case TtsState::stop: return "stop";
+        case TtsState::start:
+            return "start";
+        case TtsState::sentence_start:
+            return "sentence_start";
+        case TtsState::sentence_end:
+            return "sentence_end";
+        case TtsState::stop:
+            return "stop";
     }
     return "stop";
 }

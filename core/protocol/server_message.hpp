@@ -1,4 +1,5 @@
-// Text messages the server sends (hello, stt, llm, tts, mcp, system, alert): typed form, building and parsing.
+// Text messages the server sends (hello, stt, llm, tts, mcp, system, alert): typed form, building
+// and parsing.
 #pragma once
 
 #include <optional>
@@ -80,9 +81,9 @@ struct AlertMessage {
     bool operator==(const AlertMessage&) const = default;
 };
 
-using ServerMessage = std::variant<ServerHello, SttMessage, LlmMessage, TtsMessage,
-                                   ServerMcpMessage, SystemMessage, AlertMessage,
-                                   UnknownTypeMessage, MalformedMessage>;
+using ServerMessage =
+    std::variant<ServerHello, SttMessage, LlmMessage, TtsMessage, ServerMcpMessage, SystemMessage,
+                 AlertMessage, UnknownTypeMessage, MalformedMessage>;
 
 // The text frame for each message: `type` first, then `session_id` (always
 // present, as the device may compare it), then the fields. The hello reply also

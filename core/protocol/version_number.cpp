@@ -32,7 +32,9 @@ std::optional<VersionNumber> parse_version(std::string_view text) {
     }
 }
 
-bool is_dotted_version(std::string_view text) { return parse_version(text).has_value(); }
+bool is_dotted_version(std::string_view text) {
+    return parse_version(text).has_value();
+}
 
 int compare_versions(const VersionNumber& a, const VersionNumber& b) {
     const std::size_t length = std::max(a.size(), b.size());

@@ -110,8 +110,7 @@ TEST_CASE("encode reuses the packet buffer") {
 TEST_CASE("a frame of the wrong size is refused") {
     OpusFrameEncoder encoder(16000, 1, 60);
     std::vector<std::uint8_t> packet;
-    CHECK_THROWS_AS(encoder.encode(std::vector<std::int16_t>(959), packet),
-                    std::invalid_argument);
+    CHECK_THROWS_AS(encoder.encode(std::vector<std::int16_t>(959), packet), std::invalid_argument);
     CHECK_NOTHROW(encoder.encode(std::vector<std::int16_t>(960), packet));
 }
 

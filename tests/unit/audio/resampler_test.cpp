@@ -37,6 +37,5 @@ TEST_CASE("resample_linear interpolates between neighbours") {
     // Negative values round to nearest too.
     CHECK(resample_linear(std::vector<std::int16_t>{-1, -2}, 8000, 16000) ==
           std::vector<std::int16_t>{-1, -2, -2, -2});
-    CHECK_THROWS_AS(resample_linear(std::vector<std::int16_t>{1}, 0, 16000),
-                    std::invalid_argument);
+    CHECK_THROWS_AS(resample_linear(std::vector<std::int16_t>{1}, 0, 16000), std::invalid_argument);
 }

@@ -16,7 +16,8 @@ std::vector<double> window_levels(const std::vector<std::int16_t>& signal, std::
     std::vector<double> levels;
     for (std::size_t at = 0; at + window <= signal.size(); at += window) {
         double sum = 0;
-        for (std::size_t i = at; i < at + window; ++i) sum += static_cast<double>(signal[i]) * signal[i];
+        for (std::size_t i = at; i < at + window; ++i)
+            sum += static_cast<double>(signal[i]) * signal[i];
         levels.push_back(10 * std::log10(sum / window / (32768.0 * 32768.0) + 1e-20));
     }
     return levels;
@@ -46,9 +47,10 @@ TEST_CASE("the speech signal is loud in syllables, quiet in pauses, and never cl
 
     const auto levels = window_levels(signal, 320);  // 20 ms
     const auto loud = std::count_if(levels.begin(), levels.end(), [](double l) { return l > -30; });
-    const auto quiet = std::count_if(levels.begin(), levels.end(), [](double l) { return l < -60; });
-    CHECK(loud > static_cast<long>(levels.size()) / 4);  // mostly speech
-    CHECK(quiet > 5);                                   // with real pauses
+    const auto quiet =
+        std::count_if(levels.begin(), levels.end(), [](double l) { return l < -60; });
+    CHECK(loud > static_cast<long>(levels.size()) / 4);                   // mostly speech
+    CHECK(quiet > 5);                                                     // with real pauses
     CHECK(*std::max_element(levels.begin(), levels.begin() + 10) > -30);  // speech within 200 ms
     CHECK(*std::min_element(levels.begin(), levels.end()) > -80);  // a noise floor, not zeros
 }

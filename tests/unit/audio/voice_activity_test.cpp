@@ -1,4 +1,5 @@
-// Tests of the energy-based voice-activity detector on the speech signal, directly and through Opus.
+// Tests of the energy-based voice-activity detector on the speech signal, directly and through
+// Opus.
 #include <catch2/catch.hpp>
 
 #include <stdexcept>
@@ -77,7 +78,8 @@ TEST_CASE("silence and a noise floor below the threshold start nothing") {
     VoiceActivityDetector vad;
     CHECK(run(vad, make_silence(16000, 3000), 16000).started_ms < 0);
     std::vector<std::int16_t> hum(16000 * 2);
-    for (std::size_t i = 0; i < hum.size(); ++i) hum[i] = static_cast<std::int16_t>(i % 2 ? 200 : -200);
+    for (std::size_t i = 0; i < hum.size(); ++i)
+        hum[i] = static_cast<std::int16_t>(i % 2 ? 200 : -200);
     // 200/32768 is -44 dBFS: under -40 nothing starts, under -50 it does.
     CHECK(run(vad, hum, 16000).started_ms < 0);
     VoiceActivityDetector sensitive(VadSettings{16000, 20, -50.0, 60, 700});

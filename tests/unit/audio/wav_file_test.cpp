@@ -92,10 +92,10 @@ TEST_CASE("stereo, any rate, extra chunks with odd sizes, and extensible PCM are
     CHECK(result.audio->frames() == 2);
 
     std::string extensible = fmt_body(0xFFFE, 1, 22050, 16);
-    put16(extensible, 22);      // cbSize
-    put16(extensible, 16);      // valid bits
-    put32(extensible, 0x4);     // channel mask
-    put16(extensible, 1);       // subformat GUID starts with the PCM format code
+    put16(extensible, 22);   // cbSize
+    put16(extensible, 16);   // valid bits
+    put32(extensible, 0x4);  // channel mask
+    put16(extensible, 1);    // subformat GUID starts with the PCM format code
     extensible += std::string("\x00\x00\x00\x00\x10\x00\x80\x00\x00\xAA\x00\x38\x9B\x71", 14);
     chunks.clear();
     chunk(chunks, "fmt ", extensible);
@@ -133,7 +133,8 @@ TEST_CASE("files that are not 16-bit PCM mono or stereo get a clear error") {
     CHECK(error_of(with_format(1, 3, 16)) == "3 channels are not supported (use mono or stereo)");
     CHECK(error_of(with_format(1, 0, 16)) == "0 channels are not supported (use mono or stereo)");
     CHECK(error_of("") == "not a WAV file (no RIFF/WAVE header)");
-    CHECK(error_of(std::string("RIFF\x04\x00\x00\x00WAVX", 12)) == "not a WAV file (no RIFF/WAVE header)");
+    CHECK(error_of(std::string("RIFF\x04\x00\x00\x00WAVX", 12)) ==
+          "not a WAV file (no RIFF/WAVE header)");
     CHECK(error_of("ID3\x03 this is an mp3") == "not a WAV file (no RIFF/WAVE header)");
 
     std::string no_data;

@@ -63,7 +63,7 @@ TEST_CASE("A map becoming a scalar is a removal and an addition") {
     CHECK(changes[1].change == Change::removed);
 }
 
-TEST_CASE("--ignore and --only match whole key segments") {
+TEST_CASE("Ignore and only options match whole key segments") {
     const Effective before = from_yaml("server:\n  port: 1\n  ip: a\nserverx: 1\nlog: x\n", "a");
     const Effective after = from_yaml("server:\n  port: 2\n  ip: b\nserverx: 2\nlog: y\n", "b");
     DiffOptions ignore;

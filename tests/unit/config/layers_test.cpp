@@ -90,7 +90,7 @@ TEST_CASE("Environment without XIAOZHI_ variables is an empty layer") {
     CHECK(environment_layer({"HOME=/root", "xiaozhi_server__port=1"}).tree.entries.empty());
 }
 
-TEST_CASE("--set assignments") {
+TEST_CASE("Assignments given with --set") {
     const Layer layer = command_line_layer(
         {"server.port=8100", "server.websocket=ws://h:8100/x/", "server.port=8200", "a.b="});
     CHECK(layer.kind == LayerKind::command_line);
@@ -103,7 +103,8 @@ TEST_CASE("--set assignments") {
     CHECK(at(layer, "a.b")->kind == Kind::null);
 }
 
-TEST_CASE("--set without '=' or with an empty key is an InputError naming the argument") {
+TEST_CASE(
+    "A --set argument without '=' or with an empty key is an InputError naming the argument") {
     CHECK_THROWS_WITH(command_line_layer({"server.port"}),
                       "--set server.port: expected key=value, got 'server.port'");
     CHECK_THROWS_WITH(command_line_layer({"=8000"}), Catch::Contains("'=8000'"));

@@ -1,4 +1,5 @@
-// Tests of AudioParams: JSON form, the Opus range check, and reading xiaozhi.audio_params from a config.
+// Tests of AudioParams: JSON form, the Opus range check, and reading xiaozhi.audio_params from a
+// config.
 #include <catch2/catch.hpp>
 
 #include "config/effective.hpp"
@@ -28,7 +29,8 @@ TEST_CASE("AudioParams defaults are the device uplink and the server downlink") 
 TEST_CASE("AudioParams round-trip through JSON") {
     const AudioParams params{"opus", 48000, 2, 20};
     const nlohmann::json json = to_json(params);
-    CHECK(json.dump() == R"({"channels":2,"format":"opus","frame_duration":20,"sample_rate":48000})");
+    CHECK(json.dump() ==
+          R"({"channels":2,"format":"opus","frame_duration":20,"sample_rate":48000})");
     std::string error;
     CHECK(audio_params_from_json(json, AudioParams{}, &error) == params);
 }
@@ -40,13 +42,13 @@ TEST_CASE("audio_params_from_json fills missing fields and rejects wrong types")
     CHECK(audio_params_from_json(nlohmann::json{{"channels", 2}, {"format", nullptr}},
                                  AudioParams{}, &error) == AudioParams{"opus", 16000, 2, 60});
 
-    CHECK_FALSE(audio_params_from_json(nlohmann::json{{"frame_duration", 60.5}}, AudioParams{},
-                                       &error));
+    CHECK_FALSE(
+        audio_params_from_json(nlohmann::json{{"frame_duration", 60.5}}, AudioParams{}, &error));
     CHECK(error == "audio_params.frame_duration must be an integer");
-    CHECK_FALSE(audio_params_from_json(nlohmann::json{{"sample_rate", 1e12}}, AudioParams{},
+    CHECK_FALSE(
+        audio_params_from_json(nlohmann::json{{"sample_rate", 1e12}}, AudioParams{}, &error));
+    CHECK_FALSE(audio_params_from_json(nlohmann::json{{"sample_rate", 99999999999}}, AudioParams{},
                                        &error));
-    CHECK_FALSE(audio_params_from_json(nlohmann::json{{"sample_rate", 99999999999}},
-                                       AudioParams{}, &error));
     CHECK(error == "audio_params.sample_rate must be an integer");
     CHECK_FALSE(audio_params_from_json(nlohmann::json{{"format", 1}}, AudioParams{}, &error));
     CHECK(error == "audio_params.format must be a string");

@@ -93,9 +93,11 @@ TEST_CASE("write_frame_header writes only the header, for scatter writes") {
     std::array<std::uint8_t, kMaxFrameHeaderSize> header{};
     CHECK(write_frame_header(BinaryProtocol::v1, PayloadType::opus, 0, 100, header) == 0u);
     CHECK(write_frame_header(BinaryProtocol::v3, PayloadType::opus, 0, 0x1234, header) == 4u);
-    CHECK(std::vector<std::uint8_t>(header.begin(), header.begin() + 4) == bytes({0, 0, 0x12, 0x34}));
+    CHECK(std::vector<std::uint8_t>(header.begin(), header.begin() + 4) ==
+          bytes({0, 0, 0x12, 0x34}));
     CHECK(write_frame_header(BinaryProtocol::v2, PayloadType::opus, 1, 70000, header) == 16u);
-    CHECK(std::vector<std::uint8_t>(header.begin() + 12, header.end()) == bytes({0, 1, 0x11, 0x70}));
+    CHECK(std::vector<std::uint8_t>(header.begin() + 12, header.end()) ==
+          bytes({0, 1, 0x11, 0x70}));
 }
 
 TEST_CASE("v3 cannot describe payloads above 65535 bytes") {
@@ -128,7 +130,8 @@ TEST_CASE("zero-length frames decode as end of utterance in every version") {
 
 TEST_CASE("malformed v2 headers are rejected with a reason") {
     // Shorter than the header.
-    auto result = decode_frame(BinaryProtocol::v2, bytes({0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}));
+    auto result =
+        decode_frame(BinaryProtocol::v2, bytes({0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}));
     CHECK(result.error == FrameError::too_short);
     // payload_size says 3, 2 bytes follow.
     result = decode_frame(BinaryProtocol::v2,
@@ -139,8 +142,9 @@ TEST_CASE("malformed v2 headers are rejected with a reason") {
                           bytes({0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 2}));
     CHECK(result.error == FrameError::size_mismatch);
     // payload_size near 4 GiB must not wrap around.
-    result = decode_frame(BinaryProtocol::v2,
-                          bytes({0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xF0, 1}));
+    result =
+        decode_frame(BinaryProtocol::v2,
+                     bytes({0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xF0, 1}));
     CHECK(result.error == FrameError::size_mismatch);
     // Type 2 is neither Opus nor JSON.
     result = decode_frame(BinaryProtocol::v2,

@@ -26,7 +26,8 @@ std::string malformed_error(std::string_view text) {
 TEST_CASE("the firmware's hello parses with every field") {
     const auto hello = parse_as<DeviceHello>(
         R"({"type":"hello","version":1,"features":{"mcp":true,"aec":true},"transport":"websocket",)"
-        R"("audio_params":{"format":"opus","sample_rate":16000,"channels":1,"frame_duration":60}})");
+        R"("audio_params":{"format":"opus","sample_rate":16000,"channels":1,)"
+        R"("frame_duration":60}})");
     CHECK(hello.version == 1);
     CHECK(hello.transport == "websocket");
     CHECK(hello.features.mcp);
@@ -146,8 +147,8 @@ TEST_CASE("garbage is malformed, never an exception") {
     CHECK(malformed_error(R"({"type":""})") == "no type");
     CHECK(malformed_error(R"({"type":7})") == "message.type must be a string");
     CHECK(malformed_error("{\"type\":\"hello\",\"x\":\"\xff\xfe\"}") == "not JSON");
-    const std::string deep = R"({"type":"mcp","payload":)" + std::string(10000, '[') +
-                             std::string(10000, ']') + "}";
+    const std::string deep =
+        R"({"type":"mcp","payload":)" + std::string(10000, '[') + std::string(10000, ']') + "}";
     CHECK(malformed_error(deep) == "nested deeper than 64 levels");
     // Brackets inside strings do not count as nesting.
     const std::string brackets = R"({"type":"abort","reason":")" + std::string(100, '[') + "\"}";
@@ -176,9 +177,11 @@ TEST_CASE("the device hello is written as the firmware writes it") {
     DeviceHello hello;
     hello.features = {true, true};
     hello.audio_params = AudioParams{};
-    CHECK(to_text(hello) ==
-          R"({"type":"hello","version":1,"features":{"mcp":true,"aec":true},"transport":"websocket",)"
-          R"("audio_params":{"format":"opus","sample_rate":16000,"channels":1,"frame_duration":60}})");
+    CHECK(
+        to_text(hello) ==
+        R"({"type":"hello","version":1,"features":{"mcp":true,"aec":true},"transport":"websocket",)"
+        R"("audio_params":{"format":"opus","sample_rate":16000,"channels":1,)"
+        R"("frame_duration":60}})");
     CHECK(to_text(ListenMessage{"abc", ListenState::start, ListenMode::auto_stop, ""}) ==
           R"({"type":"listen","session_id":"abc","state":"start","mode":"auto"})");
     CHECK(to_text(ListenMessage{"", ListenState::stop, std::nullopt, ""}) ==

@@ -19,7 +19,8 @@ constexpr std::int64_t kThirtyDays = 2592000;
 //   cid='3f2504e0-4f89-11d3-9a0c-0305e82c3301'; did='aa:bb:cc:dd:ee:ff'; ts=1700000000;
 //   sig=base64.urlsafe_b64encode(hmac.new(key.encode(), f'{cid}|{did}|{ts}'.encode(),
 //   hashlib.sha256).digest()).decode().rstrip('='); print(f'{sig}.{ts}')"
-constexpr std::string_view kReferenceToken = "XVAXw3tXv6_5Pxj3YGD6aAz-wX0YhIWKywYs4Sk8Jkw.1700000000";
+constexpr std::string_view kReferenceToken =
+    "XVAXw3tXv6_5Pxj3YGD6aAz-wX0YhIWKywYs4Sk8Jkw.1700000000";
 
 }  // namespace
 
@@ -66,8 +67,8 @@ TEST_CASE("verify_token rejects tampered tokens and other identities") {
 }
 
 TEST_CASE("verify_token reports malformed tokens") {
-    for (std::string_view token : {"", "abc", ".1700000000", "abc.", "abc.17x", "a.b.1",
-                                   "abc.-5", "abc.+5", "abc. 5", "abc.99999999999999999999"}) {
+    for (std::string_view token : {"", "abc", ".1700000000", "abc.", "abc.17x", "a.b.1", "abc.-5",
+                                   "abc.+5", "abc. 5", "abc.99999999999999999999"}) {
         INFO(token);
         CHECK(verify_token(kKey, token, kClient, kDevice, kTs, kThirtyDays) ==
               TokenCheck::malformed);

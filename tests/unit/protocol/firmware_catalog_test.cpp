@@ -13,8 +13,8 @@ TEST_CASE("parse_version reads dotted numeric versions only") {
     CHECK(parse_version("10") == VersionNumber{10});
     CHECK(parse_version("0.0.1") == VersionNumber{0, 0, 1});
     CHECK(parse_version("999999999.1") == VersionNumber{999999999, 1});
-    for (std::string_view bad : {"", ".", "1.", ".1", "1..2", "v1.2", "1.2-rc1", "1.2 ",
-                                 "1,2", "1.2.3.4.5.6.7.8.9", "1234567890", "-1", "1.+2"}) {
+    for (std::string_view bad : {"", ".", "1.", ".1", "1..2", "v1.2", "1.2-rc1", "1.2 ", "1,2",
+                                 "1.2.3.4.5.6.7.8.9", "1234567890", "-1", "1.+2"}) {
         INFO(bad);
         CHECK_FALSE(parse_version(bad));
         CHECK_FALSE(is_dotted_version(bad));
@@ -36,10 +36,21 @@ TEST_CASE("compare_versions orders numerically") {
 TEST_CASE("is_bare_file_name refuses every traversal attempt") {
     CHECK(is_bare_file_name("bread-compact-wifi_1.6.2.bin"));
     CHECK(is_bare_file_name("a"));
-    const std::vector<std::string_view> bad_names = {
-        "", "../etc/passwd", "..", ".", ".hidden.bin", "a/b.bin", "/etc/passwd",
-          "..\\windows\\win.ini", "a\\b.bin", "a..b.bin", "%2e%2e/x", "x/..",
-          std::string_view("a\0b.bin", 7), "a\nb.bin", "a\x7f.bin"};
+    const std::vector<std::string_view> bad_names = {"",
+                                                     "../etc/passwd",
+                                                     "..",
+                                                     ".",
+                                                     ".hidden.bin",
+                                                     "a/b.bin",
+                                                     "/etc/passwd",
+                                                     "..\\windows\\win.ini",
+                                                     "a\\b.bin",
+                                                     "a..b.bin",
+                                                     "%2e%2e/x",
+                                                     "x/..",
+                                                     std::string_view("a\0b.bin", 7),
+                                                     "a\nb.bin",
+                                                     "a\x7f.bin"};
     for (std::string_view bad : bad_names) {
         INFO(bad);
         CHECK_FALSE(is_bare_file_name(bad));
@@ -63,8 +74,9 @@ TEST_CASE("firmware file names split at the last underscore") {
           FirmwareFile{"esp32s3_box_1.2.3.bin", "esp32s3_box", "1.2.3"});
     CHECK(firmware_file_name("board", "1.0.0") == "board_1.0.0.bin");
     CHECK(parse_firmware_file_name(firmware_file_name("board", "1.0.0"))->version == "1.0.0");
-    for (std::string_view bad : {"board_1.0.0.img", "board-1.0.0.bin", "board_latest.bin",
-                                 "_1.0.bin", "board_.bin", "../board_1.0.bin", "board_1.0.bin.tmp"}) {
+    for (std::string_view bad :
+         {"board_1.0.0.img", "board-1.0.0.bin", "board_latest.bin", "_1.0.bin", "board_.bin",
+          "../board_1.0.bin", "board_1.0.bin.tmp"}) {
         INFO(bad);
         CHECK_FALSE(parse_firmware_file_name(bad));
     }
@@ -72,8 +84,8 @@ TEST_CASE("firmware file names split at the last underscore") {
 
 TEST_CASE("choose_firmware offers the newest version above the device's own") {
     const std::vector<std::string> names = {
-        "board_1.5.0.bin", "board_1.10.0.bin", "board_1.9.9.bin", "other_9.0.0.bin",
-        "board_latest.bin", "board_2.0.0.bin.part", "notes.txt", "board_1.6.0.bin"};
+        "board_1.5.0.bin",  "board_1.10.0.bin",     "board_1.9.9.bin", "other_9.0.0.bin",
+        "board_latest.bin", "board_2.0.0.bin.part", "notes.txt",       "board_1.6.0.bin"};
     auto chosen = choose_firmware(names, "board", "1.6.0");
     REQUIRE(chosen);
     CHECK(chosen->file_name == "board_1.10.0.bin");

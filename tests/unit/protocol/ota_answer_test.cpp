@@ -14,8 +14,8 @@ TEST_CASE("an OTA answer with a WebSocket section has the reference's shape") {
     answer.server_time_ms = 1700000000123;
     answer.timezone_offset_minutes = 480;
     answer.firmware = {"1.6.0", ""};
-    answer.websocket = WebsocketSection{"ws://192.168.1.20:8000/xiaozhi/v1/", std::nullopt,
-                                        std::nullopt};
+    answer.websocket =
+        WebsocketSection{"ws://192.168.1.20:8000/xiaozhi/v1/", std::nullopt, std::nullopt};
     const std::string text = ota_answer_json(answer);
     CHECK(text == R"({"server_time":{"timestamp":1700000000123,"timezone_offset":480},)"
                   R"("firmware":{"version":"1.6.0","url":""},)"
@@ -47,7 +47,8 @@ TEST_CASE("MQTT credentials match the reference's scheme") {
     const MqttCredentials credentials = make_mqtt_credentials(
         "mqtt.example.com:1883", "aa:bb:cc:dd:ee:ff", "bread compact:wifi", "mqtt-signature-key");
     CHECK(credentials.endpoint == "mqtt.example.com:1883");
-    CHECK(credentials.client_id == "GID_bread_compact_wifi@@@aa_bb_cc_dd_ee_ff@@@aa_bb_cc_dd_ee_ff");
+    CHECK(credentials.client_id ==
+          "GID_bread_compact_wifi@@@aa_bb_cc_dd_ee_ff@@@aa_bb_cc_dd_ee_ff");
     CHECK(credentials.username == "eyJpcCI6ICJ1bmtub3duIn0=");
     CHECK(credentials.password == "+gOzlssAoVMbDmUf5vsf+n6BfYvRq50xyCv4uFW9AD4=");
     CHECK(credentials.publish_topic == "device-server");
@@ -125,4 +126,12 @@ TEST_CASE("parse_ota_answer reports error answers and wrong types") {
     CHECK(answer->timezone_offset_minutes == 330);
     CHECK(answer->websocket->url == "ws://x/");
     CHECK_FALSE(answer->websocket->token);
+}
+
+TEST_CASE("the firmware section offers a file or repeats the device's version") {
+    const FirmwareFile offer{"board_1.7.0.bin", "board", "1.7.0"};
+    CHECK(firmware_section_for("1.6.0", offer, "http://h:8003/xiaozhi/ota/download/") ==
+          FirmwareSection{"1.7.0", "http://h:8003/xiaozhi/ota/download/board_1.7.0.bin"});
+    CHECK(firmware_section_for("1.6.0", std::nullopt, "http://h/") == FirmwareSection{"1.6.0", ""});
+    CHECK(firmware_section_for("", std::nullopt, "http://h/") == FirmwareSection{"1.0.0", ""});
 }

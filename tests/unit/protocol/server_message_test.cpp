@@ -23,7 +23,8 @@ TEST_CASE("the hello reply carries transport, session id and the downlink parame
     const ServerHello hello{"sess-1", "websocket", default_server_audio_params()};
     CHECK(to_text(hello) ==
           R"({"type":"hello","session_id":"sess-1","version":1,"transport":"websocket",)"
-          R"("audio_params":{"format":"opus","sample_rate":24000,"channels":1,"frame_duration":60}})");
+          R"("audio_params":{"format":"opus","sample_rate":24000,"channels":1,)"
+          R"("frame_duration":60}})");
     CHECK(parse_as<ServerHello>(to_text(hello)) == hello);
 }
 
@@ -37,9 +38,9 @@ TEST_CASE("every server message names its type and session and parses back") {
     CHECK(nlohmann::json::parse(to_text(llm))["emotion"] == "happy");
     CHECK(parse_as<LlmMessage>(to_text(llm)) == llm);
 
-    for (const TtsMessage& tts : {TtsMessage{"s", TtsState::start, ""},
-                                  TtsMessage{"s", TtsState::sentence_start, "Hello"},
-                                  TtsMessage{"s", TtsState::stop, ""}}) {
+    for (const TtsMessage& tts :
+         {TtsMessage{"s", TtsState::start, ""}, TtsMessage{"s", TtsState::sentence_start, "Hello"},
+          TtsMessage{"s", TtsState::stop, ""}}) {
         const auto json = nlohmann::json::parse(to_text(tts));
         CHECK(json["type"] == "tts");
         CHECK(json["session_id"] == "s");
@@ -76,13 +77,12 @@ TEST_CASE("server messages with wrong fields are malformed, others unknown") {
           "stt.text must be a string");
     CHECK(parse_as<MalformedMessage>(R"({"type":"alert","emotion":[]})").error ==
           "alert.emotion must be a string");
-    CHECK(parse_as<MalformedMessage>(R"({"type":"hello","audio_params":{"channels":"1"}})")
-              .error == "hello.audio_params.channels must be an integer");
+    CHECK(parse_as<MalformedMessage>(R"({"type":"hello","audio_params":{"channels":"1"}})").error ==
+          "hello.audio_params.channels must be an integer");
     CHECK(parse_as<MalformedMessage>(R"({"type":"mcp","payload":3})").error ==
           "mcp.payload must be a JSON-RPC object");
     CHECK(parse_as<MalformedMessage>("not json").error == "not JSON");
-    CHECK(parse_as<UnknownTypeMessage>(R"({"type":"goodbye","session_id":"s"})").type ==
-          "goodbye");
+    CHECK(parse_as<UnknownTypeMessage>(R"({"type":"goodbye","session_id":"s"})").type == "goodbye");
 }
 
 TEST_CASE("text from a peer with invalid UTF-8 is written without throwing") {

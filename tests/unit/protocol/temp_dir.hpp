@@ -11,7 +11,7 @@
 namespace xiaozhi::test {
 
 class TempDir {
-public:
+  public:
     TempDir() {
         std::string pattern =
             (std::filesystem::temp_directory_path() / "xiaozhi-protocol-XXXXXX").string();
@@ -36,7 +36,7 @@ public:
         return file.string();
     }
 
-private:
+  private:
     std::string path_;
 };
 
