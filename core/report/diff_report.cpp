@@ -46,14 +46,14 @@ std::string_view change_name(config::Change change) {
 }
 
 // "  (origin)" or "  (before -> after)" for the origins an entry has; empty when it has none.
-std::string origins_text(const config::DiffEntry& entry, bool color) {
+std::string origins_text(const config::DiffEntry& entry, const MaskOptions& mask, bool color) {
     std::string origins;
     if (entry.before_origin && entry.change != config::Change::added) {
-        origins = entry.before_origin->to_string();
+        origins = masked_origin(*entry.before_origin, mask).to_string();
     }
     if (entry.after_origin && entry.change != config::Change::removed) {
         if (!origins.empty()) origins += " -> ";
-        origins += entry.after_origin->to_string();
+        origins += masked_origin(*entry.after_origin, mask).to_string();
     }
     if (origins.empty()) return "";
     return "  " + styled("(" + origins + ")", Style::dim, color);
@@ -85,7 +85,7 @@ void write_text_entry(std::ostream& out, const config::DiffEntry& entry, const M
             }
             break;
     }
-    out << origins_text(entry, color) << '\n';
+    out << origins_text(entry, mask, color) << '\n';
 }
 
 void write_text_diff(std::ostream& out, const std::vector<config::DiffEntry>& diff,
@@ -106,8 +106,8 @@ Json optional_value_json(const std::string& key, const std::optional<config::Nod
     return value ? shown_json(key, *value, mask) : Json(nullptr);
 }
 
-Json optional_origin_json(const std::optional<config::Origin>& origin) {
-    return origin ? origin_json(*origin) : Json(nullptr);
+Json optional_origin_json(const std::optional<config::Origin>& origin, const MaskOptions& mask) {
+    return origin ? origin_json(masked_origin(*origin, mask)) : Json(nullptr);
 }
 
 void write_json_diff(std::ostream& out, const std::vector<config::DiffEntry>& diff,
@@ -119,8 +119,8 @@ void write_json_diff(std::ostream& out, const std::vector<config::DiffEntry>& di
         change["change"] = change_name(entry.change);
         change["before"] = optional_value_json(entry.key, entry.before, mask);
         change["after"] = optional_value_json(entry.key, entry.after, mask);
-        change["before_origin"] = optional_origin_json(entry.before_origin);
-        change["after_origin"] = optional_origin_json(entry.after_origin);
+        change["before_origin"] = optional_origin_json(entry.before_origin, mask);
+        change["after_origin"] = optional_origin_json(entry.after_origin, mask);
         changes.push_back(std::move(change));
     }
     const ChangeCounts counts = count_changes(diff);

@@ -2,6 +2,7 @@
 #include "report/config_report.hpp"
 #include "report/findings_writers.hpp"
 #include "report/json_values.hpp"
+#include "report/secret_mask.hpp"
 #include "report/text_or_json.hpp"
 
 namespace xiaozhi::report {
@@ -16,12 +17,15 @@ void write_text_section(std::ostream& out, std::string_view title,
         return;
     }
     out << '\n';
-    for (const auto& finding : findings) write_text_finding(out, finding, color, "  ");
+    for (const auto& finding : with_masked_origins(findings)) {
+        write_text_finding(out, finding, color, "  ");
+    }
 }
 
 Json findings_json(const std::vector<analysis::Finding>& findings) {
     Json items = Json::array();
-    for (const auto& finding : findings) items.push_back(finding_json(finding));
+    for (const auto& finding : with_masked_origins(findings))
+        items.push_back(finding_json(finding));
     return items;
 }
 

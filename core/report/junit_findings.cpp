@@ -35,11 +35,12 @@ void write_testcase(std::ostream& out, const analysis::Finding& finding) {
     out << "    <testcase classname=\"" << xml_escape(finding.rule) << "\" name=\""
         << xml_escape(testcase_name(finding)) << "\">\n";
     if (finding.severity == analysis::Severity::info) {
-        out << "      <system-out>" << xml_escape(finding_text(finding)) << "</system-out>\n";
+        out << "      <system-out>" << xml_escape_content(finding_text(finding))
+            << "</system-out>\n";
     } else {
         out << "      <failure message=\"" << xml_escape(finding.message) << "\" type=\""
             << analysis::severity_name(finding.severity) << "\">"
-            << xml_escape(finding_text(finding)) << "</failure>\n";
+            << xml_escape_content(finding_text(finding)) << "</failure>\n";
     }
     out << "    </testcase>\n";
 }

@@ -10,9 +10,9 @@ namespace xiaozhi::report {
 namespace {
 
 // "  [layer file:line:col]"
-std::string origin_text(const config::Origin& origin, bool color) {
+std::string origin_text(const config::Origin& origin, const MaskOptions& mask, bool color) {
     std::string described = origin.layer;
-    const std::string location = origin.to_string();
+    const std::string location = masked_origin(origin, mask).to_string();
     if (!described.empty() && !location.empty()) described += ' ';
     described += location;
     return "  " + styled("[" + described + "]", Style::dim, color);
@@ -22,12 +22,13 @@ void write_text_layers(std::ostream& out, const config::Effective& effective,
                        const MaskOptions& mask, bool color) {
     for (const auto& entry : effective.entries()) {
         out << styled(entry.key, Style::bold, color) << " = "
-            << shown_text(entry.key, entry.value, mask) << origin_text(entry.origin, color) << '\n';
+            << shown_text(entry.key, entry.value, mask) << origin_text(entry.origin, mask, color)
+            << '\n';
         for (const auto& overridden : entry.overridden) {
             const bool dropped = !overridden.note.empty();
             out << "    " << (dropped ? "ignored " : "overrides ")
                 << shown_text(entry.key, overridden.value, mask)
-                << origin_text(overridden.origin, color);
+                << origin_text(overridden.origin, mask, color);
             if (dropped) out << " (" << overridden.note << ')';
             out << '\n';
         }
@@ -42,14 +43,14 @@ void write_json_layers(std::ostream& out, const config::Effective& effective,
         for (const auto& earlier : entry.overridden) {
             Json item = Json::object();
             item["value"] = shown_json(entry.key, earlier.value, mask);
-            item["origin"] = origin_json(earlier.origin);
+            item["origin"] = origin_json(masked_origin(earlier.origin, mask));
             item["note"] = earlier.note;
             overridden.push_back(std::move(item));
         }
         Json value = Json::object();
         value["key"] = entry.key;
         value["value"] = shown_json(entry.key, entry.value, mask);
-        value["origin"] = origin_json(entry.origin);
+        value["origin"] = origin_json(masked_origin(entry.origin, mask));
         value["overridden"] = std::move(overridden);
         values.push_back(std::move(value));
     }

@@ -49,7 +49,9 @@ Json rule_json(const analysis::RuleInfo& rule) {
     result["id"] = rule.id;
     result["name"] = rule_name(rule.id);
     result["shortDescription"] = {{"text", rule.description}};
-    result["fullDescription"] = {{"text", rule.description}};
+    result["fullDescription"] = {{"text", rule.description + ". Severity: " +
+                                              std::string(analysis::severity_name(rule.severity)) +
+                                              " (the highest this rule reports)."}};
     result["defaultConfiguration"] = {{"level", level}};
     result["help"] = {{"text", "xiaozhi rule " + rule.id + ": " + rule.description +
                                    ". Run xiaozhi check-ports --format text for the origin of "

@@ -43,7 +43,11 @@ std::size_t utf8_sequence_length(std::string_view text) {
     return length;
 }
 
-void append_control(std::string& out, unsigned char byte) {
+void append_control(std::string& out, unsigned char byte, bool literal_whitespace) {
+    if (literal_whitespace && (byte == '\t' || byte == '\n')) {
+        out += static_cast<char>(byte);
+        return;
+    }
     switch (byte) {
         case '\t':
             out += "&#9;";
@@ -62,9 +66,7 @@ void append_control(std::string& out, unsigned char byte) {
     }
 }
 
-}  // namespace
-
-std::string xml_escape(std::string_view text) {
+std::string escape(std::string_view text, bool literal_whitespace) {
     std::string out;
     out.reserve(text.size());
     std::size_t i = 0;
@@ -99,7 +101,7 @@ std::string xml_escape(std::string_view text) {
                 break;
             default:
                 if (byte < 0x20 || byte == 0x7F) {
-                    append_control(out, byte);
+                    append_control(out, byte, literal_whitespace);
                 } else {
                     out += static_cast<char>(byte);
                 }
@@ -107,6 +109,16 @@ std::string xml_escape(std::string_view text) {
         ++i;
     }
     return out;
+}
+
+}  // namespace
+
+std::string xml_escape(std::string_view text) {
+    return escape(text, false);
+}
+
+std::string xml_escape_content(std::string_view text) {
+    return escape(text, true);
 }
 
 }  // namespace xiaozhi::report

@@ -102,6 +102,19 @@ TEST_CASE("diff text: secrets inside a map value are masked too", "[diff]") {
     CHECK(diff_text(diff, true).find("inner-secret") != std::string::npos);
 }
 
+TEST_CASE("diff: a --set origin of a secret is masked unless secrets are shown", "[diff]") {
+    const std::vector<config::DiffEntry> diff = {
+        added("server.admin_token", text("tok-123"), set_origin("server.admin_token=tok-123"))};
+    CHECK(diff_text(diff, false) ==
+          "+ server.admin_token = ***  (--set server.admin_token=***)\n\n"
+          "1 change: 1 added, 0 removed, 0 changed\n");
+    CHECK(json::parse(diff_text(diff, false, Format::json))["changes"][0]["after_origin"]["file"] ==
+          "--set server.admin_token=***");
+    const std::string shown = lines_of(diff_text(diff, true))[0];
+    CHECK(shown.find("(--set server.admin_token=tok-123)") != std::string::npos);
+    CHECK(shown.find("***") == std::string::npos);
+}
+
 TEST_CASE("diff json: changes with typed values, masked secrets and summary", "[diff]") {
     const json document = json::parse(diff_text(sample_diff(), false, Format::json));
     const json& changes = document.at("changes");

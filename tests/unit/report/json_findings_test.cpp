@@ -79,3 +79,12 @@ TEST_CASE("json findings: invalid UTF-8 is replaced, not thrown", "[json]") {
     REQUIRE_NOTHROW(text = json_text(findings));
     CHECK(json::parse(text)["findings"][0]["message"] == "bad byte \xEF\xBF\xBD here");
 }
+
+TEST_CASE("json findings: a --set origin of a secret does not show its value", "[json][secrets]") {
+    const std::vector<analysis::Finding> findings = {
+        make_finding("config.type", analysis::Severity::error, "a secret must be a string",
+                     "server.admin_token", set_origin("server.admin_token=12345"))};
+    const json origin = json::parse(json_text(findings))["findings"][0]["origin"];
+    CHECK(origin.at("file") == "--set server.admin_token=***");
+    CHECK(origin.at("layer") == "set");
+}

@@ -59,6 +59,10 @@ TEST_CASE("junit: one testcase per finding; errors and warnings fail, infos pass
     CHECK(cases[2].get<std::string>("failure.<xmlattr>.type") == "warning");
     CHECK(cases[3].count("failure") == 0);
     CHECK(cases[3].get<std::string>("system-out").find("one listener") != std::string::npos);
+    CHECK(cases[0].get<std::string>("failure") ==
+          "config.yaml:3:9: error[port.conflict] server.port 8000 is also server.http_port\n"
+          "  suggestion: set server.http_port to 8003\n"
+          "  related: data/.config.yaml:7:14\n");
 }
 
 TEST_CASE("junit: no findings is one passing testcase", "[junit]") {

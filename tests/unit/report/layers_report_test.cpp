@@ -121,3 +121,18 @@ TEST_CASE("layers: formats other than text and json are refused", "[layers]") {
     CHECK_THROWS_AS(layers_text(Format::sarif, false), std::invalid_argument);
     CHECK_NOTHROW(layers_text(Format::json, false));
 }
+
+TEST_CASE("layers: a secret set with --set is masked in value and origin", "[layers][secrets]") {
+    const auto effective = config::Effective::merge(
+        {file_layer_of("a.yaml", 8000, "file-key"),
+         config::command_line_layer({"server.auth_key=cli-key", "server.port=8200"})});
+    std::ostringstream masked;
+    write_layers(masked, Format::text, effective, MaskOptions{}, false);
+    CHECK(masked.str().find("cli-key") == std::string::npos);
+    CHECK(masked.str().find("--set server.auth_key=***") != std::string::npos);
+    CHECK(masked.str().find("--set server.port=8200") != std::string::npos);
+
+    std::ostringstream shown;
+    write_layers(shown, Format::text, effective, MaskOptions{true}, false);
+    CHECK(shown.str().find("--set server.auth_key=cli-key") != std::string::npos);
+}

@@ -19,6 +19,11 @@ inline config::Origin env_origin(std::string variable) {
     return config::Origin{"env", config::Position{std::move(variable), 0, 0}};
 }
 
+// An origin in the --set layer, as config::command_line_layer writes it.
+inline config::Origin set_origin(const std::string& assignment) {
+    return config::Origin{"set", config::Position{"--set " + assignment, 0, 0}};
+}
+
 inline analysis::Finding make_finding(std::string rule, analysis::Severity severity,
                                       std::string message, std::string key, config::Origin origin) {
     analysis::Finding finding;

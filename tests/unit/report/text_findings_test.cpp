@@ -72,3 +72,25 @@ TEST_CASE("text findings: colour only when asked", "[text]") {
                                                         file_origin("a.toml", 1, 1))};
     CHECK(text_of(info, true).find("\x1b[36minfo\x1b[0m") != std::string::npos);
 }
+
+TEST_CASE("text findings: a --set origin of a secret does not show its value", "[text][secrets]") {
+    auto finding = make_finding("auth.placeholder-secret", analysis::Severity::error,
+                                "manager-api.secret is the placeholder", "manager-api.secret",
+                                set_origin("manager-api.secret=hunter2"));
+    finding.related.push_back(set_origin("server.auth_key=swordfish"));
+    const std::string text = text_of({finding}, false);
+    CHECK(lines_of(text)[0] ==
+          "--set manager-api.secret=***: error[auth.placeholder-secret] manager-api.secret is the "
+          "placeholder");
+    CHECK(lines_of(text)[1] == "  related: --set server.auth_key=***");
+    CHECK(text.find("hunter2") == std::string::npos);
+    CHECK(text.find("swordfish") == std::string::npos);
+}
+
+TEST_CASE("text findings: a --set origin of an ordinary key is shown as written",
+          "[text][secrets]") {
+    const auto finding = make_finding("port.invalid", analysis::Severity::error, "port 0",
+                                      "server.port", set_origin("server.port=0"));
+    CHECK(lines_of(text_of({finding}, false))[0] ==
+          "--set server.port=0: error[port.invalid] port 0");
+}
