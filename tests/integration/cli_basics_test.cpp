@@ -50,7 +50,7 @@ TEST_CASE("subcommand --help teaches every option with its default and an exampl
 
 TEST_CASE("usage errors: exit 2, one line and a pointer to --help") {
     SECTION("no subcommand") {
-        require_usage_error(run_xiaozhi({}));
+        require_usage_error(run_xiaozhi(std::vector<std::string>{}));
     }
     SECTION("an unknown subcommand") {
         require_usage_error(run_xiaozhi({"serve-everything"}));

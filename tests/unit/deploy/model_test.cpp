@@ -216,7 +216,7 @@ TEST_CASE("a local manager-api.url adds the management API listener for the pyth
     }
 }
 
-TEST_CASE("a ';' list of WebSocket URLs yields one entry per item, empty ones included") {
+TEST_CASE("a semicolon list of WebSocket URLs yields one entry per item, empty ones included") {
     Model model = model_from_yaml(
         "server:\n  websocket: \"ws://a:8000/xiaozhi/v1/;;ws://b:8000/xiaozhi/v1/\"\n",
         Runtime::python);

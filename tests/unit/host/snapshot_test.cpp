@@ -101,7 +101,7 @@ TEST_CASE("from_json reads what to_json wrote") {
     check_same(host::from_json(host::to_json(empty), "snap.json"), empty);
 }
 
-TEST_CASE("from_json fills defaults for missing fields; a file describes a probed host") {
+TEST_CASE("from_json fills defaults for missing fields, a file describes a probed host") {
     Snapshot snapshot = host::from_json(
         json::parse(R"({"sockets":[{"transport":"udp","address":"::","port":8884}]})"), "s.json");
     CHECK(snapshot.probed);
