@@ -33,7 +33,8 @@ void check_auth_key(const Inputs& inputs, Findings& out) {
     const config::Effective& effective = inputs.effective;
     if (effective.get_bool("server.auth.enabled") != true) return;
     if (usable_secret(effective, "server.auth_key")) return;
-    if (manager_api_configured(effective) && usable_secret(effective, "manager-api.secret")) return;
+    // The reference falls back to manager-api.secret before making up a random key.
+    if (usable_secret(effective, "manager-api.secret")) return;
     bool key_written = effective.entry("server.auth_key") != nullptr &&
                        effective.origin_of("server.auth_key").layer != "default";
     config::Origin origin = key_written ? effective.origin_of("server.auth_key")

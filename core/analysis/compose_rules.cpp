@@ -1,14 +1,13 @@
 // compose.port-mismatch for mappings and compose.port-conflict: the ports compose publishes.
-#include <algorithm>
-#include <numeric>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "analysis/bind_overlap.hpp"
 #include "analysis/deployment_view.hpp"
 #include "analysis/port_suggester.hpp"
 #include "analysis/rule_families.hpp"
 #include "analysis/wording.hpp"
-#include "deploy/url.hpp"
 
 namespace xiaozhi::analysis {
 
@@ -20,13 +19,6 @@ std::string mapping_text(const deploy::PublishedPort& mapping) {
     return text + std::to_string(mapping.host_port) + ":" + std::to_string(mapping.container_port) +
            "/" + std::string(deploy::transport_name(mapping.transport)) + " (" +
            mapping.origin.to_string() + ")";
-}
-
-// An empty host address publishes on every address of both families.
-bool host_addresses_overlap(const deploy::PublishedPort& a, const deploy::PublishedPort& b,
-                            bool v6only) {
-    if (a.host_address.empty() || b.host_address.empty()) return true;
-    return deploy::bind_addresses_overlap(a.host_address, b.host_address, v6only);
 }
 
 std::string listen_ports_text(const ServiceListeners& listeners) {
@@ -67,40 +59,28 @@ void check_container_ports(const Inputs& inputs, Findings& out) {
 
 void check_conflicts(const Inputs& inputs, Findings& out) {
     const auto& published = inputs.model.published;
-    std::vector<std::size_t> order(published.size());
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    std::stable_sort(order.begin(), order.end(), [&published](std::size_t a, std::size_t b) {
-        return std::pair(published[a].transport, published[a].host_port) <
-               std::pair(published[b].transport, published[b].host_port);
-    });
     PortSuggester suggester(inputs.model, inputs.host);
-    std::size_t start = 0;
-    while (start < order.size()) {
-        std::size_t end = start + 1;
-        const deploy::PublishedPort& head = published[order[start]];
-        while (end < order.size() && published[order[end]].transport == head.transport &&
-               published[order[end]].host_port == head.host_port) {
-            ++end;
+    auto groups = group_positions(published, [](const deploy::PublishedPort& mapping) {
+        return std::pair(mapping.transport, mapping.host_port);
+    });
+    for (const auto& group : groups) {
+        std::vector<std::string> addresses;
+        for (std::size_t index : group) addresses.push_back(published[index].host_address);
+        auto overlaps = earlier_overlaps(addresses, inputs.host.bindv6only);
+        for (std::size_t j = 0; j < group.size(); ++j) {
+            if (!overlaps[j].first) continue;
+            const deploy::PublishedPort& later = published[group[j]];
+            const deploy::PublishedPort& earlier = published[group[*overlaps[j].first]];
+            Finding finding = make_finding(
+                "compose.port-conflict", Severity::error,
+                "host port " + std::to_string(later.host_port) + "/" +
+                    std::string(deploy::transport_name(later.transport)) +
+                    " is published twice: " + mapping_text(later) + " and " + mapping_text(earlier),
+                "services." + later.service + ".ports", later.origin,
+                suggester.suggestion(later.host_port, later.transport));
+            finding.related.push_back(earlier.origin);
+            out.push_back(std::move(finding));
         }
-        for (std::size_t j = start + 1; j < end; ++j) {
-            const deploy::PublishedPort& later = published[order[j]];
-            for (std::size_t i = start; i < j; ++i) {
-                const deploy::PublishedPort& earlier = published[order[i]];
-                if (!host_addresses_overlap(earlier, later, inputs.host.bindv6only)) continue;
-                Finding finding =
-                    make_finding("compose.port-conflict", Severity::error,
-                                 "host port " + std::to_string(later.host_port) + "/" +
-                                     std::string(deploy::transport_name(later.transport)) +
-                                     " is published twice: " + mapping_text(later) + " and " +
-                                     mapping_text(earlier),
-                                 "services." + later.service + ".ports", later.origin,
-                                 suggester.suggestion(later.host_port, later.transport));
-                finding.related.push_back(earlier.origin);
-                out.push_back(std::move(finding));
-                break;
-            }
-        }
-        start = end;
     }
 }
 

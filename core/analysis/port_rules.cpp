@@ -1,13 +1,12 @@
 // port.conflict and port.shared: listeners of the deployment that collide or share a socket.
-#include <algorithm>
-#include <numeric>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "analysis/bind_overlap.hpp"
 #include "analysis/port_suggester.hpp"
 #include "analysis/rule_families.hpp"
 #include "analysis/wording.hpp"
-#include "deploy/url.hpp"
 
 namespace xiaozhi::analysis {
 
@@ -29,31 +28,26 @@ bool reference_pair(const deploy::Model& model, const deploy::Listener& a,
 void report_group(const Inputs& inputs, const std::vector<std::size_t>& group,
                   const PortSuggester& suggester, Findings& out) {
     const auto& listeners = inputs.model.listeners;
-    bool v6only = inputs.host.bindv6only;
-    for (std::size_t j = 1; j < group.size(); ++j) {
+    std::vector<std::string> addresses;
+    for (std::size_t index : group) addresses.push_back(listeners[index].address);
+    auto overlaps = earlier_overlaps(addresses, inputs.host.bindv6only);
+    for (std::size_t j = 0; j < group.size(); ++j) {
+        if (!overlaps[j].first) continue;
         const deploy::Listener& later = listeners[group[j]];
-        const deploy::Listener* first = nullptr;
-        std::vector<config::Origin> related;
-        for (std::size_t i = 0; i < j; ++i) {
-            const deploy::Listener& earlier = listeners[group[i]];
-            if (!deploy::bind_addresses_overlap(earlier.address, later.address, v6only)) continue;
-            if (!first) first = &earlier;
-            related.push_back(earlier.origin);
-        }
-        if (!first) continue;
+        const deploy::Listener& first = listeners[group[*overlaps[j].first]];
         std::string message =
             transport_label(later.transport) + " port " + std::to_string(later.port) +
-            " is bound twice: " + listener_text(later) + " overlaps " + listener_text(*first);
-        if (related.size() > 1) {
-            message += " and " + std::to_string(related.size() - 1) + " more";
+            " is bound twice: " + listener_text(later) + " overlaps " + listener_text(first);
+        if (overlaps[j].count > 1) {
+            message += " and " + std::to_string(overlaps[j].count - 1) + " more";
         }
-        if (reference_pair(inputs.model, later, *first)) {
+        if (reference_pair(inputs.model, later, first)) {
             message += "; the reference server always opens WebSocket and HTTP as two listeners";
         }
         Finding finding =
             make_finding("port.conflict", Severity::error, message, later.key, later.origin,
                          suggester.suggestion(later.port, later.transport));
-        finding.related = std::move(related);
+        finding.related.push_back(first.origin);
         out.push_back(std::move(finding));
     }
 }
@@ -62,23 +56,12 @@ void report_group(const Inputs& inputs, const std::vector<std::size_t>& group,
 
 void check_listener_ports(const Inputs& inputs, Findings& out) {
     const auto& listeners = inputs.model.listeners;
-    std::vector<std::size_t> order(listeners.size());
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    std::stable_sort(order.begin(), order.end(), [&listeners](std::size_t a, std::size_t b) {
-        return std::pair(listeners[a].transport, listeners[a].port) <
-               std::pair(listeners[b].transport, listeners[b].port);
-    });
-
     PortSuggester suggester(inputs.model, inputs.host);
-    std::vector<std::size_t> group;
-    for (std::size_t k = 0; k < order.size(); ++k) {
-        group.push_back(order[k]);
-        bool group_ends = k + 1 == order.size() ||
-                          listeners[order[k + 1]].transport != listeners[order[k]].transport ||
-                          listeners[order[k + 1]].port != listeners[order[k]].port;
-        if (!group_ends) continue;
+    auto groups = group_positions(listeners, [](const deploy::Listener& listener) {
+        return std::pair(listener.transport, listener.port);
+    });
+    for (const auto& group : groups) {
         if (group.size() > 1) report_group(inputs, group, suggester, out);
-        group.clear();
     }
 
     for (const auto& listener : listeners) {

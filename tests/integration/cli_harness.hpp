@@ -13,8 +13,8 @@ struct Run {
     std::vector<std::string> env = {};   // "NAME=VALUE" added to the cleaned environment
     std::string cwd = {};                // empty: the test's own
     int timeout_ms = 120000;
-    bool stdout_is_tty = false;  // standard output on a pseudo-terminal
-    std::string stdout_file;     // standard output written to this file instead of captured
+    bool stdout_is_tty = false;    // standard output on a pseudo-terminal
+    std::string stdout_file = {};  // standard output written to this file instead of captured
 };
 
 struct Result {

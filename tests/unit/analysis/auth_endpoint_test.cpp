@@ -31,6 +31,12 @@ TEST_CASE("auth.weak-secret: a real key, auth disabled, or the management API's 
                      "manager-api:\n  url: http://10.0.0.5:8002/xiaozhi\n  secret: 0f8e7d6c5b4a\n")
               .findings("auth.weak-secret")
               .empty());
+    CHECK(deployment("server:\n  auth:\n    enabled: true\nmanager-api:\n  secret: 0f8e7d6c5b4a\n")
+              .findings("auth.weak-secret")
+              .empty());
+    CHECK(deployment("server:\n  auth:\n    enabled: true\nmanager-api:\n  secret: 你的secret\n")
+              .findings("auth.weak-secret")
+              .size() == 1);
 }
 
 TEST_CASE("auth.placeholder-secret: manager-api.url with the template secret",

@@ -109,7 +109,8 @@ TEST_CASE("port.conflict: three listeners on one socket give one finding per ext
     auto found = model_findings(model, "port.conflict");
     REQUIRE(found.size() == 1);
     CHECK(found[0].origin.pos.line == 3);
-    CHECK(found[0].related.size() == 2);
+    REQUIRE(found[0].related.size() == 1);
+    CHECK(found[0].related[0].pos.line == 1);
     CHECK_THAT(found[0].message, Catch::Contains("and 1 more"));
 }
 
@@ -139,4 +140,23 @@ TEST_CASE("port.conflict: 5,000 listeners, exactly the planted conflicts are fou
     for (const auto& f : found) conflicting_lines.insert(f.origin.pos.line);
     CHECK(found.size() == planted.size());
     CHECK(conflicting_lines == std::set<int>{7000, 7001, 7002, 7003, 7004});
+}
+
+TEST_CASE("port.conflict: 5,000 distinct addresses on one port and one wildcard",
+          "[analysis][port.conflict]") {
+    deploy::Model model;
+    for (int i = 0; i < 5000; ++i) {
+        std::string address = "10." + std::to_string(i / 65536) + "." +
+                              std::to_string(i / 256 % 256) + "." + std::to_string(i % 256);
+        model.listeners.push_back(listener("svc", address, 9000, i + 1));
+    }
+    // The same address spelt differently overlaps; so does the wildcard, with every one.
+    model.listeners.push_back(listener("mapped", "::ffff:10.0.0.7", 9000, 6001));
+    model.listeners.push_back(listener("wildcard", "0.0.0.0", 9000, 6002));
+    auto found = model_findings(model, "port.conflict");
+    REQUIRE(found.size() == 2);
+    CHECK(found[0].origin.pos.line == 6001);
+    CHECK(found[0].related.at(0).pos.line == 8);
+    CHECK(found[1].origin.pos.line == 6002);
+    CHECK_THAT(found[1].message, Catch::Contains("and 5000 more"));
 }
