@@ -31,17 +31,9 @@ _xiaozhi() {
 
     case $command in
         "")
-            case $prev in
-                --help|-h)
-                    return ;;
-                --version)
-                    return ;;
-            esac
             _xiaozhi_words 'check-ports diff-config --help -h --version' ;;
         check-ports)
             case $prev in
-                --help|-h)
-                    return ;;
                 --format)
                     _xiaozhi_words 'text json sarif junit github'
                     return ;;
@@ -50,8 +42,6 @@ _xiaozhi() {
                     return ;;
                 --runtime)
                     _xiaozhi_words 'python xiaozhi'
-                    return ;;
-                --no-probe)
                     return ;;
                 --host-snapshot)
                     _xiaozhi_files
@@ -64,8 +54,6 @@ _xiaozhi() {
                 --remote)
                     _xiaozhi_files
                     return ;;
-                --show-secrets)
-                    return ;;
             esac
             if [[ $cur == -* ]]; then
                 _xiaozhi_words '--help -h --format --fail-on --runtime --no-probe --host-snapshot --dump-host --set --remote --show-secrets'
@@ -74,22 +62,12 @@ _xiaozhi() {
             fi ;;
         diff-config)
             case $prev in
-                --help|-h)
-                    return ;;
-                --layers)
-                    return ;;
-                --check)
-                    return ;;
                 --runtime)
                     _xiaozhi_words 'python xiaozhi'
                     return ;;
                 --ignore)
                     return ;;
                 --only)
-                    return ;;
-                --ignore-order)
-                    return ;;
-                --show-secrets)
                     return ;;
                 --format)
                     _xiaozhi_words 'text json'

@@ -3,40 +3,40 @@
 
 _xiaozhi_check_ports() {
     _arguments -s -S \
-        '(--help -h)'{--help=,-h=}'[Print this help and exit]:help: ' \
-        ''--format='[Output format]:format:(text json sarif junit github)' \
-        ''--fail-on='[Exit 1 when a finding is at least this severe]:fail-on:(error warning)' \
-        ''--runtime='[Which server runs the configuration]:runtime:(python xiaozhi)' \
-        ''--no-probe='[Do not look at this machine'\''s sockets]:no-probe: ' \
-        ''--host-snapshot='[Use the host snapshot in FILE]:host-snapshot:_files' \
-        ''--dump-host='[Write the host snapshot this run used to FILE]:dump-host:_files' \
-        '*'--set='[Set one configuration value above every other layer]:set: ' \
-        ''--remote='[Read the remote layer]:remote:_files' \
-        ''--show-secrets='[Accepted for symmetry with diff-config]:show-secrets: ' \
+        '(--help -h)'{--help,-h}'[Print this help and exit]' \
+        '--format=[Output format]:format:(text json sarif junit github)' \
+        '--fail-on=[Exit 1 when a finding is at least this severe]:fail-on:(error warning)' \
+        '--runtime=[Which server runs the configuration]:runtime:(python xiaozhi)' \
+        '--no-probe[Do not look at this machine'\''s sockets]' \
+        '--host-snapshot=[Use the host snapshot in FILE]:host-snapshot:_files' \
+        '--dump-host=[Write the host snapshot this run used to FILE]:dump-host:_files' \
+        '*--set=[Set one configuration value above every other layer]:set: ' \
+        '--remote=[Read the remote layer]:remote:_files' \
+        '--show-secrets[Accepted for symmetry with diff-config]' \
         '*:path:_files'
 }
 
 _xiaozhi_diff_config() {
     _arguments -s -S \
-        '(--help -h)'{--help=,-h=}'[Print this help and exit]:help: ' \
-        ''--layers='[Show the effective configuration of PATH ...]:layers: ' \
-        ''--check='[Also run the check-ports rules on both sides]:check: ' \
-        ''--runtime='[Which server runs the configuration]:runtime:(python xiaozhi)' \
-        '*'--ignore='[Leave KEY and everything under it out of the comparison]:ignore: ' \
-        '*'--only='[Compare only KEY and everything under it]:only: ' \
-        ''--ignore-order='[Compare lists as multisets]:ignore-order: ' \
-        ''--show-secrets='[Print secret values]:show-secrets: ' \
-        ''--format='[Output format]:format:(text json)' \
-        '*'--set='[Set one configuration value above every other layer]:set: ' \
-        ''--remote='[Read the remote layer]:remote:_files' \
+        '(--help -h)'{--help,-h}'[Print this help and exit]' \
+        '--layers[Show the effective configuration of PATH ...]' \
+        '--check[Also run the check-ports rules on both sides]' \
+        '--runtime=[Which server runs the configuration]:runtime:(python xiaozhi)' \
+        '*--ignore=[Leave KEY and everything under it out of the comparison]:ignore: ' \
+        '*--only=[Compare only KEY and everything under it]:only: ' \
+        '--ignore-order[Compare lists as multisets]' \
+        '--show-secrets[Print secret values]' \
+        '--format=[Output format]:format:(text json)' \
+        '*--set=[Set one configuration value above every other layer]:set: ' \
+        '--remote=[Read the remote layer]:remote:_files' \
         '*:path:_files'
 }
 
 _xiaozhi_commands() {
     local -a commands
     commands=(
-        'check-ports:Check a deployment'\''s listeners, ports and advertised URLs'
-        'diff-config:Compare two configurations key by key, or show where each'
+        'check-ports:Check a deployment'\''s listeners, ports and advertised URLs before it runs'
+        'diff-config:Compare two configurations key by key, or show where each effective value comes from'
     )
     _describe -t commands 'xiaozhi command' commands
 }
@@ -45,8 +45,8 @@ _xiaozhi() {
     local curcontext=$curcontext state line
     typeset -A opt_args
     _arguments -C \
-        '(--help -h)'{--help=,-h=}'[Print this help and exit]:help: ' \
-        ''--version='[Print the version]:version: ' \
+        '(--help -h)'{--help,-h}'[Print this help and exit]' \
+        '--version[Print the version]' \
         '1: :_xiaozhi_commands' \
         '*:: :->command_args'
     case $state in

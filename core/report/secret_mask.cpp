@@ -13,8 +13,9 @@ bool is_masked(std::string_view key, const MaskOptions& mask) {
 config::Node masked_value(std::string_view key, const config::Node& value,
                           const MaskOptions& mask) {
     if (mask.show_secrets) return value;
-    if (config::is_secret_key(key))
+    if (config::is_secret_key(key)) {
         return config::Node::string_at(std::string(secret_mask), value.pos);
+    }
     config::Node masked = value;
     for (auto& item : masked.items) item = masked_value(key, item, mask);
     for (auto& [child_key, child] : masked.entries) {
