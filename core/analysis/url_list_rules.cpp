@@ -13,10 +13,6 @@ namespace xiaozhi::analysis {
 
 namespace {
 
-bool is_blank(std::string_view text) {
-    return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
-}
-
 std::string entry_label(const deploy::AdvertisedUrl& url) {
     return "entry " + std::to_string(url.index + 1) + " " + quote_text(url.text);
 }

@@ -41,12 +41,6 @@ Reach reach_of(const deploy::Listener* listener,
     return reach;
 }
 
-std::string url_label(const deploy::AdvertisedUrl& url) {
-    std::string label = url.key;
-    if (url.index >= 0) label += " entry " + std::to_string(url.index + 1);
-    return label + " " + quote_text(url.text) + " (" + url.origin.to_string() + ")";
-}
-
 std::string listener_place(const deploy::Listener& listener) {
     return service_label(listener) + " (" + listener.key + ", " + listener.origin.to_string() + ")";
 }

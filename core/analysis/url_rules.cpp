@@ -20,17 +20,6 @@ bool ends_with(std::string_view text, std::string_view suffix) {
     return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }
 
-bool is_blank(std::string_view text) {
-    return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
-}
-
-// "server.websocket entry 2 "ws://…" (file:3:14)".
-std::string url_label(const deploy::AdvertisedUrl& url) {
-    std::string label = url.key;
-    if (url.index >= 0) label += " entry " + std::to_string(url.index + 1);
-    return label + " " + quote_text(url.text) + " (" + url.origin.to_string() + ")";
-}
-
 std::string port_or_key(const deploy::Listener* listener, const char* key) {
     return listener ? std::to_string(listener->port) : std::string("<") + key + ">";
 }

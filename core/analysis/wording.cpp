@@ -75,8 +75,14 @@ std::string transport_label(deploy::Transport transport) {
     return transport == deploy::Transport::udp ? "UDP" : "TCP";
 }
 
-std::string key_at(std::string_view key, const config::Origin& origin) {
-    return std::string(key) + " (" + origin.to_string() + ")";
+std::string url_label(const deploy::AdvertisedUrl& url) {
+    std::string label = url.key;
+    if (url.index >= 0) label += " entry " + std::to_string(url.index + 1);
+    return label + " " + quote_text(url.text) + " (" + url.origin.to_string() + ")";
+}
+
+bool is_blank(std::string_view text) {
+    return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
 }
 
 Finding make_finding(std::string rule, Severity severity, std::string message, std::string key,

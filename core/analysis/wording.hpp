@@ -7,6 +7,7 @@
 #include "analysis/finding.hpp"
 #include "config/effective.hpp"
 #include "config/node.hpp"
+#include "deploy/model.hpp"
 #include "deploy/transport.hpp"
 
 namespace xiaozhi::analysis {
@@ -25,8 +26,11 @@ std::string socket_text(std::string_view address, int port);
 // "TCP", "UDP".
 std::string transport_label(deploy::Transport transport);
 
-// "server.port (config.yaml:4:9)", "server.port (built-in default)".
-std::string key_at(std::string_view key, const config::Origin& origin);
+// "server.websocket entry 2 "ws://…" (config.yaml:3:14)": an advertised URL and its origin.
+std::string url_label(const deploy::AdvertisedUrl& url);
+
+// Whether text is empty or only white space.
+bool is_blank(std::string_view text);
 
 Finding make_finding(std::string rule, Severity severity, std::string message, std::string key,
                      config::Origin origin, std::string suggestion = {});
