@@ -64,9 +64,8 @@ int run_layers(const DiffConfigOptions& options) {
 void write_merged_json(std::ostream& out, const std::string& diff_json,
                        const std::string& findings_json) {
     nlohmann::json merged = nlohmann::json::parse(diff_json);
-    for (const auto& [key, value] : nlohmann::json::parse(findings_json).items()) {
-        merged[key] = value;
-    }
+    const nlohmann::json findings = nlohmann::json::parse(findings_json);
+    for (const auto& [key, value] : findings.items()) merged[key] = value;
     out << merged.dump(2) << '\n';
 }
 

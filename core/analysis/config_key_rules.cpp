@@ -15,8 +15,6 @@ namespace xiaozhi::analysis {
 
 namespace {
 
-const char* const owned_section_names[] = {"server", "xiaozhi", "manager-api", "log", "echo"};
-
 // Edit distance counting a swap of neighbours as one edit (optimal string alignment).
 std::size_t edit_distance(std::string_view a, std::string_view b) {
     std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
@@ -46,11 +44,9 @@ std::unordered_set<std::string> parents_with_children() {
     return parents;
 }
 
+// The owned sections, as the schema lists them.
 std::vector<std::string> owned_sections() {
     std::set<std::string> sections;
-    for (const char* name : owned_section_names) {
-        if (config::is_owned_section(name)) sections.insert(name);
-    }
     for (const auto& spec : config::known_keys()) {
         std::string top = config::split_path(spec.key).front();
         if (config::is_owned_section(top)) sections.insert(top);
@@ -98,6 +94,7 @@ class KeyCheck {
             if (config::is_known_top_level(name) || config::is_owned_section(name)) continue;
             std::string lowered = lower(name);
             for (const auto& section : sections) {
+                // Up to two edits, fewer for short names: "foo" is not a typo of "log".
                 std::size_t limit = std::min<std::size_t>(2, section.size() / 2);
                 if (edit_distance(lowered, section) > limit) continue;
                 config::Origin origin = effective_.origin_of(name);

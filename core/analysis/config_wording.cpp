@@ -1,10 +1,13 @@
-// Wording shared by the config.* rules: expected types and the config.type finding.
+// The config.type finding, shared by the type rule and the key walk (map for a scalar).
 #include "analysis/config_wording.hpp"
 
 #include "analysis/wording.hpp"
 
 namespace xiaozhi::analysis {
 
+namespace {
+
+// "an integer", "a list of strings", ...
 std::string expected_phrase(config::ValueType type) {
     switch (type) {
         case config::ValueType::any:
@@ -27,6 +30,8 @@ std::string expected_phrase(config::ValueType type) {
     }
     return "a value of type " + std::string(config::value_type_name(type));
 }
+
+}  // namespace
 
 Finding type_finding(const std::string& key, config::ValueType type, const config::Node& value,
                      const config::Origin& origin) {

@@ -1,4 +1,4 @@
-// Wording shared by the config.* rules: expected types and the config.type finding.
+// The config.type finding, shared by the type rule and the key walk (map for a scalar).
 #pragma once
 
 #include <string>
@@ -9,9 +9,6 @@
 #include "config/schema.hpp"
 
 namespace xiaozhi::analysis {
-
-// "an integer", "a list of strings", ...
-std::string expected_phrase(config::ValueType type);
 
 // "server.port: expected an integer, got string "80a" (config.yaml:4:9)".
 Finding type_finding(const std::string& key, config::ValueType type, const config::Node& value,

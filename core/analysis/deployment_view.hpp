@@ -1,5 +1,4 @@
-// What the rules ask about a deployment beyond the raw model: which listener serves
-// what, where devices reach it through compose, and whether a host names this machine.
+// Facts the rules share: which listener serves what, compose reach, this machine or not.
 #pragma once
 
 #include <optional>

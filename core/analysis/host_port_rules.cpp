@@ -1,5 +1,4 @@
-// port.privileged, port.ephemeral, port.in-use, port.held-by-self: listeners against the probed
-// host.
+// port.privileged, port.ephemeral, port.in-use, port.held-by-self: listeners vs the host.
 #include <algorithm>
 #include <cstdint>
 #include <string>

@@ -1,5 +1,4 @@
-// url.list-entry: the entries of a ';' URL list, of which the management API hands out one at
-// random.
+// url.list-entry: the ';' URL list the management API draws one entry from at random.
 #include <map>
 #include <string>
 #include <vector>

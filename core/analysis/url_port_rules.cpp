@@ -1,5 +1,4 @@
-// url.port-mismatch, url.wrong-service and compose.port-mismatch for advertised URLs: does
-// the port a device is told reach the service it is meant for?
+// url.port-mismatch, url.wrong-service, compose.port-mismatch: ports in advertised URLs.
 #include <algorithm>
 #include <optional>
 #include <string>

@@ -1,5 +1,4 @@
-// Facts about Opus packets and parameters that need no codec state: duration, supported settings,
-// error names.
+// Opus facts that need no codec state: packet duration, supported settings, error texts.
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,4 @@
-// Binary WebSocket frames of protocol versions 1, 2 and 3: encoding into a reused buffer, decoding
-// to a view.
+// Binary WebSocket frames of protocol versions 1, 2 and 3: encoding, and decoding to a view.
 #pragma once
 
 #include <array>

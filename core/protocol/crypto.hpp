@@ -1,5 +1,4 @@
-// HMAC-SHA256, Base64 and constant-time comparison: the primitives behind tokens and MQTT
-// credentials.
+// HMAC-SHA256, Base64 and constant-time comparison behind tokens and MQTT credentials.
 #pragma once
 
 #include <array>

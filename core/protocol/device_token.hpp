@@ -1,5 +1,4 @@
-// The reference server's WebSocket token `<sig>.<ts>`: making, checking, and reading it from a
-// header.
+// The reference server's WebSocket token `<sig>.<ts>`: making and checking it; Bearer headers.
 #pragma once
 
 #include <cstdint>

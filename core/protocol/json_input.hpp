@@ -1,5 +1,4 @@
-// JSON helpers internal to protocol/: exception-free, depth-limited parsing of peer text, and safe
-// dumping.
+// Internal JSON helpers: exception-free, depth-limited parsing of peer text; safe dumping.
 #pragma once
 
 #include <optional>

@@ -1,5 +1,4 @@
-// The OTA endpoint's answers: the JSON a device gets, the JSON error, the browser's status text;
-// and reading an answer.
+// OTA answers: the device's JSON, the JSON error, the browser's status text; reading an answer.
 #pragma once
 
 #include <cstdint>

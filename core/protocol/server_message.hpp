@@ -1,5 +1,4 @@
-// Text messages the server sends (hello, stt, llm, tts, mcp, system, alert): typed form, building
-// and parsing.
+// Text messages the server sends (hello, stt, llm, tts, mcp, system, alert): build and parse.
 #pragma once
 
 #include <optional>

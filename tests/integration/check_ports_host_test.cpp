@@ -48,9 +48,11 @@ Result check_with_snapshot(const std::string& snapshot_file, const std::string& 
 TEST_CASE("check-ports --host-snapshot: a port held by another process is port.in-use") {
     const TempDir dir;
     const std::string snapshot = dir.write(
-        "host.json", snapshot_with({tcp_socket("0.0.0.0", 8000, 4242, "/usr/bin/python3 app.py")},
-                                   nlohmann::json::array())
-                         .dump());
+        "host.json",
+        snapshot_with(
+            nlohmann::json::array({tcp_socket("0.0.0.0", 8000, 4242, "/usr/bin/python3 app.py")}),
+            nlohmann::json::array())
+            .dump());
     const Result result = check_with_snapshot(snapshot, fixture("single-module"));
     INFO(result.out << result.err);
     CHECK(result.exit_code == 1);
@@ -69,7 +71,8 @@ TEST_CASE("check-ports --host-snapshot: near misses are not port.in-use") {
     SECTION("another port") {
         const std::string snapshot = dir.write(
             "host.json",
-            snapshot_with({tcp_socket("0.0.0.0", 8001, 4242, "nginx")}, nlohmann::json::array())
+            snapshot_with(nlohmann::json::array({tcp_socket("0.0.0.0", 8001, 4242, "nginx")}),
+                          nlohmann::json::array())
                 .dump());
         const Result result = check_with_snapshot(snapshot, fixture("single-module"));
         CHECK(result.exit_code == 0);
@@ -78,8 +81,9 @@ TEST_CASE("check-ports --host-snapshot: near misses are not port.in-use") {
     SECTION("the same port over UDP") {
         nlohmann::json socket = tcp_socket("0.0.0.0", 8000, 4242, "dnsmasq");
         socket["transport"] = "udp";
-        const std::string snapshot =
-            dir.write("host.json", snapshot_with({socket}, nlohmann::json::array()).dump());
+        const std::string snapshot = dir.write(
+            "host.json",
+            snapshot_with(nlohmann::json::array({socket}), nlohmann::json::array()).dump());
         const Result result = check_with_snapshot(snapshot, fixture("single-module"));
         CHECK(result.exit_code == 0);
         CHECK(findings_with_rule(parse_json(result.out), "port.in-use").empty());
@@ -90,9 +94,12 @@ TEST_CASE(
     "check-ports --host-snapshot: a port held by this deployment's serve is port.held-by-self") {
     const TempDir dir;
     const nlohmann::json held = tcp_socket("0.0.0.0", 8000, 5151, "xiaozhi serve");
-    const nlohmann::json instance = {
-        {"pid", 5151}, {"state_dir", fixture("single-module") + "/data/state"}, {"ports", {held}}};
-    const std::string snapshot = dir.write("host.json", snapshot_with({held}, {instance}).dump());
+    const nlohmann::json instance = {{"pid", 5151},
+                                     {"state_dir", fixture("single-module") + "/data/state"},
+                                     {"ports", nlohmann::json::array({held})}};
+    const std::string snapshot = dir.write(
+        "host.json",
+        snapshot_with(nlohmann::json::array({held}), nlohmann::json::array({instance})).dump());
     const Result result = check_with_snapshot(snapshot, fixture("single-module"));
     INFO(result.out << result.err);
     CHECK(result.exit_code == 0);
@@ -126,7 +133,7 @@ TEST_CASE("check-ports --host-snapshot: an invalid snapshot is an input error") 
     }
     SECTION("a field of the wrong type") {
         nlohmann::json bad = snapshot_with(nlohmann::json::array(), nlohmann::json::array());
-        bad["sockets"] = {tcp_socket("0.0.0.0", 70000, 1, "x")};
+        bad["sockets"] = nlohmann::json::array({tcp_socket("0.0.0.0", 70000, 1, "x")});
         const std::string snapshot = dir.write("host.json", bad.dump());
         const Result result = check_with_snapshot(snapshot, fixture("single-module"));
         CHECK(result.exit_code == 2);
@@ -145,10 +152,11 @@ TEST_CASE("check-ports --dump-host writes a snapshot that --host-snapshot reads 
     const TempDir dir;
     const std::string written = dir.path() + "/written.json";
     const std::string replayed = dir.path() + "/replayed.json";
-    const std::string source =
-        dir.write("host.json", snapshot_with({tcp_socket("0.0.0.0", 8000, 4242, "python3 app.py")},
-                                             nlohmann::json::array())
-                                   .dump());
+    const std::string source = dir.write(
+        "host.json",
+        snapshot_with(nlohmann::json::array({tcp_socket("0.0.0.0", 8000, 4242, "python3 app.py")}),
+                      nlohmann::json::array())
+            .dump());
 
     SECTION("a snapshot given with --host-snapshot is written unchanged") {
         const Result first =

@@ -103,7 +103,8 @@ TEST_CASE("diff-config: secrets are masked and still show as changed") {
 
     const Result masked_json = diff({"--format", "json", before, after});
     CHECK_FALSE(contains(masked_json.out, "secret-value"));
-    const nlohmann::json* change = change_of(parse_json(masked_json.out), "server.auth_key");
+    const nlohmann::json masked_report = parse_json(masked_json.out);
+    const nlohmann::json* change = change_of(masked_report, "server.auth_key");
     REQUIRE(change != nullptr);
     CHECK(change->at("change") == "changed");
 

@@ -43,7 +43,7 @@ TEST_CASE(
         "xiaozhi:\n  audio_params:\n    format: opus\n"
         "LLM:\n  MyLLM:\n    whatever_key: 1\n"
         "plugins:\n  my_plugin:\n    anything: 2\n"
-        "my_own_section:\n  foo: 1\n");
+        "my_own_section:\n  foo: 1\nfoo: 2\n");
     CHECK(d.findings("config.unknown-key").empty());
 }
 

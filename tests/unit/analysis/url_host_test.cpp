@@ -1,5 +1,4 @@
-// url.unroutable, url.container-address, url.docker-host, url.sentinel-host: hosts devices cannot
-// use.
+// url.unroutable, url.container-address, url.docker-host, url.sentinel-host: bad hosts.
 #include <catch2/catch.hpp>
 
 #include "analysis_fixture.hpp"

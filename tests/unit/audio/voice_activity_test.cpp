@@ -1,5 +1,4 @@
-// Tests of the energy-based voice-activity detector on the speech signal, directly and through
-// Opus.
+// Tests of the energy-based voice-activity detector, on the speech signal and through Opus.
 #include <catch2/catch.hpp>
 
 #include <stdexcept>

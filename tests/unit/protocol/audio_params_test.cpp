@@ -1,5 +1,4 @@
-// Tests of AudioParams: JSON form, the Opus range check, and reading xiaozhi.audio_params from a
-// config.
+// Tests of AudioParams: JSON form, Opus range check, xiaozhi.audio_params from a config.
 #include <catch2/catch.hpp>
 
 #include "config/effective.hpp"

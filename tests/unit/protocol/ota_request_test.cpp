@@ -63,7 +63,7 @@ TEST_CASE("the MQTT model comes from device.model, then model") {
     CHECK(parsed.request->mqtt_model == "other");
 }
 
-TEST_CASE("an empty body is accepted; body fields of the wrong type are ignored") {
+TEST_CASE("an empty body is accepted and body fields of the wrong type are ignored") {
     auto parsed = parse_ota_request(kHeaders, "");
     REQUIRE(parsed.request);
     CHECK(parsed.request->app_version.empty());

@@ -115,7 +115,7 @@ TEST_CASE("diff: a --set origin of a secret is masked unless secrets are shown",
     CHECK(shown.find("***") == std::string::npos);
 }
 
-TEST_CASE("diff json: changes with typed values, masked secrets and summary", "[diff]") {
+TEST_CASE("diff json: changes with typed values and masked secrets and a summary", "[diff]") {
     const json document = json::parse(diff_text(sample_diff(), false, Format::json));
     const json& changes = document.at("changes");
     REQUIRE(changes.size() == 3);

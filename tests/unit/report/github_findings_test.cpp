@@ -34,7 +34,7 @@ std::size_t count_prefix(const std::vector<std::string>& lines, const std::strin
 
 }  // namespace
 
-TEST_CASE("github: data escaping of percent, carriage return and newline", "[github]") {
+TEST_CASE("github: data escaping of percent and carriage return and newline", "[github]") {
     CHECK(github_escape_data("100% done\r\nnext: a, b") == "100%25 done%0D%0Anext: a, b");
 }
 
@@ -43,7 +43,7 @@ TEST_CASE("github: property escaping also covers colon and comma", "[github]") {
     CHECK(github_escape_property("plain/path.yaml") == "plain/path.yaml");
 }
 
-TEST_CASE("github: one annotation per finding, most severe first", "[github]") {
+TEST_CASE("github: one annotation per finding with the most severe first", "[github]") {
     auto findings = sample_findings();
     std::rotate(findings.begin(), findings.begin() + 2, findings.end());  // warning first
     const auto lines = annotations(findings);
@@ -58,7 +58,8 @@ TEST_CASE("github: one annotation per finding, most severe first", "[github]") {
     CHECK(lines == expected);
 }
 
-TEST_CASE("github: info is a notice; escaping applies to file, title and message", "[github]") {
+TEST_CASE("github: info is a notice and escaping applies to file and title and message",
+          "[github]") {
     const auto lines =
         annotations({make_finding("port.shared", analysis::Severity::info, "50% shared:\nyes, one",
                                   "server.port", file_origin("a,b:c.toml", 2, 0))});
@@ -67,7 +68,7 @@ TEST_CASE("github: info is a notice; escaping applies to file, title and message
           "::notice file=a%2Cb%3Ac.toml,line=2,title=port.shared::50%25 shared:%0Ayes, one");
 }
 
-TEST_CASE("github: a non-file origin has no file, line or col", "[github]") {
+TEST_CASE("github: a non-file origin has no file or line or col", "[github]") {
     const auto lines = annotations(
         {make_finding("port.invalid", analysis::Severity::error, "port 70000 is out of range",
                       "server.port", env_origin("XIAOZHI_SERVER__PORT"))});

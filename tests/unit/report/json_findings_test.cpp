@@ -71,7 +71,7 @@ TEST_CASE("json findings: UTF-8 passes through unescaped", "[json]") {
     CHECK(json::parse(text)["findings"][0]["origin"]["file"] == "配置.yaml");
 }
 
-TEST_CASE("json findings: invalid UTF-8 is replaced, not thrown", "[json]") {
+TEST_CASE("json findings: invalid UTF-8 is replaced and not thrown", "[json]") {
     const std::vector<analysis::Finding> findings = {
         make_finding("config.type", analysis::Severity::error, "bad byte \xff here", "server.port",
                      file_origin("config.yaml", 1, 1))};

@@ -39,7 +39,8 @@ std::vector<pt::ptree> testcases(const pt::ptree& tree) {
 
 }  // namespace
 
-TEST_CASE("junit: one testcase per finding; errors and warnings fail, infos pass", "[junit]") {
+TEST_CASE("junit: one testcase per finding where errors and warnings fail and infos pass",
+          "[junit]") {
     auto findings = sample_findings();
     findings.push_back(make_finding("port.shared", analysis::Severity::info, "one listener",
                                     "server.port", file_origin("a.toml", 2, 1)));
@@ -92,7 +93,7 @@ TEST_CASE("junit: markup characters and control characters are escaped", "[junit
           "server.websocket (dir<&\">/config.yaml:5)");
 }
 
-TEST_CASE("junit: invalid UTF-8 is replaced, valid UTF-8 kept", "[junit]") {
+TEST_CASE("junit: invalid UTF-8 is replaced and valid UTF-8 kept", "[junit]") {
     const std::vector<analysis::Finding> findings = {
         make_finding("url.placeholder", analysis::Severity::warning, "你的ip \xC0\xAF",
                      "server.websocket", file_origin("config.yaml", 1, 1))};

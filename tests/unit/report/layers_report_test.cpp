@@ -59,7 +59,7 @@ std::vector<std::string> from_line(const std::vector<std::string>& lines,
 
 }  // namespace
 
-TEST_CASE("layers text: effective value, then the override chain", "[layers]") {
+TEST_CASE("layers text: effective value then the override chain", "[layers]") {
     const auto lines = lines_of(layers_text(Format::text, false));
     const auto port = from_line(lines, "server.port = ");
     REQUIRE(port.size() >= 3);

@@ -23,7 +23,7 @@ json sarif_of(const std::vector<analysis::Finding>& findings) {
 
 }  // namespace
 
-TEST_CASE("sarif: schema, version and driver", "[sarif]") {
+TEST_CASE("sarif: schema and version and driver", "[sarif]") {
     const json document = sarif_of(sample_findings());
     CHECK(document.at("$schema") == "https://json.schemastore.org/sarif-2.1.0.json");
     CHECK(document.at("version") == "2.1.0");
@@ -34,7 +34,7 @@ TEST_CASE("sarif: schema, version and driver", "[sarif]") {
     CHECK(driver.at("informationUri").get<std::string>().rfind("https://", 0) == 0);
 }
 
-TEST_CASE("sarif: the rules array holds every catalogue rule, in order", "[sarif]") {
+TEST_CASE("sarif: the rules array holds every catalogue rule in order", "[sarif]") {
     const json document = sarif_of({});
     const json& rules = document["runs"][0]["tool"]["driver"].at("rules");
     const auto& catalogue = analysis::rule_catalogue();
@@ -81,7 +81,8 @@ TEST_CASE("sarif: info findings are notes", "[sarif]") {
     CHECK(document["runs"][0]["results"][0].at("level") == "note");
 }
 
-TEST_CASE("sarif: region omitted without a line; backslashes become forward slashes", "[sarif]") {
+TEST_CASE("sarif: region omitted without a line and backslashes become forward slashes",
+          "[sarif]") {
     const json document = sarif_of({make_finding("compose.port-conflict", analysis::Severity::error,
                                                  "two services publish 8000", "services",
                                                  file_origin("deploy\\docker-compose.yml", 0, 0))});
@@ -90,7 +91,7 @@ TEST_CASE("sarif: region omitted without a line; backslashes become forward slas
     CHECK_FALSE(physical.contains("region"));
 }
 
-TEST_CASE("sarif: a non-file origin has a logical location, no physical one", "[sarif]") {
+TEST_CASE("sarif: a non-file origin has a logical location and no physical one", "[sarif]") {
     const json document = sarif_of(
         {make_finding("port.invalid", analysis::Severity::error, "port 70000 is out of range",
                       "server.port", env_origin("XIAOZHI_SERVER__PORT"))});
@@ -99,7 +100,7 @@ TEST_CASE("sarif: a non-file origin has a logical location, no physical one", "[
     CHECK(location.at("logicalLocations").at(0).at("fullyQualifiedName") == "server.port");
 }
 
-TEST_CASE("sarif: partial fingerprints are stable and depend on rule, key and file", "[sarif]") {
+TEST_CASE("sarif: partial fingerprints are stable and depend on rule and key and file", "[sarif]") {
     const auto fingerprint = [](const std::vector<analysis::Finding>& findings) {
         return sarif_of(findings)["runs"][0]["results"][0]
             .at("partialFingerprints")

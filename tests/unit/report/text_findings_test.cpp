@@ -20,7 +20,8 @@ std::string text_of(const std::vector<analysis::Finding>& findings, bool color) 
 
 }  // namespace
 
-TEST_CASE("text findings: one line each, suggestion and related indented, summary", "[text]") {
+TEST_CASE("text findings: one line each with suggestion and related indented and a summary",
+          "[text]") {
     const auto lines = lines_of(text_of(sample_findings(), false));
     const std::vector<std::string> expected = {
         "config.yaml:3:9: error[port.conflict] server.port 8000 is also server.http_port",
@@ -44,7 +45,7 @@ TEST_CASE("text findings: singular and plural counts in the summary", "[text]") 
     CHECK(lines.back() == "1 error, 1 warning, 1 info");
 }
 
-TEST_CASE("text findings: no findings prints only 'no findings'", "[text]") {
+TEST_CASE("text findings: no findings prints only no findings", "[text]") {
     CHECK(text_of({}, false) == "no findings\n");
 }
 
