@@ -176,7 +176,7 @@ TEST_CASE("check-ports sarif: 2.1.0 with the tool, its rules and located results
     }
 }
 
-TEST_CASE("check-ports junit: a well-formed suite; errors and warnings are failures") {
+TEST_CASE("check-ports junit: a well-formed suite, errors and warnings are failures") {
     for (const FixtureCase& fixture_case : fixture_cases()) {
         SECTION(fixture_case.folder) {
             const Result result = check(fixture_case, "junit");
