@@ -83,11 +83,16 @@ TEST_CASE("usage errors: exit 2, one line and a pointer to --help") {
     }
 }
 
-TEST_CASE("--set and --ignore take one value each, paths may follow") {
+TEST_CASE("repeatable options take one value each, paths may follow") {
     const Result result = run_xiaozhi(
         {"check-ports", "--no-probe", "--set", "server.port=8000", fixture("seed-port-mismatch")});
     INFO(result.out << result.err);
     CHECK(result.exit_code == 0);
+    // Both folders stay positional: they hold the same server.websocket.
+    const Result only = run_xiaozhi({"diff-config", "--only", "server.websocket",
+                                     fixture("single-module"), fixture("seed-port-mismatch")});
+    INFO(only.out << only.err);
+    CHECK(only.exit_code == 0);
 }
 
 TEST_CASE("xiaozhi completion prints a script for each shell") {
