@@ -8,7 +8,7 @@ cmake -S . -B build/bench -DCMAKE_BUILD_TYPE=Release -DXIAOZHI_TESTS=OFF >/dev/n
 cmake --build build/bench -j"$(nproc)" --target xiaozhi conflict_detection >/dev/null
 
 echo "== in-process: analysis vs naive pairwise scan =="
-./build/bench/conflict_detection "$count"
+./build/bench/bench/conflict_detection "$count"
 
 echo
 echo "== end to end: xiaozhi check-ports on a compose file publishing $count ports =="

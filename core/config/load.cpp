@@ -110,4 +110,17 @@ Loaded load(const LoadOptions& options) {
     return loaded;
 }
 
+Loaded with_remote_layer(Loaded loaded, std::optional<Layer> remote) {
+    auto& layers = loaded.layers;
+    std::erase_if(layers, [](const Layer& layer) { return layer.kind == LayerKind::remote; });
+    if (remote) {
+        const auto after = std::find_if(layers.begin(), layers.end(), [](const Layer& layer) {
+            return layer.kind > LayerKind::remote;
+        });
+        layers.insert(after, std::move(*remote));
+    }
+    loaded.effective = Effective::merge(layers);
+    return loaded;
+}
+
 }  // namespace xiaozhi::config

@@ -41,6 +41,10 @@ struct Loaded {
 // file is an InputError. Throws InputError for every unreadable or invalid input.
 Loaded load(const LoadOptions& options);
 
+// `loaded` with its remote layer replaced by `remote` (put at its place in the
+// precedence order), or removed when `remote` is nullopt, and merged again.
+Loaded with_remote_layer(Loaded loaded, std::optional<Layer> remote);
+
 // The config file(s) `xiaozhi <cmd>` would use when run with no path in `dir`:
 // config.yaml (folder layout) or xiaozhi.toml / xiaozhi.yaml / xiaozhi.json; empty if none.
 std::vector<std::string> discover_inputs(const std::string& dir);

@@ -1,4 +1,4 @@
-// HMAC-SHA256 and Base64 through OpenSSL's libcrypto, and constant-time comparison.
+// HMAC-SHA256, SHA-256 of files and Base64 through OpenSSL's libcrypto, and constant-time comparison.
 #include "protocol/crypto.hpp"
 
 #include <openssl/crypto.h>
@@ -6,6 +6,8 @@
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
 
+#include <cstdio>
+#include <memory>
 #include <stdexcept>
 
 namespace xiaozhi::protocol {
@@ -60,6 +62,43 @@ Sha256Digest hmac_sha256(std::string_view key, std::string_view data) {
         throw std::runtime_error("HMAC-SHA256 failed in libcrypto");
     }
     return digest;
+}
+
+std::optional<Sha256Digest> sha256_file(const std::string& path) {
+    const std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"),
+                                                               &std::fclose);
+    if (!file) return std::nullopt;
+    const std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> context(EVP_MD_CTX_new(),
+                                                                     &EVP_MD_CTX_free);
+    if (!context || EVP_DigestInit_ex(context.get(), EVP_sha256(), nullptr) != 1) {
+        throw std::runtime_error("SHA-256 initialisation failed in libcrypto");
+    }
+    std::array<unsigned char, 64 * 1024> buffer{};
+    while (true) {
+        const std::size_t count = std::fread(buffer.data(), 1, buffer.size(), file.get());
+        if (count > 0 && EVP_DigestUpdate(context.get(), buffer.data(), count) != 1) {
+            throw std::runtime_error("SHA-256 update failed in libcrypto");
+        }
+        if (count < buffer.size()) break;
+    }
+    if (std::ferror(file.get())) return std::nullopt;
+    Sha256Digest digest{};
+    unsigned int length = 0;
+    if (EVP_DigestFinal_ex(context.get(), digest.data(), &length) != 1 || length != digest.size()) {
+        throw std::runtime_error("SHA-256 finalisation failed in libcrypto");
+    }
+    return digest;
+}
+
+std::string hex_encode(std::span<const std::uint8_t> bytes) {
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(bytes.size() * 2);
+    for (const std::uint8_t byte : bytes) {
+        out += kDigits[byte >> 4];
+        out += kDigits[byte & 0x0F];
+    }
+    return out;
 }
 
 std::string base64_encode(std::span<const std::uint8_t> bytes) {

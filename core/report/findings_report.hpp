@@ -25,9 +25,6 @@ struct FindingsContext {
 void write_findings(std::ostream& out, Format format,
                     const std::vector<analysis::Finding>& findings, const FindingsContext& context);
 
-// The project's home page, named as the SARIF driver's informationUri.
-std::string_view tool_information_uri();
-
 // GitHub workflow command escaping (% \r \n in data; also : and , in properties).
 std::string github_escape_data(std::string_view text);
 std::string github_escape_property(std::string_view text);

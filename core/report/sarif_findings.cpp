@@ -9,10 +9,6 @@
 
 namespace xiaozhi::report {
 
-std::string_view tool_information_uri() {
-    return "https://github.com/xiaozhi/xiaozhi";
-}
-
 namespace {
 
 std::string_view sarif_level(analysis::Severity severity) {
@@ -167,7 +163,6 @@ void write_sarif_findings(std::ostream& out, const std::vector<analysis::Finding
 
     Json driver = Json::object();
     driver["name"] = "xiaozhi";
-    driver["informationUri"] = tool_information_uri();
     if (!context.tool_version.empty()) driver["version"] = context.tool_version;
     driver["rules"] = std::move(rules);
 

@@ -6,7 +6,7 @@
 #include "temp_dir.hpp"
 
 using namespace xiaozhi::config;
-using xiaozhi::config::testing::TempDir;
+using xiaozhi::test::TempDir;
 
 namespace {
 

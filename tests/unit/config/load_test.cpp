@@ -6,7 +6,7 @@
 #include "temp_dir.hpp"
 
 using namespace xiaozhi::config;
-using xiaozhi::config::testing::TempDir;
+using xiaozhi::test::TempDir;
 
 TEST_CASE("A xiaozhi-server folder: config.yaml then data/.config.yaml") {
     LoadOptions options;
@@ -208,4 +208,30 @@ TEST_CASE("Invalid environment and --set input surfaces as InputError") {
     LoadOptions options;
     options.assignments = {"server.port"};
     CHECK_THROWS_AS(load(options), InputError);
+}
+
+TEST_CASE("with_remote_layer replaces the remote layer below the environment and --set") {
+    TempDir dir;
+    LoadOptions options;
+    options.paths = {dir.write("xiaozhi.toml", "[server]\nport = 8000\nhttp_port = 8003\n")};
+    options.remote_file = dir.write("remote-1.json", R"({"server": {"port": 8100}})");
+    options.assignments = {"server.http_port=8200"};
+    const Loaded first = load(options);
+    REQUIRE(first.effective.get_int("server.port") == 8100);
+
+    Layer second{LayerKind::remote, "remote-2", Node::map_at(Position{"remote-2", 0, 0}), {}};
+    set_path(second.tree, split_path("server.port"), Node::integer_at(8200, Position{"remote-2", 1, 1}));
+    set_path(second.tree, split_path("server.http_port"), Node::integer_at(8300, Position{"remote-2", 2, 1}));
+    const Loaded replaced = with_remote_layer(first, second);
+    CHECK(replaced.effective.get_int("server.port") == 8200);
+    CHECK(replaced.effective.origin_of("server.port").pos.file == "remote-2");
+    CHECK(replaced.effective.get_int("server.http_port") == 8200);  // --set still wins
+    CHECK(std::count_if(replaced.layers.begin(), replaced.layers.end(), [](const Layer& layer) {
+              return layer.kind == LayerKind::remote;
+          }) == 1);
+
+    const Loaded removed = with_remote_layer(replaced, std::nullopt);
+    CHECK(removed.effective.get_int("server.port") == 8000);
+    CHECK(std::none_of(removed.layers.begin(), removed.layers.end(),
+                       [](const Layer& layer) { return layer.kind == LayerKind::remote; }));
 }

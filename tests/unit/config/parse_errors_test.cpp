@@ -8,7 +8,7 @@
 #include "temp_dir.hpp"
 
 using namespace xiaozhi::config;
-using xiaozhi::config::testing::TempDir;
+using xiaozhi::test::TempDir;
 
 TEST_CASE("A missing file is an InputError naming the file") {
     TempDir dir;

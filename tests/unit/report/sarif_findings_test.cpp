@@ -31,7 +31,7 @@ TEST_CASE("sarif: schema and version and driver", "[sarif]") {
     const json& driver = document["runs"][0].at("tool").at("driver");
     CHECK(driver.at("name") == "xiaozhi");
     CHECK(driver.at("version") == "0.1.0");
-    CHECK(driver.at("informationUri").get<std::string>().rfind("https://", 0) == 0);
+    CHECK_FALSE(driver.contains("informationUri"));
 }
 
 TEST_CASE("sarif: the rules array holds every catalogue rule in order", "[sarif]") {

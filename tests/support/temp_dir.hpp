@@ -2,6 +2,7 @@
 #pragma once
 
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -14,7 +15,7 @@ class TempDir {
   public:
     TempDir() {
         std::string pattern =
-            (std::filesystem::temp_directory_path() / "xiaozhi-protocol-XXXXXX").string();
+            (std::filesystem::temp_directory_path() / "xiaozhi-test-XXXXXX").string();
         if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
         path_ = pattern;
     }
@@ -34,6 +35,13 @@ class TempDir {
         std::ofstream out(file, std::ios::binary);
         out << content;
         return file.string();
+    }
+
+    // A symbolic link `relative` -> `target` (the target need not exist).
+    void link(const std::string& relative, const std::string& target) const {
+        std::filesystem::path file = std::filesystem::path(path_) / relative;
+        std::filesystem::create_directories(file.parent_path());
+        std::filesystem::create_symlink(target, file);
     }
 
   private:
