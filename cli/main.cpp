@@ -9,6 +9,7 @@
 #include "config/input_error.hpp"
 #include "diff_config.hpp"
 #include "exit_codes.hpp"
+#include "serve.hpp"
 
 namespace {
 
@@ -17,6 +18,7 @@ using namespace xiaozhi::cli;
 constexpr const char* footer =
     "Run `xiaozhi <command> --help` for a command's options, or see xiaozhi(1).\n\n"
     "Examples:\n"
+    "  xiaozhi serve\n"
     "  xiaozhi check-ports ./xiaozhi-server\n"
     "  xiaozhi diff-config config.yaml xiaozhi.toml\n"
     "Exit status: 0 ok, 1 findings or differences, 2 usage or input error, 3 runtime failure.";
@@ -41,6 +43,8 @@ int run(int argc, char** argv) {
     CheckPortsOptions check_ports_options;
     DiffConfigOptions diff_config_options;
     CompletionOptions completion_options;
+    ServeOptions serve_options;
+    CLI::App* serve = add_serve(app, serve_options);
     CLI::App* check_ports = add_check_ports(app, check_ports_options);
     CLI::App* diff_config = add_diff_config(app, diff_config_options);
     CLI::App* completion = add_completion(app, completion_options);
@@ -57,6 +61,7 @@ int run(int argc, char** argv) {
     }
 
     try {
+        if (serve->parsed()) return run_serve(serve_options);
         if (check_ports->parsed()) return run_check_ports(check_ports_options);
         if (diff_config->parsed()) return run_diff_config(diff_config_options);
         if (completion->parsed()) return run_completion(completion_options, app);

@@ -1,0 +1,21 @@
+// The device WebSocket endpoint (/xiaozhi/v1/): handshake checks, hello, listen turns, echo replies.
+#pragma once
+
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include "server_services.hpp"
+
+namespace xiaozhi::server {
+
+using UpgradeRequest = boost::beast::http::request<boost::beast::http::string_body>;
+
+// Takes over a connection whose request is a WebSocket upgrade (any path; only
+// /xiaozhi/v1/ is accepted). Answers 401 for failed authentication, 503 beyond
+// server.max_connections, 404 for another path; otherwise upgrades and runs the
+// session until it ends. The stream's executor is a strand.
+void start_device_session(boost::beast::tcp_stream stream, UpgradeRequest request,
+                          const ServerServices& services);
+
+}  // namespace xiaozhi::server

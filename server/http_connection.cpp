@@ -1,0 +1,287 @@
+// HTTP connection handling with Beast: read a head, plan the body, route, write, keep alive.
+#include "http_connection.hpp"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <optional>
+
+#include <spdlog/spdlog.h>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+
+#include "device_session.hpp"
+
+namespace xiaozhi::server {
+
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = boost::asio::ip::tcp;
+
+constexpr auto request_timeout = std::chrono::seconds(30);
+constexpr std::size_t max_header_bytes = 16 * 1024;
+
+// A temporary upload file, removed unless the routes moved it away.
+class UploadFile {
+  public:
+    UploadFile() = default;
+    UploadFile(const UploadFile&) = delete;
+    UploadFile& operator=(const UploadFile&) = delete;
+    ~UploadFile() { discard(); }
+
+    // Creates <dir>/.upload-<pid>-<n>.part and returns its path.
+    std::string create(const std::string& dir) {
+        static std::atomic<unsigned> counter{0};
+        std::error_code ignored;
+        std::filesystem::create_directories(dir, ignored);
+        path_ = (std::filesystem::path(dir) / (".upload-" + std::to_string(::getpid()) + "-" +
+                                               std::to_string(counter++) + ".part"))
+                    .string();
+        return path_;
+    }
+    void discard() {
+        if (path_.empty()) return;
+        std::error_code ignored;
+        std::filesystem::remove(path_, ignored);
+        path_.clear();
+    }
+
+  private:
+    std::string path_;
+};
+
+class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
+  public:
+    HttpConnection(tcp::socket socket, const ServerServices& services, HttpRoutes& routes)
+        : stream_(std::move(socket)), services_(services), routes_(routes) {
+        services_.metrics.connections_accepted.fetch_add(1, std::memory_order_relaxed);
+        services_.metrics.connections_open.fetch_add(1, std::memory_order_relaxed);
+        boost::system::error_code ignored;
+        const tcp::endpoint peer = stream_.socket().remote_endpoint(ignored);
+        peer_address_ = peer.address().is_v6() && peer.address().to_v6().is_v4_mapped()
+                            ? boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped,
+                                                               peer.address().to_v6())
+                                  .to_string()
+                            : peer.address().to_string();
+        peer_port_ = peer.port();
+    }
+    ~HttpConnection() {
+        services_.metrics.connections_open.fetch_sub(1, std::memory_order_relaxed);
+    }
+
+    void start() { read_head(); }
+
+  private:
+    void read_head() {
+        head_parser_.emplace();
+        head_parser_->header_limit(max_header_bytes);
+        stream_.expires_after(request_timeout);
+        http::async_read_header(stream_, buffer_, *head_parser_,
+                                [self = shared_from_this()](beast::error_code error, std::size_t) {
+                                    self->on_head(error);
+                                });
+    }
+
+    void on_head(beast::error_code error) {
+        if (error) {
+            if (error != http::error::end_of_stream && error != beast::error::timeout &&
+                error != boost::asio::error::connection_reset &&
+                error != boost::asio::error::operation_aborted) {
+                spdlog::info("http bad request peer={}:{} error=\"{}\"", peer_address_, peer_port_,
+                             error.message());
+                reply_and_close(text_response(400, "bad request: " + error.message() + "\n"));
+                return;
+            }
+            close();
+            return;
+        }
+        const auto& head = head_parser_->get();
+        if (beast::websocket::is_upgrade(head)) {
+            upgrade();
+            return;
+        }
+        request_ = to_plain(head);
+        const BodyPlan plan = routes_.plan_body(request_);
+        switch (plan.kind) {
+            case BodyPlan::Kind::reject:
+                reply_and_close(plan.rejection);
+                return;
+            case BodyPlan::Kind::memory:
+                read_string_body(plan.limit);
+                return;
+            case BodyPlan::Kind::file:
+                read_file_body(plan);
+                return;
+        }
+    }
+
+    HttpRequest to_plain(const http::request_parser<http::empty_body>::value_type& head) const {
+        HttpRequest request;
+        request.method = std::string(head.method_string());
+        request.target = std::string(head.target());
+        const std::size_t question = request.target.find('?');
+        request.path = request.target.substr(0, question);
+        if (question != std::string::npos) request.query = request.target.substr(question + 1);
+        for (const auto& field : head) {
+            request.headers.emplace_back(std::string(field.name_string()),
+                                         std::string(field.value()));
+        }
+        request.peer_address = peer_address_;
+        request.peer_port = peer_port_;
+        return request;
+    }
+
+    void upgrade() {
+        auto parser =
+            std::make_shared<http::request_parser<http::string_body>>(std::move(*head_parser_));
+        parser->body_limit(0);
+        http::async_read(stream_, buffer_, *parser,
+                         [self = shared_from_this(), parser](beast::error_code error, std::size_t) {
+                             if (error) {
+                                 self->close();
+                                 return;
+                             }
+                             self->stream_.expires_never();
+                             start_device_session(std::move(self->stream_), parser->release(),
+                                                  self->services_);
+                         });
+    }
+
+    void read_string_body(std::size_t limit) {
+        auto parser =
+            std::make_shared<http::request_parser<http::string_body>>(std::move(*head_parser_));
+        parser->body_limit(limit);
+        http::async_read(stream_, buffer_, *parser,
+                         [self = shared_from_this(), parser](beast::error_code error, std::size_t) {
+                             if (self->body_failed(error)) return;
+                             self->request_.body = parser->release().body();
+                             self->keep_alive_ = parser->get().keep_alive();
+                             self->respond();
+                         });
+    }
+
+    void read_file_body(const BodyPlan& plan) {
+        auto parser =
+            std::make_shared<http::request_parser<http::file_body>>(std::move(*head_parser_));
+        parser->body_limit(plan.limit);
+        const std::string path = upload_.create(plan.file_dir);
+        beast::error_code error;
+        parser->get().body().open(path.c_str(), beast::file_mode::write, error);
+        if (error) {
+            spdlog::error("upload cannot create {}: {}", path, error.message());
+            upload_.discard();
+            reply_and_close(
+                json_response(500, R"({"error":"cannot create the upload file on the server"})"));
+            return;
+        }
+        request_.body_file = path;
+        http::async_read(stream_, buffer_, *parser,
+                         [self = shared_from_this(), parser](beast::error_code error, std::size_t) {
+                             parser->get().body().close();
+                             if (self->body_failed(error)) return;
+                             self->keep_alive_ = parser->get().keep_alive();
+                             self->respond();
+                         });
+    }
+
+    // Answers 413 or 400 for a body that could not be read; true when it did so.
+    bool body_failed(beast::error_code error) {
+        if (!error) return false;
+        upload_.discard();
+        if (error == http::error::body_limit) {
+            reply_and_close(json_response(413, R"({"error":"request body too large"})"));
+        } else if (error == beast::error::timeout || error == http::error::end_of_stream ||
+                   error == http::error::partial_message) {
+            close();
+        } else {
+            reply_and_close(text_response(400, "bad request: " + error.message() + "\n"));
+        }
+        return true;
+    }
+
+    void respond() {
+        HttpResponse response = routes_.handle(request_);
+        upload_.discard();
+        write(std::move(response), keep_alive_);
+    }
+
+    void reply_and_close(HttpResponse response) { write(std::move(response), false); }
+
+    template <typename Body>
+    void fill(http::response<Body>& message, const HttpResponse& response, bool keep_alive) {
+        message.result(static_cast<unsigned>(response.status));
+        message.set(http::field::server, "xiaozhi/" XIAOZHI_VERSION);
+        message.set(http::field::content_type, response.content_type);
+        for (const auto& [name, value] : response.headers) message.set(name, value);
+        message.keep_alive(keep_alive);
+    }
+
+    void write(HttpResponse response, bool keep_alive) {
+        services_.metrics.http_requests.add(std::to_string(response.status / 100) + "xx");
+        stream_.expires_after(request_timeout);
+        if (!response.file_path.empty()) {
+            auto message = std::make_shared<http::response<http::file_body>>();
+            beast::error_code error;
+            message->body().open(response.file_path.c_str(), beast::file_mode::scan, error);
+            if (error) {
+                write(json_response(404, R"({"error":"file not found"})"), keep_alive);
+                return;
+            }
+            fill(*message, response, keep_alive);
+            message->prepare_payload();
+            send(message, keep_alive);
+            return;
+        }
+        auto message = std::make_shared<http::response<http::string_body>>();
+        fill(*message, response, keep_alive);
+        message->body() = std::move(response.body);
+        message->prepare_payload();
+        send(message, keep_alive);
+    }
+
+    template <typename Message>
+    void send(const std::shared_ptr<Message>& message, bool keep_alive) {
+        http::async_write(
+            stream_, *message,
+            [self = shared_from_this(), message, keep_alive](beast::error_code error, std::size_t) {
+                if (error || !keep_alive) {
+                    self->close();
+                    return;
+                }
+                self->request_ = HttpRequest{};
+                self->read_head();
+            });
+    }
+
+    void close() {
+        beast::error_code ignored;
+        stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        stream_.close();
+    }
+
+    beast::tcp_stream stream_;
+    const ServerServices& services_;
+    HttpRoutes& routes_;
+    beast::flat_buffer buffer_;
+    std::optional<http::request_parser<http::empty_body>> head_parser_;
+    HttpRequest request_;
+    UploadFile upload_;
+    bool keep_alive_ = false;
+    std::string peer_address_;
+    int peer_port_ = 0;
+};
+
+}  // namespace
+
+void serve_connection(tcp::socket socket, const ServerServices& services, HttpRoutes& routes) {
+    std::make_shared<HttpConnection>(std::move(socket), services, routes)->start();
+}
+
+}  // namespace xiaozhi::server

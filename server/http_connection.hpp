@@ -1,0 +1,18 @@
+// One accepted TCP connection: HTTP requests go to the routes, WebSocket upgrades to a device
+// session.
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+
+#include "http_routes.hpp"
+#include "server_services.hpp"
+
+namespace xiaozhi::server {
+
+// Runs the connection until the peer closes, a request fails to parse (answered
+// 400), the connection idles past its timeout, or it is handed to a device
+// session. The socket's executor must be a strand. `routes` outlives it.
+void serve_connection(boost::asio::ip::tcp::socket socket, const ServerServices& services,
+                      HttpRoutes& routes);
+
+}  // namespace xiaozhi::server

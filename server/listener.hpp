@@ -1,0 +1,32 @@
+// The accept loop of one bound listener: every connection gets its own strand.
+#pragma once
+
+#include <memory>
+
+#include <boost/asio/strand.hpp>
+
+#include "http_connection.hpp"
+#include "port_binding.hpp"
+
+namespace xiaozhi::server {
+
+class Listener : public std::enable_shared_from_this<Listener> {
+  public:
+    Listener(BoundListener bound, const ServerServices& services, HttpRoutes& routes);
+
+    void start();
+    // Stops accepting and closes the socket (from the listener's strand); open connections stay.
+    void stop();
+
+    const BoundListener& bound() const { return bound_; }
+
+  private:
+    void accept();
+
+    BoundListener bound_;
+    const ServerServices& services_;
+    HttpRoutes& routes_;
+    boost::asio::strand<boost::asio::any_io_executor> strand_;
+};
+
+}  // namespace xiaozhi::server

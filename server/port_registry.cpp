@@ -1,0 +1,52 @@
+// The ports.json registry: one host::Instance with this pid and its listening sockets.
+#include "port_registry.hpp"
+
+#include <unistd.h>
+
+#include <filesystem>
+
+#include <spdlog/spdlog.h>
+
+#include "host/snapshot.hpp"
+
+namespace xiaozhi::server {
+
+namespace {
+
+std::string registry_path(const std::string& state_dir) {
+    return (std::filesystem::path(state_dir) / "ports.json").string();
+}
+
+}  // namespace
+
+bool write_port_registry(const std::string& state_dir,
+                         const std::vector<const BoundListener*>& bound) {
+    host::Instance instance;
+    instance.pid = static_cast<int>(::getpid());
+    instance.state_dir = state_dir;
+    for (const BoundListener* listener : bound) {
+        host::Socket socket;
+        socket.transport = deploy::Transport::tcp;
+        socket.address = listener->address;
+        socket.port = listener->bound_port;
+        socket.pid = instance.pid;
+        socket.command = "xiaozhi serve";
+        instance.ports.push_back(socket);
+    }
+    try {
+        std::filesystem::create_directories(state_dir);
+        host::write_instance_file(instance, registry_path(state_dir));
+        return true;
+    } catch (const std::exception& error) {
+        spdlog::warn("port registry not written path={} error=\"{}\"", registry_path(state_dir),
+                     error.what());
+        return false;
+    }
+}
+
+void remove_port_registry(const std::string& state_dir) {
+    std::error_code ignored;
+    std::filesystem::remove(registry_path(state_dir), ignored);
+}
+
+}  // namespace xiaozhi::server

@@ -1,0 +1,423 @@
+// ServerApp: the pipeline of DESIGN.md before binding, the listeners, reloads and shutdown.
+#include "server_app.hpp"
+
+#include <openssl/rand.h>
+#include <unistd.h>
+
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "advertised_addresses.hpp"
+#include "analysis/analyze.hpp"
+#include "config/input_error.hpp"
+#include "deploy/model.hpp"
+#include "host/linux_probe.hpp"
+#include "http_routes.hpp"
+#include "listener.hpp"
+#include "port_registry.hpp"
+#include "report/findings_report.hpp"
+#include "systemd_notify.hpp"
+
+namespace xiaozhi::server {
+
+namespace {
+
+namespace asio = boost::asio;
+using analysis::Finding;
+using analysis::Severity;
+
+constexpr auto shutdown_grace = std::chrono::seconds(3);
+
+// A configuration checked by the analysis, not yet bound.
+struct Candidate {
+    config::Loaded loaded;
+    ServerSettings settings;
+    host::Snapshot host;
+    std::vector<Finding> findings;
+};
+
+std::string random_key() {
+    unsigned char bytes[32];
+    if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("no random bytes");
+    std::string hex;
+    for (unsigned char byte : bytes) hex += fmt::format("{:02x}", byte);
+    return hex;
+}
+
+bool is_listen_port_key(const std::string& key) {
+    return key == "server.port" || key == "server.http_port";
+}
+
+// With a fallback policy a taken listen port is handled at bind time, not refused.
+void soften_for_fallback(std::vector<Finding>& findings, PortFallback policy) {
+    if (policy == PortFallback::fail) return;
+    for (auto& finding : findings) {
+        if (finding.rule == "port.in-use" && is_listen_port_key(finding.key)) {
+            finding.severity = Severity::warning;
+            finding.message += fmt::format(" (server.port_fallback = {} picks another port)",
+                                           port_fallback_name(policy));
+        }
+    }
+    analysis::sort_findings(findings);
+}
+
+void log_findings(const std::vector<Finding>& findings) {
+    for (const auto& finding : findings) {
+        const std::string line = fmt::format(
+            "finding rule={} key={} origin={} message=\"{}\"{}", finding.rule, finding.key,
+            finding.origin.to_string(), finding.message,
+            finding.suggestion.empty() ? "" : " suggestion=\"" + finding.suggestion + "\"");
+        if (finding.severity == Severity::error) {
+            spdlog::error("{}", line);
+        } else if (finding.severity == Severity::warning) {
+            spdlog::warn("{}", line);
+        } else {
+            spdlog::info("{}", line);
+        }
+    }
+}
+
+std::string findings_text(const std::vector<Finding>& findings) {
+    std::ostringstream out;
+    report::FindingsContext context;
+    context.tool_version = XIAOZHI_VERSION;
+    report::write_findings(out, report::Format::text, findings, context);
+    return out.str();
+}
+
+class ServerApp final : public ServerControl {
+  public:
+    explicit ServerApp(const ServeOptions& options)
+        : options_(options), services_{*this, metrics_, sessions_}, routes_(services_) {}
+
+    ~ServerApp() override {
+        listeners_.clear();
+        io_.reset();
+    }
+
+    int run() {
+        Candidate candidate = check(config::load(options_.load));
+        log_findings(candidate.findings);
+        if (analysis::any_at_or_above(candidate.findings, Severity::error)) {
+            std::cerr << findings_text(candidate.findings)
+                      << "xiaozhi serve: refusing to start: the configuration has errors\n";
+            return 1;
+        }
+        std::vector<std::shared_ptr<Listener>> listeners;
+        try {
+            listeners = bind_all(candidate.settings);
+        } catch (const std::exception& error) {
+            spdlog::error("bind failed error=\"{}\"", error.what());
+            std::cerr << "xiaozhi serve: " << error.what() << '\n';
+            return 3;
+        }
+        const BoundPorts bound = bound_ports(listeners);
+        if (auto contradiction = bound_port_contradiction(
+                candidate.settings, bound, candidate.loaded.effective, candidate.host)) {
+            std::cerr << findings_text({*contradiction})
+                      << "xiaozhi serve: refusing to start: devices would be sent to a port "
+                         "nothing listens on\n";
+            return 1;
+        }
+        publish(std::move(candidate), bound, "");
+        {
+            std::lock_guard apply_lock(apply_mutex_);
+            listeners_ = std::move(listeners);
+            for (auto& listener : listeners_) listener->start();
+            record_ports();
+        }
+        announce();
+        wait_for_signals();
+        notify_systemd("READY=1\nSTATUS=serving");
+        run_threads();
+        remove_port_registry(current()->settings.state_dir);
+        for (const auto& listener : listeners_) {
+            spdlog::info("release service={} address={} port={}", listener->bound().service,
+                         listener->bound().address, listener->bound().bound_port);
+        }
+        spdlog::info("stopped");
+        return 0;
+    }
+
+    std::shared_ptr<const RunningConfig> current() const override {
+        std::lock_guard lock(config_mutex_);
+        return current_;
+    }
+
+    ApplyResult apply_remote(const config::Layer& remote,
+                             const std::function<std::string()>& persist) override {
+        std::lock_guard apply_lock(apply_mutex_);
+        std::optional<config::Layer> layer;
+        if (!remote.tree.entries.empty()) layer = remote;
+        return apply(config::with_remote_layer(current()->loaded, std::move(layer)), persist);
+    }
+
+  private:
+    // Loads the settings and runs the analysis with a live probe (unless disabled).
+    Candidate check(config::Loaded loaded) {
+        Candidate candidate;
+        candidate.settings = read_server_settings(loaded.effective, options_.base_dir);
+        if (candidate.settings.auth.key.empty()) {
+            if (fallback_auth_key_.empty()) fallback_auth_key_ = random_key();
+            candidate.settings.auth.key = fallback_auth_key_;
+        }
+        if (options_.probe) {
+            host::ProbeOptions probe;
+            probe.state_dirs.push_back(candidate.settings.state_dir);
+            candidate.host = host::probe_linux(probe);
+        }
+        const deploy::Model model =
+            deploy::build_model(loaded.effective, loaded.compose, deploy::Runtime::xiaozhi);
+        candidate.findings = analysis::analyze({loaded.effective, model, candidate.host});
+        soften_for_fallback(candidate.findings, candidate.settings.port_fallback);
+        candidate.loaded = std::move(loaded);
+        return candidate;
+    }
+
+    std::vector<std::shared_ptr<Listener>> bind_all(const ServerSettings& settings) {
+        std::vector<std::pair<std::string, int>> wanted;
+        if (settings.websocket_port == settings.http_port) {
+            wanted.emplace_back("http+websocket", settings.websocket_port);
+        } else {
+            wanted.emplace_back("websocket", settings.websocket_port);
+            wanted.emplace_back("http", settings.http_port);
+        }
+        std::vector<std::shared_ptr<Listener>> listeners;
+        for (const auto& [service, port] : wanted) {
+            BoundListener bound =
+                bind_listener(io_->context, service, settings.bind_address, port,
+                              settings.port_fallback, settings.port_fallback_range);
+            const bool fell_back = bound.bound_port != bound.requested_port;
+            const std::string line = fmt::format(
+                "{} service={} address={} requested_port={} bound_port={} reason=\"{}\"",
+                fell_back ? "fallback" : "bind", bound.service, bound.address, bound.requested_port,
+                bound.bound_port, bound.reason);
+            if (fell_back) {
+                spdlog::warn("{}", line);
+                metrics_.fallbacks.add(service);
+            } else {
+                spdlog::info("{}", line);
+            }
+            metrics_.binds.add(service);
+            listeners.push_back(std::make_shared<Listener>(std::move(bound), services_, routes_));
+        }
+        return listeners;
+    }
+
+    static BoundPorts bound_ports(const std::vector<std::shared_ptr<Listener>>& listeners) {
+        BoundPorts ports;
+        for (const auto& listener : listeners) {
+            const std::string& service = listener->bound().service;
+            if (service != "http") ports.websocket = listener->bound().bound_port;
+            if (service != "websocket") ports.http = listener->bound().bound_port;
+        }
+        return ports;
+    }
+
+    void publish(Candidate candidate, const BoundPorts& bound, const std::string& revision) {
+        auto running = std::make_shared<RunningConfig>();
+        const AdvertisedAddresses addresses = advertised_addresses(
+            candidate.settings, bound, candidate.loaded.effective, candidate.host);
+        running->settings = std::move(candidate.settings);
+        running->loaded = std::move(candidate.loaded);
+        running->bound = bound;
+        running->websocket_url = addresses.websocket_url;
+        running->ota_url = addresses.ota_url;
+        running->download_base = addresses.download_base;
+        running->remote_revision = revision;
+        std::lock_guard lock(config_mutex_);
+        current_ = std::move(running);
+    }
+
+    void record_ports() {
+        std::vector<const BoundListener*> bound;
+        for (const auto& listener : listeners_) bound.push_back(&listener->bound());
+        write_port_registry(current()->settings.state_dir, bound);
+    }
+
+    void announce() {
+        const auto running = current();
+        spdlog::info("serving ota_url={} websocket_url={} threads={}", running->ota_url,
+                     running->websocket_url, thread_count());
+        std::cerr << "xiaozhi serve " XIAOZHI_VERSION " is ready\n"
+                  << "  OTA URL (flash into devices): " << running->ota_url << '\n'
+                  << "  WebSocket URL devices get:    " << running->websocket_url << '\n';
+    }
+
+    // Validates, rebinds when the listen address or ports change (new before old),
+    // persists, publishes. The caller holds apply_mutex_.
+    ApplyResult apply(config::Loaded loaded, const std::function<std::string()>& persist) {
+        ApplyResult result;
+        Candidate candidate;
+        try {
+            candidate = check(std::move(loaded));
+        } catch (const config::InputError& error) {
+            result.error = error.what();
+            metrics_.config_rejected.fetch_add(1);
+            return result;
+        }
+        result.findings = candidate.findings;
+        if (analysis::any_at_or_above(candidate.findings, Severity::error)) {
+            metrics_.config_rejected.fetch_add(1);
+            return result;
+        }
+        const auto before = current();
+        const ServerSettings& old_settings = before->settings;
+        const bool rebind = candidate.settings.bind_address != old_settings.bind_address ||
+                            candidate.settings.websocket_port != old_settings.websocket_port ||
+                            candidate.settings.http_port != old_settings.http_port;
+        std::vector<std::shared_ptr<Listener>> fresh;
+        BoundPorts bound = before->bound;
+        if (rebind) {
+            try {
+                fresh = bind_all(candidate.settings);
+            } catch (const std::exception& error) {
+                result.error = std::string("rebind failed, nothing changed: ") + error.what();
+                metrics_.config_rejected.fetch_add(1);
+                return result;
+            }
+            bound = bound_ports(fresh);
+        }
+        if (auto contradiction = bound_port_contradiction(
+                candidate.settings, bound, candidate.loaded.effective, candidate.host)) {
+            result.findings.push_back(*contradiction);
+            metrics_.config_rejected.fetch_add(1);
+            return result;
+        }
+        std::string revision = before->remote_revision;
+        try {
+            if (persist) revision = persist();
+        } catch (const std::exception& error) {
+            result.error = std::string("not saved, nothing changed: ") + error.what();
+            metrics_.config_rejected.fetch_add(1);
+            return result;
+        }
+        publish(std::move(candidate), bound, revision);
+        if (rebind) {
+            for (auto& listener : fresh) listener->start();
+            for (auto& listener : listeners_) {
+                spdlog::info("release service={} address={} port={} reason=\"rebind\"",
+                             listener->bound().service, listener->bound().address,
+                             listener->bound().bound_port);
+                listener->stop();
+            }
+            listeners_ = std::move(fresh);
+            record_ports();
+        }
+        log_findings(result.findings);
+        metrics_.config_reloads.fetch_add(1);
+        spdlog::info("config applied revision={} websocket_url={}", revision,
+                     current()->websocket_url);
+        result.applied = true;
+        return result;
+    }
+
+    void reload_files() {
+        std::lock_guard apply_lock(apply_mutex_);
+        try {
+            config::Loaded reloaded = config::load(options_.load);
+            std::optional<config::Layer> remote;
+            for (const auto& layer : current()->loaded.layers) {
+                if (layer.kind == config::LayerKind::remote) remote = layer;
+            }
+            if (!options_.load.remote_file) {
+                reloaded = config::with_remote_layer(std::move(reloaded), std::move(remote));
+            }
+            const ApplyResult result = apply(std::move(reloaded), nullptr);
+            if (!result.applied) {
+                log_findings(result.findings);
+                spdlog::error("reload rejected, still serving the previous configuration{}",
+                              result.error.empty() ? "" : ": " + result.error);
+            }
+        } catch (const std::exception& error) {
+            metrics_.config_rejected.fetch_add(1);
+            spdlog::error("reload rejected, still serving the previous configuration: {}",
+                          error.what());
+        }
+    }
+
+    void wait_for_signals() {
+        io_->signals.async_wait([this](boost::system::error_code error, int signal) {
+            if (error) return;
+            if (signal == SIGHUP) {
+                spdlog::info("SIGHUP: reloading the configuration files");
+                reload_files();
+                wait_for_signals();
+                return;
+            }
+            shutdown(signal);
+        });
+    }
+
+    void shutdown(int signal) {
+        std::lock_guard apply_lock(apply_mutex_);
+        spdlog::info("signal {}: stopping; closing {} sessions", signal, sessions_.size());
+        notify_systemd("STOPPING=1");
+        for (auto& listener : listeners_) listener->stop();
+        sessions_.close_all();
+        shutdown_deadline_ = std::chrono::steady_clock::now() + shutdown_grace;
+        poll_drained();
+    }
+
+    void poll_drained() {
+        const bool drained = sessions_.size() == 0 && metrics_.connections_open.load() == 0;
+        if (drained || std::chrono::steady_clock::now() >= shutdown_deadline_) {
+            io_->context.stop();
+            return;
+        }
+        io_->drain_timer.expires_after(std::chrono::milliseconds(50));
+        io_->drain_timer.async_wait([this](boost::system::error_code error) {
+            if (!error) poll_drained();
+        });
+    }
+
+    int thread_count() const {
+        if (options_.threads > 0) return options_.threads;
+        return std::max(1u, std::thread::hardware_concurrency());
+    }
+
+    void run_threads() {
+        std::vector<std::thread> threads;
+        for (int i = 1; i < thread_count(); ++i)
+            threads.emplace_back([this] { io_->context.run(); });
+        io_->context.run();
+        for (auto& thread : threads) thread.join();
+    }
+
+    ServeOptions options_;
+    Metrics metrics_;
+    SessionRegistry sessions_;
+    ServerServices services_;
+    HttpRoutes routes_;
+    mutable std::mutex config_mutex_;
+    std::shared_ptr<const RunningConfig> current_;
+    std::mutex apply_mutex_;
+    std::string fallback_auth_key_;
+    std::chrono::steady_clock::time_point shutdown_deadline_;
+    std::vector<std::shared_ptr<Listener>> listeners_;  // guarded by apply_mutex_
+    // Destroyed first (in the destructor): pending handlers die while what they use lives.
+    struct Io {
+        asio::io_context context;
+        asio::signal_set signals{context, SIGINT, SIGTERM, SIGHUP};
+        asio::steady_timer drain_timer{context};
+    };
+    std::unique_ptr<Io> io_ = std::make_unique<Io>();
+};
+
+}  // namespace
+
+int run_serve(const ServeOptions& options) {
+    ServerApp app(options);
+    return app.run();
+}
+
+}  // namespace xiaozhi::server

@@ -1,0 +1,41 @@
+// What the admin API may ask of the running server: its configuration, and applying a new remote
+// layer.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "analysis/finding.hpp"
+#include "config/layer.hpp"
+#include "running_config.hpp"
+
+namespace xiaozhi::server {
+
+struct ApplyResult {
+    bool applied = false;
+    // The analysis of the candidate: errors refused it (409), warnings are reported either way.
+    std::vector<analysis::Finding> findings;
+    // Why it was not applied when findings do not say it: a failed rebind or persist (500/503).
+    std::string error;
+};
+
+class ServerControl {
+  public:
+    virtual ~ServerControl() = default;
+
+    // The configuration in force. Thread-safe.
+    virtual std::shared_ptr<const RunningConfig> current() const = 0;
+
+    // Replaces the remote layer with `remote` (nullopt-like: a layer with an empty
+    // tree removes it): loads the candidate, runs the analysis with a live host probe
+    // (the same rules as check-ports; errors refuse it, nothing changes), rebinds
+    // new-before-old when a port changed, then calls `persist` (which writes the
+    // revision and returns its ETag, or throws std::runtime_error to refuse), then
+    // publishes the new RunningConfig. Serialised: one apply at a time. Thread-safe.
+    virtual ApplyResult apply_remote(const config::Layer& remote,
+                                     const std::function<std::string()>& persist) = 0;
+};
+
+}  // namespace xiaozhi::server

@@ -1,0 +1,35 @@
+// The live device sessions: counted for server.max_connections, closed together at shutdown.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+
+namespace xiaozhi::server {
+
+// A session as the registry sees it.
+class ClosableSession {
+  public:
+    virtual ~ClosableSession() = default;
+    // Closes the WebSocket with 1001 (going away) from the session's own strand.
+    virtual void close_going_away() = 0;
+};
+
+class SessionRegistry {
+  public:
+    // Registers a session unless `limit` sessions are registered already; returns its
+    // id, or 0 when the limit is reached (the caller answers 503).
+    std::uint64_t add(const std::weak_ptr<ClosableSession>& session, std::size_t limit);
+    void remove(std::uint64_t id);
+    std::size_t size() const;
+    // Asks every live session to close with 1001.
+    void close_all();
+
+  private:
+    mutable std::mutex mutex_;
+    std::uint64_t next_id_ = 1;
+    std::unordered_map<std::uint64_t, std::weak_ptr<ClosableSession>> sessions_;
+};
+
+}  // namespace xiaozhi::server

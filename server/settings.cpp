@@ -1,0 +1,170 @@
+// Reading ServerSettings from the effective configuration, with typed checks at each value's
+// origin.
+#include "settings.hpp"
+
+#include <cmath>
+#include <filesystem>
+
+#include "config/input_error.hpp"
+#include "deploy/url.hpp"
+
+namespace xiaozhi::server {
+
+namespace {
+
+using config::Effective;
+using config::InputError;
+using config::Kind;
+
+std::int64_t integer(const Effective& effective, std::string_view key, std::int64_t fallback,
+                     std::int64_t low, std::int64_t high) {
+    const config::Entry* entry = effective.entry(key);
+    if (entry == nullptr || entry->value.kind == Kind::null) return fallback;
+    if (entry->value.kind != Kind::integer || entry->value.integer < low ||
+        entry->value.integer > high) {
+        throw InputError(entry->value.pos, std::string(key) + " must be an integer in " +
+                                               std::to_string(low) + ".." + std::to_string(high));
+    }
+    return entry->value.integer;
+}
+
+std::string text(const Effective& effective, std::string_view key) {
+    const config::Entry* entry = effective.entry(key);
+    if (entry == nullptr || entry->value.kind == Kind::null) return {};
+    if (entry->value.kind != Kind::string) {
+        throw InputError(entry->value.pos, std::string(key) + " must be a string");
+    }
+    return entry->value.text;
+}
+
+bool flag(const Effective& effective, std::string_view key, bool fallback) {
+    const config::Entry* entry = effective.entry(key);
+    if (entry == nullptr || entry->value.kind == Kind::null) return fallback;
+    if (entry->value.kind != Kind::boolean) {
+        throw InputError(entry->value.pos, std::string(key) + " must be true or false");
+    }
+    return entry->value.boolean;
+}
+
+std::vector<std::string> strings(const Effective& effective, std::string_view key) {
+    const config::Node* node = effective.get(key);
+    if (node == nullptr || node->kind == Kind::null) return {};
+    if (node->kind != Kind::list) throw InputError(node->pos, std::string(key) + " must be a list");
+    std::vector<std::string> out;
+    for (const auto& item : node->items) {
+        if (item.kind == Kind::null) continue;
+        if (!item.is_scalar() || item.kind == Kind::map) {
+            throw InputError(item.pos, std::string(key) + " entries must be strings");
+        }
+        out.push_back(item.text);
+    }
+    return out;
+}
+
+// A configured URL, or "" when it is unset or still the template text.
+std::string configured_url(const Effective& effective, std::string_view key) {
+    std::string url = text(effective, key);
+    return deploy::is_placeholder(url) ? std::string{} : url;
+}
+
+// server.timezone_offset in hours (8, +8, 5.5, "+8", "-3.5") as minutes.
+int timezone_minutes(const Effective& effective) {
+    const config::Entry* entry = effective.entry("server.timezone_offset");
+    if (entry == nullptr || entry->value.kind == Kind::null) return 480;
+    const config::Node& value = entry->value;
+    double hours = 0;
+    if (value.kind == Kind::integer) {
+        hours = static_cast<double>(value.integer);
+    } else if (value.kind == Kind::floating || value.kind == Kind::string) {
+        std::size_t used = 0;
+        try {
+            hours = std::stod(value.text, &used);
+        } catch (const std::exception&) {
+            used = 0;
+        }
+        if (used == 0 || used != value.text.size()) {
+            throw InputError(value.pos, "server.timezone_offset must be a number of hours");
+        }
+    } else {
+        throw InputError(value.pos, "server.timezone_offset must be a number of hours");
+    }
+    if (hours < -14 || hours > 14) {
+        throw InputError(value.pos, "server.timezone_offset must be within -14..14 hours");
+    }
+    return static_cast<int>(std::lround(hours * 60));
+}
+
+PortFallback fallback_policy(const Effective& effective) {
+    const std::string policy = text(effective, "server.port_fallback");
+    if (policy.empty() || policy == "fail") return PortFallback::fail;
+    if (policy == "next") return PortFallback::next;
+    if (policy == "any") return PortFallback::any;
+    throw InputError(effective.origin_of("server.port_fallback").pos,
+                     "server.port_fallback must be fail, next or any, not '" + policy + "'");
+}
+
+std::string resolved(const std::string& base_dir, const std::string& path) {
+    const std::filesystem::path value(path);
+    if (value.is_absolute() || base_dir.empty()) return value.lexically_normal().string();
+    return (std::filesystem::path(base_dir) / value).lexically_normal().string();
+}
+
+// server.auth_key, else manager-api.secret, when they hold a real value.
+std::string auth_key(const Effective& effective) {
+    for (const char* key : {"server.auth_key", "manager-api.secret"}) {
+        const std::string value = text(effective, key);
+        if (!value.empty() && !deploy::is_placeholder(value)) return value;
+    }
+    return {};
+}
+
+}  // namespace
+
+ServerSettings read_server_settings(const config::Effective& effective,
+                                    const std::string& base_dir) {
+    ServerSettings s;
+    const std::string ip = text(effective, "server.ip");
+    if (!ip.empty()) s.bind_address = ip;
+    s.websocket_port = static_cast<int>(integer(effective, "server.port", 8000, 1, 65535));
+    s.http_port = static_cast<int>(integer(effective, "server.http_port", 8003, 1, 65535));
+    s.port_fallback = fallback_policy(effective);
+    s.port_fallback_range =
+        static_cast<int>(integer(effective, "server.port_fallback_range", 10, 1, 1000));
+    s.advertise_host = text(effective, "server.advertise_host");
+    s.configured_websocket = configured_url(effective, "server.websocket");
+    s.configured_vision = configured_url(effective, "server.vision_explain");
+    const std::string state_dir = text(effective, "server.state_dir");
+    s.state_dir = resolved(base_dir, state_dir.empty() ? "data/state" : state_dir);
+    const std::string firmware_dir = text(effective, "server.firmware_dir");
+    s.firmware_dir = resolved(base_dir, firmware_dir.empty() ? "data/bin" : firmware_dir);
+    s.hello_timeout = std::chrono::seconds(integer(effective, "server.hello_timeout", 10, 1, 3600));
+    s.max_connections =
+        static_cast<int>(integer(effective, "server.max_connections", 10000, 1, 1000000));
+    s.max_message_size = static_cast<std::size_t>(
+        integer(effective, "server.max_message_size", 65536, 64, 64 * 1024 * 1024));
+    s.send_queue_limit =
+        static_cast<std::size_t>(integer(effective, "server.send_queue_limit", 64, 1, 100000));
+    s.idle_timeout = std::chrono::seconds(
+        integer(effective, "close_connection_no_voice_time", 120, 1, 7 * 24 * 3600));
+    s.websocket_ping = flag(effective, "enable_websocket_ping", false);
+    s.auth.enabled = flag(effective, "server.auth.enabled", false);
+    s.auth.key = auth_key(effective);
+    s.auth.allowed_devices = strings(effective, "server.auth.allowed_devices");
+    s.auth.expire_seconds =
+        integer(effective, "server.auth.expire_seconds", 2592000, 1, 10LL * 365 * 24 * 3600);
+    s.admin_token = text(effective, "server.admin_token");
+    s.admin_allow = strings(effective, "server.admin_allow");
+    s.mqtt_gateway = text(effective, "server.mqtt_gateway");
+    s.mqtt_signature_key = text(effective, "server.mqtt_signature_key");
+    s.timezone_offset_minutes = timezone_minutes(effective);
+    if (const config::Entry* version = effective.entry("server.websocket_version");
+        version != nullptr && version->value.kind != Kind::null) {
+        s.websocket_version =
+            static_cast<int>(integer(effective, "server.websocket_version", 1, 1, 3));
+    }
+    s.audio_params = protocol::server_audio_params(effective);
+    s.echo_transcode = flag(effective, "echo.transcode", false);
+    return s;
+}
+
+}  // namespace xiaozhi::server

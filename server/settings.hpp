@@ -1,0 +1,59 @@
+// What `serve` reads from the effective configuration, once per load or reload.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/effective.hpp"
+#include "protocol/audio_params.hpp"
+
+namespace xiaozhi::server {
+
+// server.port_fallback: what to do when a listen port is taken.
+enum class PortFallback { fail, next, any };
+
+struct AuthSettings {
+    bool enabled = false;
+    std::string key;  // server.auth_key, else manager-api.secret; "" = the app picks a random key
+    std::vector<std::string> allowed_devices;
+    std::int64_t expire_seconds = 2592000;
+};
+
+struct ServerSettings {
+    std::string bind_address = "0.0.0.0";  // server.ip
+    int websocket_port = 8000;              // server.port
+    int http_port = 8003;                   // server.http_port; equal ports share a listener
+    PortFallback port_fallback = PortFallback::fail;
+    int port_fallback_range = 10;
+    std::string advertise_host;        // server.advertise_host; "" = derive
+    std::string configured_websocket;  // server.websocket when set and not a placeholder
+    std::string configured_vision;     // server.vision_explain when set and not a placeholder
+    std::string state_dir = "data/state";   // resolved against the base folder
+    std::string firmware_dir = "data/bin";  // resolved against the base folder
+    std::chrono::seconds hello_timeout{10};
+    int max_connections = 10000;
+    std::size_t max_message_size = 65536;
+    std::size_t send_queue_limit = 64;  // queued outgoing frames before a slow reader is closed
+    std::chrono::seconds idle_timeout{120};  // close_connection_no_voice_time
+    bool websocket_ping = false;             // enable_websocket_ping
+    AuthSettings auth;
+    std::string admin_token;                 // "" = admin API off
+    std::vector<std::string> admin_allow;    // CIDR networks besides loopback
+    std::string mqtt_gateway;                // "" = hand out WebSocket
+    std::string mqtt_signature_key;
+    int timezone_offset_minutes = 480;       // server.timezone_offset (hours) * 60
+    std::optional<int> websocket_version;    // server.websocket_version
+    protocol::AudioParams audio_params;      // xiaozhi.audio_params (downlink)
+    bool echo_transcode = false;             // echo.transcode
+};
+
+// Reads the settings; relative state_dir and firmware_dir are resolved against
+// `base_dir` (the folder of the first config input, or the working directory).
+// Throws config::InputError at the offending value's position for a value of
+// the wrong type or out of range (the analysis has reported it already).
+ServerSettings read_server_settings(const config::Effective& effective, const std::string& base_dir);
+
+}  // namespace xiaozhi::server
