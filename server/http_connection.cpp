@@ -161,8 +161,8 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
         http::async_read(stream_, buffer_, *parser,
                          [self = shared_from_this(), parser](beast::error_code error, std::size_t) {
                              if (self->body_failed(error)) return;
-                             self->request_.body = parser->release().body();
                              self->keep_alive_ = parser->get().keep_alive();
+                             self->request_.body = parser->release().body();
                              self->respond();
                          });
     }

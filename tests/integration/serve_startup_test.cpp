@@ -149,10 +149,10 @@ TEST_CASE("serve refuses to start on a configuration error, with rule id and fil
           "[serve]") {
     ServeProcess::Options options;
     options.wait_ready = false;
-    options.config_toml = "[server]\nwebsocket = \"ws://0.0.0.0:8000/xiaozhi/v1/\"\n";
+    options.config_toml = "[server]\nwebsocket = \"ws://xiaozhi.server.com:8000/xiaozhi/v1/\"\n";
     ServeProcess serve(options);
     CHECK(serve.wait_exit(60000) == 1);
-    CHECK(contains(serve.log(), "xiaozhi.toml:2:13: error[url.unroutable]"));
+    CHECK(contains(serve.log(), "xiaozhi.toml:2:13: error[url.sentinel-host]"));
 }
 
 TEST_CASE("check-ports recognises the ports of a running serve as held by itself", "[serve]") {

@@ -1,0 +1,415 @@
+// The admin API's routes: remote layer revisions applied through ServerControl, history, firmware.
+#include "admin_api.hpp"
+
+#include <charconv>
+#include <ctime>
+#include <set>
+#include <sstream>
+
+#include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
+
+#include "config/input_error.hpp"
+#include "config/parse.hpp"
+#include "error_response.hpp"
+#include "firmware_upload.hpp"
+#include "remote_store.hpp"
+#include "report/config_report.hpp"
+#include "report/findings_report.hpp"
+#include "report/json_values.hpp"
+
+namespace xiaozhi::server {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+using Clock = std::chrono::system_clock;
+
+constexpr std::size_t kMaxNoteBytes = 200;
+constexpr std::chrono::seconds kMaxConfirmWithin{24 * 3600};
+
+std::int64_t unix_ms(Clock::time_point time) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
+}
+
+// "2024-05-01T12:00:00.250Z"
+std::string iso_time(std::int64_t ms) {
+    const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+    std::tm utc{};
+    ::gmtime_r(&seconds, &utc);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
+    return std::string(text) + "." + std::to_string(1000 + ms % 1000).substr(1) + "Z";
+}
+
+std::string dump(const Json& json) {
+    return json.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
+HttpResponse json_answer(int status, const Json& json) {
+    return json_response(status, dump(json));
+}
+
+std::optional<std::uint64_t> parse_number(std::string_view text) {
+    std::uint64_t number = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
+    if (text.empty() || error != std::errc{} || end != text.data() + text.size()) {
+        return std::nullopt;
+    }
+    return number;
+}
+
+// A header, else the query parameter; control characters removed, at most kMaxNoteBytes.
+std::string note(const HttpRequest& request, std::string_view header, std::string_view parameter) {
+    std::string value = request.header(header);
+    if (value.empty()) value = request.query_parameter(parameter);
+    std::string clean;
+    for (const char c : value) {
+        if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7F) clean += c;
+        if (clean.size() == kMaxNoteBytes) break;
+    }
+    return clean;
+}
+
+// "30" or "30s", "5m", "1h": nullopt when absent; throws std::invalid_argument when malformed.
+std::optional<std::chrono::seconds> confirm_within(const HttpRequest& request) {
+    std::string text = request.header("X-Confirm-Within");
+    if (text.empty()) text = request.query_parameter("confirm_within");
+    if (text.empty()) return std::nullopt;
+    std::int64_t factor = 1;
+    if (text.back() == 's' || text.back() == 'm' || text.back() == 'h') {
+        factor = text.back() == 'h' ? 3600 : text.back() == 'm' ? 60 : 1;
+        text.pop_back();
+    }
+    const std::optional<std::uint64_t> count = parse_number(text);
+    if (!count || *count == 0 || *count > static_cast<std::uint64_t>(kMaxConfirmWithin.count())) {
+        throw std::invalid_argument("X-Confirm-Within must be a duration like 30s, 5m or 1h");
+    }
+    const std::chrono::seconds duration(static_cast<std::int64_t>(*count) * factor);
+    if (duration > kMaxConfirmWithin) {
+        throw std::invalid_argument("X-Confirm-Within must be at most 24h");
+    }
+    return duration;
+}
+
+// Adds "findings" and "summary" as report::write_findings writes them in JSON.
+void add_findings(Json& answer, const std::vector<analysis::Finding>& findings) {
+    std::ostringstream out;
+    report::write_findings(out, report::Format::json, findings, report::FindingsContext{});
+    Json document = Json::parse(out.str());
+    answer["findings"] = std::move(document["findings"]);
+    answer["summary"] = std::move(document["summary"]);
+}
+
+Json revision_json(const RemoteRevision& revision, std::uint64_t current) {
+    Json json = Json::object();
+    json["revision"] = RemoteStore::etag_of(revision.number);
+    json["time"] = iso_time(revision.time_ms);
+    json["author"] = revision.author;
+    json["message"] = revision.message;
+    json["kind"] = revision.kind;
+    json["changed_keys"] = revision.changed_keys;
+    json["previous"] = RemoteStore::etag_of(revision.previous);
+    json["restores"] =
+        revision.kind == "put" ? Json(nullptr) : Json(RemoteStore::etag_of(revision.restores));
+    json["current"] = revision.number == current;
+    json["confirm_deadline"] = revision.confirm_deadline_ms
+                                   ? Json(iso_time(*revision.confirm_deadline_ms))
+                                   : Json(nullptr);
+    return json;
+}
+
+// The keys that changed from revision `from` (the client's) up to `current`.
+std::vector<std::string> keys_changed_since(const RemoteStore& store, std::uint64_t from,
+                                            std::uint64_t current) {
+    if (from > current) return {};
+    if (from == 0 || store.find(from)) return store.keys_changed_between(from, current);
+    std::set<std::string> keys;
+    for (const RemoteRevision& revision : store.history()) {
+        if (revision.number > from)
+            keys.insert(revision.changed_keys.begin(), revision.changed_keys.end());
+    }
+    return {keys.begin(), keys.end()};
+}
+
+// nullopt when If-Match names the current revision (or is "*"); the 428/412 answer otherwise.
+std::optional<HttpResponse> precondition_failure(const HttpRequest& request,
+                                                 const RemoteStore& store) {
+    const std::string if_match = request.header("If-Match");
+    const std::uint64_t current = store.current_revision();
+    Json body = Json::object();
+    if (if_match.empty()) {
+        body["error"] = "If-Match required: send the ETag of GET /xiaozhi/admin/remote";
+        body["current_revision"] = RemoteStore::etag_of(current);
+        return json_answer(428, body);
+    }
+    if (if_match == "*") return std::nullopt;
+    const std::optional<std::uint64_t> theirs = RemoteStore::parse_etag(if_match);
+    if (theirs && *theirs == current) return std::nullopt;
+    body["error"] = "the remote layer changed: revision " + RemoteStore::etag_of(current) +
+                    " is current, not " + if_match;
+    body["current_revision"] = RemoteStore::etag_of(current);
+    body["your_revision"] = theirs ? Json(RemoteStore::etag_of(*theirs)) : Json(if_match);
+    body["changed_keys"] =
+        theirs ? keys_changed_since(store, *theirs, current) : std::vector<std::string>{};
+    HttpResponse response = json_answer(412, body);
+    response.set_header("ETag", "\"" + RemoteStore::etag_of(current) + "\"");
+    return response;
+}
+
+// The keys of `tree` whose effective value comes from a higher layer (environment or
+// --set): pushing them changes nothing until that layer goes.
+std::vector<std::string> shadowed_keys(const config::Node& tree, const RunningConfig& running) {
+    std::vector<std::string> keys;
+    const config::Effective pushed =
+        config::Effective::merge({config::Layer{config::LayerKind::remote, "", tree, {}}});
+    for (const config::Entry& entry : pushed.entries()) {
+        const config::Entry* effective = running.loaded.effective.entry(entry.key);
+        const std::string_view remote = config::layer_kind_name(config::LayerKind::remote);
+        if (effective != nullptr && effective->origin.layer != remote) keys.push_back(entry.key);
+    }
+    return keys;
+}
+
+// Stages `tree` as the next revision, applies it through the control and commits it
+// when the control persists; the answer says what happened.
+HttpResponse apply_revision(ServerControl& control, const RemoteStore& store,
+                            const config::Node& tree, RemoteRevision meta) {
+    const bool from_management_api = control.current()->loaded.remote_is_management_api;
+    const StagedRevision staged = store.stage(tree);
+    std::string etag;
+    ApplyResult result;
+    try {
+        const config::Layer layer = config::remote_layer(staged.path, from_management_api);
+        result = control.apply_remote(layer, [&] {
+            etag = store.commit(staged, meta);
+            return etag;
+        });
+    } catch (...) {
+        if (etag.empty()) store.discard(staged);
+        throw;
+    }
+    if (etag.empty()) store.discard(staged);
+    if (result.applied && !etag.empty()) {
+        spdlog::info("remote layer applied revision={} kind={} author=\"{}\"", etag, meta.kind,
+                     meta.author);
+        Json answer = Json::object();
+        answer["revision"] = etag;
+        answer["shadowed_keys"] = shadowed_keys(tree, *control.current());
+        add_findings(answer, result.findings);
+        HttpResponse response = json_answer(200, answer);
+        response.set_header("ETag", "\"" + etag + "\"");
+        return response;
+    }
+    const bool refused = analysis::any_at_or_above(result.findings, analysis::Severity::error);
+    Json answer = Json::object();
+    answer["error"] = refused
+                          ? "refused: the analysis of the new configuration found errors"
+                          : "not applied: " + (result.error.empty() ? std::string("unknown reason")
+                                                                    : result.error);
+    answer["current_revision"] = RemoteStore::etag_of(store.current_revision());
+    add_findings(answer, result.findings);
+    spdlog::warn("remote layer refused kind={} reason=\"{}\"", meta.kind,
+                 answer["error"].get<std::string>());
+    return json_answer(refused ? 409 : 500, answer);
+}
+
+RemoteRevision new_meta(const HttpRequest& request, Clock::time_point now, std::string kind,
+                        std::uint64_t restores) {
+    RemoteRevision meta;
+    meta.time_ms = unix_ms(now);
+    meta.author = note(request, "X-Xiaozhi-Author", "author");
+    meta.message = note(request, "X-Xiaozhi-Message", "message");
+    meta.kind = std::move(kind);
+    meta.restores = restores;
+    if (const auto within = confirm_within(request))
+        meta.confirm_deadline_ms = meta.time_ms + within->count() * 1000;
+    return meta;
+}
+
+config::Syntax body_syntax(const HttpRequest& request) {
+    const std::string type = request.header("Content-Type");
+    if (type.find("json") != std::string::npos) return config::Syntax::json;
+    if (type.find("toml") != std::string::npos) return config::Syntax::toml;
+    if (type.find("yaml") != std::string::npos || type.find("yml") != std::string::npos) {
+        return config::Syntax::yaml;
+    }
+    return config::detect_syntax("", request.body);
+}
+
+HttpResponse put_remote(const HttpRequest& request, ServerControl& control,
+                        const RemoteStore& store, Clock::time_point now) {
+    const auto lock = RemoteStore::exclusive();
+    if (auto failure = precondition_failure(request, store)) return std::move(*failure);
+    config::Node tree;
+    try {
+        tree = config::parse_text(request.body, body_syntax(request), "PUT /xiaozhi/admin/remote");
+    } catch (const config::InputError& error) {
+        return error_response(400, error.what());
+    }
+    return apply_revision(control, store, tree, new_meta(request, now, "put", 0));
+}
+
+HttpResponse rollback(const HttpRequest& request, std::string_view target, ServerControl& control,
+                      const RemoteStore& store, Clock::time_point now) {
+    const std::optional<std::uint64_t> revision = parse_number(target);
+    if (!revision) return error_response(400, "expected rollback/<revision number>");
+    const auto lock = RemoteStore::exclusive();
+    if (auto failure = precondition_failure(request, store)) return std::move(*failure);
+    if (*revision != 0 && !store.find(*revision)) {
+        return error_response(404, "revision " + std::string(target) + " is not kept (the last " +
+                                       std::to_string(RemoteStore::kept_revisions) + " are)");
+    }
+    return apply_revision(control, store, store.layer_tree(*revision),
+                          new_meta(request, now, "rollback", *revision));
+}
+
+HttpResponse confirm(std::string_view target, const RemoteStore& store) {
+    const std::optional<std::uint64_t> revision = parse_number(target);
+    if (!revision) return error_response(400, "expected confirm/<revision number>");
+    const auto lock = RemoteStore::exclusive();
+    switch (store.confirm(*revision)) {
+        case ConfirmOutcome::confirmed:
+            spdlog::info("remote layer confirmed revision={}", *revision);
+            break;
+        case ConfirmOutcome::not_pending:
+            break;
+        case ConfirmOutcome::not_current:
+            return error_response(409, "revision " + std::string(target) +
+                                           " is no longer current (revision " +
+                                           RemoteStore::etag_of(store.current_revision()) +
+                                           " is): it was reverted or replaced");
+    }
+    Json body = Json::object();
+    body["revision"] = RemoteStore::etag_of(*revision);
+    body["confirmed"] = true;
+    return json_answer(200, body);
+}
+
+HttpResponse get_config(const RunningConfig& running) {
+    std::ostringstream out;
+    report::write_layers(out, report::Format::json, running.loaded.effective, report::MaskOptions{},
+                         false);
+    return json_response(200, out.str());
+}
+
+HttpResponse get_remote(const RunningConfig& running, const RemoteStore& store) {
+    Json tree = Json::object();
+    for (const config::Layer& layer : running.loaded.layers) {
+        if (layer.kind == config::LayerKind::remote) tree = report::node_json(layer.tree);
+    }
+    HttpResponse response = json_answer(200, tree);
+    response.set_header("ETag", "\"" + RemoteStore::etag_of(store.current_revision()) + "\"");
+    return response;
+}
+
+HttpResponse get_history(const RemoteStore& store) {
+    const std::uint64_t current = store.current_revision();
+    Json revisions = Json::array();
+    for (const RemoteRevision& revision : store.history()) {
+        revisions.push_back(revision_json(revision, current));
+    }
+    Json body = Json::object();
+    body["current_revision"] = RemoteStore::etag_of(current);
+    body["revisions"] = std::move(revisions);
+    return json_answer(200, body);
+}
+
+HttpResponse method_not_allowed(std::string_view allowed) {
+    HttpResponse response = error_response(405, "method not allowed; use " + std::string(allowed));
+    response.set_header("Allow", std::string(allowed));
+    return response;
+}
+
+// The part of `rest` after `route` + "/", when `rest` starts with it.
+std::optional<std::string_view> under(std::string_view rest, std::string_view route) {
+    if (rest.size() <= route.size() || !rest.starts_with(route) || rest[route.size()] != '/') {
+        return std::nullopt;
+    }
+    return rest.substr(route.size() + 1);
+}
+
+}  // namespace
+
+HttpResponse admin_request(const HttpRequest& request, std::string_view rest,
+                           ServerControl& control, Clock::time_point now) {
+    const std::shared_ptr<const RunningConfig> running = control.current();
+    const RemoteStore store(running->settings.state_dir);
+    const std::string& method = request.method;
+    try {
+        if (rest == "config") {
+            return method == "GET" ? get_config(*running) : method_not_allowed("GET");
+        }
+        if (rest == "remote") {
+            if (method == "GET") return get_remote(*running, store);
+            if (method == "PUT") return put_remote(request, control, store, now);
+            return method_not_allowed("GET, PUT");
+        }
+        if (rest == "history") {
+            return method == "GET" ? get_history(store) : method_not_allowed("GET");
+        }
+        if (const auto target = under(rest, "rollback")) {
+            return method == "POST" ? rollback(request, *target, control, store, now)
+                                    : method_not_allowed("POST");
+        }
+        if (const auto target = under(rest, "confirm")) {
+            return method == "POST" ? confirm(*target, store) : method_not_allowed("POST");
+        }
+        if (const auto target = under(rest, "firmware")) {
+            if (method != "PUT") return method_not_allowed("PUT");
+            std::string error;
+            const std::optional<FirmwareTarget> firmware = parse_firmware_target(*target, error);
+            if (!firmware) return error_response(400, error);
+            return store_firmware_upload(request, *firmware, running->settings.firmware_dir);
+        }
+    } catch (const std::invalid_argument& error) {
+        return error_response(400, error.what());
+    }
+    return error_response(404, "not found: " + request.path);
+}
+
+RevertOutcome revert_unconfirmed(ServerControl& control, Clock::time_point now) {
+    RevertOutcome outcome;
+    try {
+        const RemoteStore store(control.current()->settings.state_dir);
+        const auto lock = RemoteStore::exclusive();
+        const std::uint64_t current = store.current_revision();
+        const std::optional<RemoteRevision> pending = store.find(current);
+        if (!pending || !pending->confirm_deadline_ms) return outcome;
+        outcome.revision = current;
+        if (*pending->confirm_deadline_ms > unix_ms(now)) {
+            outcome.status = RevertOutcome::Status::waiting;
+            return outcome;
+        }
+        RemoteRevision meta;
+        meta.time_ms = unix_ms(now);
+        meta.author = "xiaozhi serve";
+        meta.message = "revision " + RemoteStore::etag_of(current) + " was not confirmed in time";
+        meta.kind = "revert";
+        meta.restores = pending->previous;
+        const HttpResponse answer =
+            apply_revision(control, store, store.layer_tree(pending->previous), meta);
+        if (answer.status == 200) {
+            spdlog::warn("remote layer reverted revision={} restored={} reason=not_confirmed",
+                         current, pending->previous);
+            outcome.status = RevertOutcome::Status::reverted;
+            return outcome;
+        }
+        outcome.detail = Json::parse(answer.body).dump();
+    } catch (const std::exception& error) {
+        outcome.detail = error.what();
+    }
+    outcome.status = RevertOutcome::Status::failed;
+    spdlog::error("remote layer revert failed revision={} error=\"{}\"", outcome.revision,
+                  outcome.detail);
+    try {
+        const auto lock = RemoteStore::exclusive();
+        RemoteStore(control.current()->settings.state_dir).confirm(outcome.revision);
+    } catch (const std::exception& error) {
+        spdlog::error("cannot clear the confirm deadline revision={} error=\"{}\"",
+                      outcome.revision, error.what());
+    }
+    return outcome;
+}
+
+}  // namespace xiaozhi::server

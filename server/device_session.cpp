@@ -1,0 +1,667 @@
+// The device WebSocket session (the one Beast WebSocket unit): upgrade, hello, turns, paced
+// replies.
+#include "device_session.hpp"
+
+#include <array>
+#include <bit>
+#include <chrono>
+#include <cstdint>
+#include <exception>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include "conversation_backend.hpp"
+#include "device_handshake.hpp"
+#include "echo_backend.hpp"
+#include "protocol/binary_frame.hpp"
+#include "protocol/device_message.hpp"
+#include "protocol/server_message.hpp"
+#include "session_id.hpp"
+
+namespace xiaozhi::server {
+
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+namespace websocket = beast::websocket;
+using Clock = std::chrono::steady_clock;
+using error_code = boost::system::error_code;
+
+// How long a close handshake may take before the socket is closed regardless.
+constexpr auto kCloseGrace = std::chrono::seconds(2);
+// Time limit of the WebSocket upgrade and of writing an HTTP rejection.
+constexpr auto kHandshakeTimeout = std::chrono::seconds(10);
+// With server.enable_websocket_ping: a ping after half of this without traffic, a close after it.
+constexpr auto kPingIdleTimeout = std::chrono::seconds(60);
+// A read buffer that grew beyond this for one large message is given back afterwards.
+constexpr std::size_t kKeptReadBuffer = 2048;
+
+HttpRequest plain_head(const UpgradeRequest& request) {
+    HttpRequest head;
+    head.method = std::string(request.method_string());
+    head.target = std::string(request.target());
+    const std::size_t question = head.target.find('?');
+    head.path = head.target.substr(0, question);
+    if (question != std::string::npos) head.query = head.target.substr(question + 1);
+    for (const auto& field : request) {
+        head.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    }
+    return head;
+}
+
+std::int64_t unix_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+// A message waiting to be sent: a text frame, or packet `packet` of `reply` as a binary frame.
+struct Outgoing {
+    std::string text;
+    std::shared_ptr<const Reply> reply;
+    std::size_t packet = 0;
+};
+
+class DeviceSession final : public ClosableSession,
+                            public std::enable_shared_from_this<DeviceSession> {
+  public:
+    DeviceSession(beast::tcp_stream stream, UpgradeRequest request, const ServerServices& services)
+        : services_(services),
+          config_(services.control.current()),
+          ws_(std::move(stream)),
+          request_(std::move(request)),
+          deadline_(ws_.get_executor()),
+          pace_timer_(ws_.get_executor()) {
+        error_code ec;
+        const auto endpoint = beast::get_lowest_layer(ws_).socket().remote_endpoint(ec);
+        if (!ec) peer_ = endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+    }
+
+    ~DeviceSession() override {
+        if (registry_id_ != 0) services_.sessions.remove(registry_id_);
+        if (counted_) services_.metrics.session_ended(state_);
+        if (counted_) {
+            spdlog::info("session ended device={} session={} peer={} frames_in={} frames_out={}",
+                         identity_.device_id, session_id_, peer_, frames_in_, frames_out_);
+        }
+    }
+
+    void start() {
+        const HttpRequest head = plain_head(request_);
+        HandshakeDecision decision = decide_handshake(head, settings(), unix_now());
+        identity_ = decision.identity;
+        version_ = decision.version;
+        switch (decision.outcome) {
+            case HandshakeOutcome::reject:
+                services_.metrics.handshake_failures.add(decision.reason);
+                spdlog::warn("websocket rejected peer={} path={} status={} reason={} detail={}",
+                             peer_, head.path, decision.status, decision.reason, decision.detail);
+                send_rejection(rejection_response(decision));
+                return;
+            case HandshakeOutcome::no_device_id:
+                services_.metrics.handshake_failures.add("no_device_id");
+                spdlog::warn("websocket without device id peer={} path={}", peer_, head.path);
+                notice_only_ = true;
+                accept();
+                return;
+            case HandshakeOutcome::accept:
+                break;
+        }
+        const auto limit = static_cast<std::size_t>(std::max(0, settings().max_connections));
+        registry_id_ = services_.sessions.add(weak_from_this(), limit);
+        if (registry_id_ == 0) {
+            services_.metrics.handshake_failures.add("too_many");
+            spdlog::warn("websocket rejected peer={} device={} status=503 reason=too_many limit={}",
+                         peer_, identity_.device_id, limit);
+            send_rejection(json_response(503, R"({"error":"too many connections"})"));
+            return;
+        }
+        counted_ = true;
+        services_.metrics.session_started(state_);
+        accept();
+    }
+
+    void close_going_away() override {
+        net::post(ws_.get_executor(), [self = shared_from_this()] {
+            if (!self->accepted_) {
+                self->shutdown_requested_ = true;
+                return;
+            }
+            self->close(websocket::close_code::going_away, "shutdown");
+        });
+    }
+
+  private:
+    const ServerSettings& settings() const { return config_->settings; }
+
+    // --- Rejections before the upgrade ---
+
+    void send_rejection(const HttpResponse& plain) {
+        rejection_ = std::make_unique<http::response<http::string_body>>(
+            static_cast<http::status>(plain.status), request_.version());
+        rejection_->set(http::field::server, "xiaozhi");
+        rejection_->set(http::field::content_type, plain.content_type);
+        rejection_->body() = plain.body;
+        rejection_->keep_alive(false);
+        rejection_->prepare_payload();
+        auto& stream = ws_.next_layer();
+        stream.expires_after(kHandshakeTimeout);
+        http::async_write(stream, *rejection_,
+                          [self = shared_from_this()](error_code, std::size_t) {
+                              error_code ignored;
+                              auto& socket = self->ws_.next_layer().socket();
+                              socket.shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+                              self->ws_.next_layer().close();
+                          });
+    }
+
+    // --- Upgrade ---
+
+    void accept() {
+        beast::get_lowest_layer(ws_).expires_never();
+        websocket::stream_base::timeout timeout{};
+        timeout.handshake_timeout = kHandshakeTimeout;
+        timeout.idle_timeout =
+            settings().websocket_ping
+                ? std::chrono::duration_cast<std::chrono::steady_clock::duration>(kPingIdleTimeout)
+                : websocket::stream_base::none();
+        timeout.keep_alive_pings = settings().websocket_ping;
+        ws_.set_option(timeout);
+        ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
+            response.set(http::field::server, "xiaozhi");
+        }));
+        ws_.read_message_max(settings().max_message_size);
+        ws_.auto_fragment(false);
+        ws_.write_buffer_bytes(256);
+        ws_.async_accept(request_,
+                         beast::bind_front_handler(&DeviceSession::on_accept, shared_from_this()));
+    }
+
+    void on_accept(error_code ec) {
+        request_ = {};
+        if (ec) {
+            services_.metrics.handshake_failures.add("upgrade_failed");
+            spdlog::warn("websocket upgrade failed peer={} device={} error={}", peer_,
+                         identity_.device_id, ec.message());
+            return;
+        }
+        accepted_ = true;
+        if (notice_only_) {
+            send_notice();
+            return;
+        }
+        spdlog::info("websocket connected peer={} device={} client={} protocol=v{}", peer_,
+                     identity_.device_id, identity_.client_id, static_cast<int>(version_));
+        if (shutdown_requested_) {
+            close(websocket::close_code::going_away, "shutdown");
+            return;
+        }
+        arm_deadline(Clock::now() + settings().hello_timeout);
+        read_next();
+    }
+
+    // The reference's answer to a connection without a device id: one text frame, then close.
+    void send_notice() {
+        ws_.text(true);
+        ws_.async_write(net::buffer(kNoDeviceIdNotice.data(), kNoDeviceIdNotice.size()),
+                        [self = shared_from_this()](error_code ec, std::size_t) {
+                            if (ec) return;
+                            self->ws_.async_close(websocket::close_code::normal,
+                                                  [self](error_code) {});
+                        });
+    }
+
+    // --- Reading ---
+
+    void read_next() {
+        ws_.async_read(buffer_,
+                       beast::bind_front_handler(&DeviceSession::on_read, shared_from_this()));
+    }
+
+    void on_read(error_code ec, std::size_t bytes) {
+        if (ec) {
+            on_read_end(ec);
+            return;
+        }
+        services_.metrics.bytes_received.fetch_add(bytes, std::memory_order_relaxed);
+        if (!closing_) {
+            const auto data = buffer_.data();
+            const std::span<const std::uint8_t> message(
+                static_cast<const std::uint8_t*>(data.data()), data.size());
+            try {
+                if (ws_.got_text()) {
+                    handle_text(std::string_view(reinterpret_cast<const char*>(message.data()),
+                                                 message.size()));
+                } else {
+                    handle_binary(message);
+                }
+            } catch (const std::exception& error) {
+                spdlog::error("session message failed device={} session={} error={}",
+                              identity_.device_id, session_id_, error.what());
+                close(websocket::close_code::internal_error, "internal_error");
+            }
+        }
+        buffer_.consume(buffer_.size());
+        if (buffer_.capacity() > kKeptReadBuffer) buffer_.shrink_to_fit();
+        read_next();
+    }
+
+    void on_read_end(error_code ec) {
+        deadline_.cancel();
+        pace_timer_.cancel();
+        if (closing_) return;
+        closing_ = true;
+        const char* reason = "error";
+        if (ec == websocket::error::closed) {
+            reason = "client";
+        } else if (ec == websocket::error::message_too_big) {
+            reason = "too_big";
+        } else if (ec == beast::error::timeout) {
+            reason = "timeout";
+        }
+        services_.metrics.session_closes.add(reason);
+        spdlog::info("session closed device={} session={} reason={} code={} error={}",
+                     identity_.device_id, session_id_, reason, static_cast<int>(ws_.reason().code),
+                     ec.message());
+        beast::get_lowest_layer(ws_).close();
+    }
+
+    // --- Text messages ---
+
+    void handle_text(std::string_view text) {
+        protocol::DeviceMessage message = protocol::parse_device_message(text);
+        if (auto* hello = std::get_if<protocol::DeviceHello>(&message)) {
+            on_hello(*hello);
+        } else if (!hello_done_) {
+            ignore_text("before_hello", "a message before hello");
+        } else if (auto* listen = std::get_if<protocol::ListenMessage>(&message)) {
+            on_listen(*listen);
+        } else if (auto* abort = std::get_if<protocol::AbortMessage>(&message)) {
+            spdlog::info("abort device={} session={} reason={}", identity_.device_id, session_id_,
+                         abort->reason);
+            backend_->abort();
+            stop_playback();
+            update_state();
+        } else if (auto* mcp = std::get_if<protocol::DeviceMcpMessage>(&message)) {
+            spdlog::info("mcp message ignored device={} session={} payload={}", identity_.device_id,
+                         session_id_, mcp->payload.dump());
+        } else if (std::holds_alternative<protocol::IotMessage>(message)) {
+            spdlog::debug("iot message ignored device={} session={}", identity_.device_id,
+                          session_id_);
+        } else if (auto* unknown = std::get_if<protocol::UnknownTypeMessage>(&message)) {
+            ignore_text("unknown_type", "type " + unknown->type);
+        } else if (auto* malformed = std::get_if<protocol::MalformedMessage>(&message)) {
+            ignore_text("malformed", malformed->error);
+        }
+    }
+
+    void ignore_text(const char* reason, const std::string& detail) {
+        services_.metrics.text_ignored.add(reason);
+        spdlog::warn("text frame ignored device={} session={} reason={} detail={}",
+                     identity_.device_id, session_id_, reason, detail);
+    }
+
+    void on_hello(const protocol::DeviceHello& hello) {
+        if (!hello_done_) {
+            hello_done_ = true;
+            session_id_ = make_session_id();
+            backend_ = make_backend(hello.audio_params.value_or(protocol::AudioParams{}));
+            move_state(SessionState::idle);
+            touch();
+            arm_deadline(idle_deadline_);
+        }
+        spdlog::info("hello device={} session={} version={} transport={} protocol=v{}",
+                     identity_.device_id, session_id_, hello.version, hello.transport,
+                     static_cast<int>(version_));
+        enqueue_text(protocol::to_text(
+            protocol::ServerHello{session_id_, "websocket", settings().audio_params}));
+    }
+
+    std::unique_ptr<ConversationBackend> make_backend(const protocol::AudioParams& uplink) {
+        EchoSettings echo{uplink, settings().audio_params, settings().echo_transcode, {}, 60000};
+        try {
+            return std::make_unique<EchoBackend>(echo);
+        } catch (const std::exception& error) {
+            spdlog::warn("echo transcoding off device={} error={}", identity_.device_id,
+                         error.what());
+            echo.transcode = false;
+            return std::make_unique<EchoBackend>(echo);
+        }
+    }
+
+    void on_listen(const protocol::ListenMessage& listen) {
+        touch();
+        switch (listen.state) {
+            case protocol::ListenState::start: {
+                const auto mode = listen.mode.value_or(protocol::ListenMode::auto_stop);
+                spdlog::debug("listen start device={} session={} mode={}", identity_.device_id,
+                              session_id_, protocol::listen_mode_name(mode));
+                backend_->listen_start(mode);
+                break;
+            }
+            case protocol::ListenState::stop:
+                deliver(backend_->end_of_utterance());
+                break;
+            case protocol::ListenState::detect:
+                spdlog::info("wake word device={} session={} text={}", identity_.device_id,
+                             session_id_, listen.text);
+                break;
+        }
+        update_state();
+    }
+
+    // --- Binary frames ---
+
+    void handle_binary(std::span<const std::uint8_t> message) {
+        services_.metrics.frames_received.fetch_add(1, std::memory_order_relaxed);
+        ++frames_in_;
+        if (!hello_done_) {
+            drop_frame("before_hello");
+            return;
+        }
+        const protocol::FrameDecodeResult decoded = protocol::decode_frame(version_, message);
+        if (!decoded.ok()) {
+            drop_frame(std::string(protocol::frame_error_name(*decoded.error)));
+            return;
+        }
+        touch();
+        const protocol::DecodedFrame& frame = decoded.frame;
+        if (frame.type == protocol::PayloadType::json) {
+            handle_text(std::string_view(reinterpret_cast<const char*>(frame.payload.data()),
+                                         frame.payload.size()));
+            return;
+        }
+        if (frame.is_end_of_utterance()) {
+            deliver(backend_->end_of_utterance());
+        } else {
+            deliver(backend_->audio(frame.payload));
+        }
+        update_state();
+    }
+
+    void drop_frame(const std::string& reason) {
+        services_.metrics.bad_frames.add(reason);
+        ++bad_frames_;
+        if (bad_frames_ <= 3 || std::has_single_bit(bad_frames_)) {
+            spdlog::warn("binary frame dropped device={} session={} reason={} count={}",
+                         identity_.device_id, session_id_, reason, bad_frames_);
+        }
+    }
+
+    // --- Replies ---
+
+    void deliver(std::shared_ptr<const Reply> reply) {
+        if (!reply) return;
+        stop_playback();
+        spdlog::info("reply device={} session={} packets={} duration_ms={} stt=\"{}\"",
+                     identity_.device_id, session_id_, reply->packets.size(), reply->duration_ms,
+                     reply->stt_text);
+        enqueue_text(protocol::to_text(protocol::SttMessage{session_id_, reply->stt_text}));
+        enqueue_text(
+            protocol::to_text(protocol::TtsMessage{session_id_, protocol::TtsState::start, ""}));
+        enqueue_text(protocol::to_text(protocol::TtsMessage{
+            session_id_, protocol::TtsState::sentence_start, reply->sentence_text}));
+        if (closing_) return;
+        playing_ = std::move(reply);
+        play_index_ = 0;
+        play_start_ = Clock::now();
+        ++play_generation_;
+        schedule_packet();
+    }
+
+    // Each packet is due at the reply's start plus its own offset, so timer latency
+    // never accumulates.
+    void schedule_packet() {
+        if (play_index_ >= playing_->packets.size()) {
+            playing_.reset();
+            enqueue_text(
+                protocol::to_text(protocol::TtsMessage{session_id_, protocol::TtsState::stop, ""}));
+            touch();
+            update_state();
+            return;
+        }
+        pace_timer_.expires_at(play_start_ +
+                               std::chrono::milliseconds(playing_->packets[play_index_].start_ms));
+        pace_timer_.async_wait([self = shared_from_this(), generation = play_generation_](
+                                   error_code ec) { self->on_pace(ec, generation); });
+    }
+
+    void on_pace(error_code ec, std::uint64_t generation) {
+        if (ec || generation != play_generation_ || !playing_ || closing_) return;
+        enqueue(Outgoing{{}, playing_, play_index_});
+        ++play_index_;
+        if (!closing_) schedule_packet();
+    }
+
+    // Stops the reply being played (its queued frames are dropped) and tells the device.
+    void stop_playback() {
+        if (!playing_) return;
+        ++play_generation_;
+        pace_timer_.cancel();
+        playing_.reset();
+        const auto first = queue_.begin() + static_cast<std::ptrdiff_t>(queue_head_);
+        queue_.erase(std::remove_if(first, queue_.end(),
+                                    [](const Outgoing& item) { return item.reply != nullptr; }),
+                     queue_.end());
+        enqueue_text(
+            protocol::to_text(protocol::TtsMessage{session_id_, protocol::TtsState::stop, ""}));
+    }
+
+    // --- Writing ---
+
+    std::size_t queued() const { return queue_.size() - queue_head_ + (writing_ ? 1 : 0); }
+
+    void enqueue_text(std::string text) { enqueue(Outgoing{std::move(text), nullptr, 0}); }
+
+    void enqueue(Outgoing item) {
+        if (closing_) return;
+        if (queued() >= settings().send_queue_limit) {
+            close(websocket::close_code::policy_error, "slow_reader");
+            return;
+        }
+        queue_.push_back(std::move(item));
+        write_next();
+    }
+
+    void write_next() {
+        if (writing_ || queue_head_ == queue_.size()) return;
+        in_flight_ = std::move(queue_[queue_head_]);
+        pop_front();
+        writing_ = true;
+        auto handler = beast::bind_front_handler(&DeviceSession::on_write, shared_from_this());
+        if (!in_flight_.reply) {
+            ws_.text(true);
+            ws_.async_write(net::buffer(in_flight_.text), std::move(handler));
+            return;
+        }
+        const ReplyPacket& packet = in_flight_.reply->packets[in_flight_.packet];
+        const auto header_size = protocol::write_frame_header(
+            version_, protocol::PayloadType::opus, static_cast<std::uint32_t>(packet.start_ms),
+            packet.opus.size(), header_);
+        if (!header_size) {
+            writing_ = false;
+            drop_frame("reply_too_large");
+            in_flight_ = {};
+            write_next();
+            return;
+        }
+        const std::array<net::const_buffer, 2> frame{net::buffer(header_.data(), *header_size),
+                                                     net::buffer(packet.opus)};
+        ws_.binary(true);
+        ws_.async_write(frame, std::move(handler));
+    }
+
+    void pop_front() {
+        ++queue_head_;
+        if (queue_head_ == queue_.size()) {
+            queue_.clear();
+            queue_head_ = 0;
+        } else if (queue_head_ >= 16 && queue_head_ * 2 >= queue_.size()) {
+            queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(queue_head_));
+            queue_head_ = 0;
+        }
+    }
+
+    void on_write(error_code ec, std::size_t bytes) {
+        writing_ = false;
+        const bool binary = in_flight_.reply != nullptr;
+        in_flight_ = {};
+        if (ec) {
+            if (!closing_) {
+                closing_ = true;
+                services_.metrics.session_closes.add("write_error");
+                spdlog::info("session closed device={} session={} reason=write_error error={}",
+                             identity_.device_id, session_id_, ec.message());
+            }
+            deadline_.cancel();
+            pace_timer_.cancel();
+            beast::get_lowest_layer(ws_).close();
+            return;
+        }
+        services_.metrics.bytes_sent.fetch_add(bytes, std::memory_order_relaxed);
+        if (binary) {
+            services_.metrics.frames_sent.fetch_add(1, std::memory_order_relaxed);
+            ++frames_out_;
+        }
+        if (queue_.empty() && !playing_) queue_.shrink_to_fit();
+        write_next();
+    }
+
+    // --- Closing and timers ---
+
+    void close(websocket::close_code code, const char* reason) {
+        if (closing_) return;
+        closing_ = true;
+        services_.metrics.session_closes.add(reason);
+        spdlog::info("session closing device={} session={} reason={} code={}", identity_.device_id,
+                     session_id_, reason, static_cast<int>(code));
+        ++play_generation_;
+        pace_timer_.cancel();
+        playing_.reset();
+        queue_.clear();
+        queue_head_ = 0;
+        arm_deadline(Clock::now() + kCloseGrace);
+        ws_.async_close(code, [self = shared_from_this()](error_code ec) {
+            if (ec) {
+                spdlog::debug("close handshake failed device={} error={}",
+                              self->identity_.device_id, ec.message());
+            }
+            self->deadline_.cancel();
+        });
+    }
+
+    // Voice or a listen message: the idle close moves away.
+    void touch() { idle_deadline_ = Clock::now() + settings().idle_timeout; }
+
+    void arm_deadline(Clock::time_point when) {
+        deadline_.expires_at(when);
+        deadline_.async_wait(
+            beast::bind_front_handler(&DeviceSession::on_deadline, shared_from_this()));
+    }
+
+    void on_deadline(error_code ec) {
+        // A cancelled wait, or one that completed just before the deadline moved.
+        if (ec || Clock::now() < deadline_.expiry()) return;
+        if (closing_) {
+            spdlog::info("close handshake timed out device={} session={}", identity_.device_id,
+                         session_id_);
+            beast::get_lowest_layer(ws_).close();
+            return;
+        }
+        if (!hello_done_) {
+            services_.metrics.handshake_failures.add("hello_timeout");
+            close(websocket::close_code::policy_error, "hello_timeout");
+            return;
+        }
+        const auto now = Clock::now();
+        if (playing_) {
+            arm_deadline(now + settings().idle_timeout);
+        } else if (now < idle_deadline_) {
+            arm_deadline(idle_deadline_);
+        } else {
+            close(websocket::close_code::normal, "idle");
+        }
+    }
+
+    void move_state(SessionState state) {
+        if (counted_) services_.metrics.move_session(state_, state);
+        state_ = state;
+    }
+
+    void update_state() {
+        if (!hello_done_) return;
+        if (playing_) {
+            move_state(SessionState::speaking);
+        } else if (backend_->in_turn()) {
+            move_state(SessionState::listening);
+        } else {
+            move_state(SessionState::idle);
+        }
+    }
+
+    ServerServices services_;
+    std::shared_ptr<const RunningConfig> config_;
+    websocket::stream<beast::tcp_stream, false> ws_;
+    UpgradeRequest request_;  // until the upgrade is answered
+    std::unique_ptr<http::response<http::string_body>> rejection_;
+    beast::flat_buffer buffer_;
+    net::steady_timer deadline_;    // hello, idle, then the close grace
+    net::steady_timer pace_timer_;  // the next reply packet
+    Clock::time_point idle_deadline_{};
+
+    std::string peer_;
+    DeviceIdentity identity_;
+    protocol::BinaryProtocol version_ = protocol::BinaryProtocol::v1;
+    std::string session_id_;
+    std::unique_ptr<ConversationBackend> backend_;
+    std::uint64_t registry_id_ = 0;
+    SessionState state_ = SessionState::handshake;
+    bool counted_ = false;
+    bool notice_only_ = false;
+    bool accepted_ = false;
+    bool shutdown_requested_ = false;
+    bool hello_done_ = false;
+    bool closing_ = false;
+
+    std::vector<Outgoing> queue_;
+    std::size_t queue_head_ = 0;
+    Outgoing in_flight_;
+    bool writing_ = false;
+    std::array<std::uint8_t, protocol::kMaxFrameHeaderSize> header_{};
+
+    std::shared_ptr<const Reply> playing_;
+    std::size_t play_index_ = 0;
+    Clock::time_point play_start_{};
+    std::uint64_t play_generation_ = 0;
+
+    std::uint64_t frames_in_ = 0;
+    std::uint64_t frames_out_ = 0;
+    std::uint64_t bad_frames_ = 0;
+};
+
+}  // namespace
+
+void start_device_session(boost::beast::tcp_stream stream, UpgradeRequest request,
+                          const ServerServices& services) {
+    try {
+        std::make_shared<DeviceSession>(std::move(stream), std::move(request), services)->start();
+    } catch (const std::exception& error) {
+        spdlog::error("device session failed to start error={}", error.what());
+    }
+}
+
+}  // namespace xiaozhi::server

@@ -1,0 +1,146 @@
+// HttpRoutes: dispatch by path and method, CORS on every answer, no exception escapes.
+#include "http_routes.hpp"
+
+#include <chrono>
+#include <filesystem>
+
+#include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
+
+#include "admin_access.hpp"
+#include "admin_api.hpp"
+#include "error_response.hpp"
+#include "firmware_upload.hpp"
+#include "ota_endpoint.hpp"
+
+namespace xiaozhi::server {
+
+namespace {
+
+constexpr std::string_view kOtaPath = "/xiaozhi/ota/";
+constexpr std::string_view kDownloadPrefix = "/xiaozhi/ota/download/";
+constexpr std::string_view kFirmwarePrefix = "/xiaozhi/admin/firmware/";
+
+void add_cors(HttpResponse& response) {
+    response.set_header("Access-Control-Allow-Origin", "*");
+    response.set_header("Access-Control-Allow-Methods", "GET, POST, PUT, OPTIONS");
+    response.set_header("Access-Control-Allow-Headers",
+                        "Device-Id, Client-Id, Authorization, Content-Type, Protocol-Version, "
+                        "If-Match, Activation-Version, Accept-Language, X-Content-SHA256, "
+                        "X-No-Image-Check, X-Confirm-Within, X-Xiaozhi-Author, X-Xiaozhi-Message");
+    response.set_header("Access-Control-Expose-Headers", "ETag, Location");
+}
+
+HttpResponse method_not_allowed(std::string_view allowed) {
+    HttpResponse response = error_response(405, "method not allowed; use " + std::string(allowed));
+    response.set_header("Allow", std::string(allowed));
+    return response;
+}
+
+bool is_read(const std::string& method) {
+    return method == "GET" || method == "HEAD";
+}
+
+HttpResponse health(const RunningConfig& config, const SessionRegistry& sessions) {
+    nlohmann::json body{{"status", "ok"},
+                        {"websocket_url", config.websocket_url},
+                        {"ota_url", config.ota_url},
+                        {"sessions", sessions.size()}};
+    return json_response(200, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+HttpResponse route(const HttpRequest& request, const ServerServices& services) {
+    const std::string& path = request.path;
+    const std::string& method = request.method;
+    if (method == "OPTIONS") {
+        HttpResponse response;
+        response.status = 204;
+        return response;
+    }
+    const auto now = std::chrono::system_clock::now();
+    if (path == kOtaPath || path == kOtaPath.substr(0, kOtaPath.size() - 1)) {
+        if (method != "GET" && method != "POST") return method_not_allowed("GET, POST, OPTIONS");
+        return ota_check(request, *services.control.current(), services.metrics, now);
+    }
+    if (path.starts_with(kDownloadPrefix)) {
+        if (!is_read(method)) return method_not_allowed("GET, HEAD");
+        return firmware_download(std::string_view(path).substr(kDownloadPrefix.size()),
+                                 *services.control.current());
+    }
+    if (path == "/healthz") {
+        if (!is_read(method)) return method_not_allowed("GET, HEAD");
+        return health(*services.control.current(), services.sessions);
+    }
+    if (path == "/metrics") {
+        if (!is_read(method)) return method_not_allowed("GET, HEAD");
+        HttpResponse response = text_response(200, render_prometheus(services.metrics));
+        response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+        return response;
+    }
+    if (path == "/xiaozhi/v1/" || path == "/xiaozhi/v1") {
+        if (!is_read(method)) return method_not_allowed("GET");
+        return text_response(200, "Server is running\n");
+    }
+    if (path.starts_with(admin_prefix)) {
+        const std::shared_ptr<const RunningConfig> running = services.control.current();
+        if (auto refusal = admin_refusal(request, running->settings)) return std::move(*refusal);
+        return admin_request(request, std::string_view(path).substr(admin_prefix.size()),
+                             services.control, now);
+    }
+    return error_response(404, "not found: " + path);
+}
+
+}  // namespace
+
+HttpRoutes::HttpRoutes(const ServerServices& services) : services_(services) {}
+
+BodyPlan HttpRoutes::plan_body(const HttpRequest& head) const {
+    BodyPlan plan;
+    if (head.method != "PUT" || !head.path.starts_with(kFirmwarePrefix)) return plan;
+    try {
+        const std::shared_ptr<const RunningConfig> running = services_.control.current();
+        std::optional<HttpResponse> refusal = admin_refusal(head, running->settings);
+        std::string error;
+        if (!refusal && !parse_firmware_target(
+                            std::string_view(head.path).substr(kFirmwarePrefix.size()), error)) {
+            refusal = error_response(400, error);
+        }
+        if (!refusal) {
+            std::filesystem::create_directories(running->settings.firmware_dir);
+            plan.kind = BodyPlan::Kind::file;
+            plan.limit = firmware_upload_limit;
+            plan.file_dir = running->settings.firmware_dir;
+            return plan;
+        }
+        plan.rejection = std::move(*refusal);
+    } catch (const std::exception& failure) {
+        spdlog::error("upload refused path={} error=\"{}\"", head.path, failure.what());
+        plan.rejection =
+            error_response(500, std::string("cannot accept the upload: ") + failure.what());
+    }
+    plan.kind = BodyPlan::Kind::reject;
+    add_cors(plan.rejection);
+    return plan;
+}
+
+HttpResponse HttpRoutes::handle(const HttpRequest& request) {
+    HttpResponse response;
+    try {
+        response = route(request, services_);
+    } catch (const std::exception& failure) {
+        spdlog::error("http request failed method={} path={} error=\"{}\"", request.method,
+                      request.path, failure.what());
+        response = error_response(500, std::string("internal error: ") + failure.what());
+    } catch (...) {
+        spdlog::error("http request failed method={} path={}", request.method, request.path);
+        response = error_response(500, "internal error");
+    }
+    if (!request.body_file.empty()) {
+        std::error_code ignored;
+        std::filesystem::remove(request.body_file, ignored);
+    }
+    add_cors(response);
+    return response;
+}
+
+}  // namespace xiaozhi::server

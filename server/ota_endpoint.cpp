@@ -1,0 +1,93 @@
+// The OTA check and firmware downloads, built from the protocol module's requests and answers.
+#include "ota_endpoint.hpp"
+
+#include <filesystem>
+
+#include <spdlog/spdlog.h>
+
+#include "error_response.hpp"
+#include "protocol/device_token.hpp"
+#include "protocol/firmware_catalog.hpp"
+#include "protocol/ota_answer.hpp"
+#include "protocol/ota_request.hpp"
+
+namespace xiaozhi::server {
+
+namespace {
+
+std::int64_t unix_ms(std::chrono::system_clock::time_point time) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
+}
+
+std::optional<protocol::FirmwareFile> offer_for(const protocol::OtaRequest& device,
+                                                const ServerSettings& settings) {
+    if (!protocol::is_valid_model_name(device.board_type)) return std::nullopt;
+    return protocol::choose_firmware(protocol::list_firmware_folder(settings.firmware_dir),
+                                     device.board_type, device.app_version);
+}
+
+}  // namespace
+
+HttpResponse ota_check(const HttpRequest& request, const RunningConfig& config, Metrics& metrics,
+                       std::chrono::system_clock::time_point now) {
+    const ServerSettings& settings = config.settings;
+    const std::string device_id = request.header("Device-Id");
+    if (request.method == "GET" && device_id.empty()) {
+        metrics.ota_requests.add("status_page");
+        return text_response(
+            200, protocol::ota_status_text(config.websocket_url, settings.mqtt_gateway));
+    }
+    const protocol::OtaRequestParse parsed = protocol::parse_ota_request(
+        {device_id, request.header("Client-Id"), request.header("User-Agent")}, request.body);
+    if (!parsed.request) {
+        metrics.ota_requests.add("error");
+        spdlog::info("ota request refused peer={} reason=\"{}\"", request.peer_address,
+                     parsed.error);
+        return json_response(400, protocol::ota_error_json(parsed.error));
+    }
+    const protocol::OtaRequest& device = *parsed.request;
+    const std::optional<protocol::FirmwareFile> offer = offer_for(device, settings);
+
+    protocol::OtaAnswer answer;
+    answer.server_time_ms = unix_ms(now);
+    answer.timezone_offset_minutes = settings.timezone_offset_minutes;
+    answer.firmware =
+        protocol::firmware_section_for(device.app_version, offer, config.download_base);
+    if (!settings.mqtt_gateway.empty()) {
+        answer.mqtt = protocol::make_mqtt_credentials(
+            settings.mqtt_gateway, device.device_id, device.mqtt_model, settings.mqtt_signature_key,
+            request.peer_address);
+    } else {
+        protocol::WebsocketSection websocket{config.websocket_url, std::nullopt,
+                                             settings.websocket_version};
+        if (settings.auth.enabled) {
+            websocket.token = protocol::make_token(settings.auth.key, device.client_id,
+                                                   device.device_id, answer.server_time_ms / 1000);
+        }
+        answer.websocket = std::move(websocket);
+    }
+    metrics.ota_requests.add(answer.mqtt ? "mqtt" : "websocket");
+    if (offer) metrics.ota_requests.add("firmware_offered");
+    spdlog::info("ota answered device={} model={} version={} offer={} transport={}",
+                 device.device_id, device.board_type, device.app_version,
+                 offer ? offer->version : std::string("none"), answer.mqtt ? "mqtt" : "websocket");
+    return json_response(200, protocol::ota_answer_json(answer));
+}
+
+HttpResponse firmware_download(std::string_view file, const RunningConfig& config) {
+    const std::string name = percent_decode(file);
+    if (!protocol::is_bare_file_name(name)) {
+        return error_response(400, "not a bare file name");
+    }
+    const std::filesystem::path path = std::filesystem::path(config.settings.firmware_dir) / name;
+    std::error_code error;
+    if (!std::filesystem::is_regular_file(path, error)) {
+        return error_response(404, "no firmware file " + name);
+    }
+    HttpResponse response;
+    response.content_type = "application/octet-stream";
+    response.file_path = path.string();
+    return response;
+}
+
+}  // namespace xiaozhi::server
