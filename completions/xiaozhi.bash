@@ -23,7 +23,7 @@ _xiaozhi() {
     fi
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
-            check-ports|diff-config)
+            serve|check-ports|diff-config)
                 command=${COMP_WORDS[i]}
                 break ;;
         esac
@@ -31,7 +31,28 @@ _xiaozhi() {
 
     case $command in
         "")
-            _xiaozhi_words 'check-ports diff-config --help -h --version' ;;
+            _xiaozhi_words 'serve check-ports diff-config --help -h --version' ;;
+        serve)
+            case $prev in
+                --set)
+                    return ;;
+                --remote)
+                    _xiaozhi_files
+                    return ;;
+                --log-format)
+                    _xiaozhi_words 'auto text json'
+                    return ;;
+                --log-level)
+                    _xiaozhi_words 'trace debug info warn error'
+                    return ;;
+                --threads)
+                    return ;;
+            esac
+            if [[ $cur == -* ]]; then
+                _xiaozhi_words '--help -h --set --remote --log-format --log-level --threads --no-probe'
+            else
+                _xiaozhi_files
+            fi ;;
         check-ports)
             case $prev in
                 --format)

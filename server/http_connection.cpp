@@ -108,6 +108,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
             return;
         }
         request_ = to_plain(head);
+        head_only_ = head.method() == http::verb::head;
         const BodyPlan plan = routes_.plan_body(request_);
         switch (plan.kind) {
             case BodyPlan::Kind::reject:
@@ -226,6 +227,10 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
     void write(HttpResponse response, bool keep_alive) {
         services_.metrics.http_requests.add(std::to_string(response.status / 100) + "xx");
         stream_.expires_after(request_timeout);
+        if (head_only_) {
+            write_head_only(response, keep_alive);
+            return;
+        }
         if (!response.file_path.empty()) {
             auto message = std::make_shared<http::response<http::file_body>>();
             beast::error_code error;
@@ -243,6 +248,20 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
         fill(*message, response, keep_alive);
         message->body() = std::move(response.body);
         message->prepare_payload();
+        send(message, keep_alive);
+    }
+
+    // HEAD: the answer's headers and Content-Length, no body.
+    void write_head_only(const HttpResponse& response, bool keep_alive) {
+        std::uint64_t size = response.body.size();
+        if (!response.file_path.empty()) {
+            std::error_code error;
+            size = std::filesystem::file_size(response.file_path, error);
+            if (error) size = 0;
+        }
+        auto message = std::make_shared<http::response<http::empty_body>>();
+        fill(*message, response, keep_alive);
+        message->content_length(size);
         send(message, keep_alive);
     }
 
@@ -274,6 +293,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
     HttpRequest request_;
     UploadFile upload_;
     bool keep_alive_ = false;
+    bool head_only_ = false;
     std::string peer_address_;
     int peer_port_ = 0;
 };

@@ -3,6 +3,7 @@
 
 #include <memory>
 
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
 #include "http_connection.hpp"
@@ -27,6 +28,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
     const ServerServices& services_;
     HttpRoutes& routes_;
     boost::asio::strand<boost::asio::any_io_executor> strand_;
+    boost::asio::steady_timer retry_timer_;  // after an accept error (e.g. out of descriptors)
 };
 
 }  // namespace xiaozhi::server

@@ -16,6 +16,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "admin_api.hpp"
 #include "advertised_addresses.hpp"
 #include "analysis/analyze.hpp"
 #include "config/input_error.hpp"
@@ -24,6 +25,7 @@
 #include "http_routes.hpp"
 #include "listener.hpp"
 #include "port_registry.hpp"
+#include "remote_store.hpp"
 #include "report/findings_report.hpp"
 #include "systemd_notify.hpp"
 
@@ -105,7 +107,8 @@ class ServerApp final : public ServerControl {
     }
 
     int run() {
-        Candidate candidate = check(config::load(options_.load));
+        std::string revision;
+        Candidate candidate = check(load_with_kept_remote(revision));
         log_findings(candidate.findings);
         if (analysis::any_at_or_above(candidate.findings, Severity::error)) {
             std::cerr << findings_text(candidate.findings)
@@ -128,7 +131,7 @@ class ServerApp final : public ServerControl {
                          "nothing listens on\n";
             return 1;
         }
-        publish(std::move(candidate), bound, "");
+        publish(std::move(candidate), bound, revision);
         {
             std::lock_guard apply_lock(apply_mutex_);
             listeners_ = std::move(listeners);
@@ -137,6 +140,7 @@ class ServerApp final : public ServerControl {
         }
         announce();
         wait_for_signals();
+        check_unconfirmed();
         notify_systemd("READY=1\nSTATUS=serving");
         run_threads();
         remove_port_registry(current()->settings.state_dir);
@@ -162,6 +166,22 @@ class ServerApp final : public ServerControl {
     }
 
   private:
+    // The configuration of the command line, plus the remote layer kept in the state
+    // folder by the admin API unless --remote names one; `revision` is its ETag.
+    config::Loaded load_with_kept_remote(std::string& revision) {
+        config::Loaded loaded = config::load(options_.load);
+        const ServerSettings settings = read_server_settings(loaded.effective, options_.base_dir);
+        const RemoteStore store(settings.state_dir);
+        revision = RemoteStore::etag_of(store.current_revision());
+        if (options_.load.remote_file) return loaded;
+        if (const auto path = store.current_layer_path()) {
+            spdlog::info("remote layer revision={} file={}", revision, *path);
+            config::Layer remote = config::remote_layer(*path, loaded.remote_is_management_api);
+            loaded = config::with_remote_layer(std::move(loaded), std::move(remote));
+        }
+        return loaded;
+    }
+
     // Loads the settings and runs the analysis with a live probe (unless disabled).
     Candidate check(config::Loaded loaded) {
         Candidate candidate;
@@ -261,7 +281,12 @@ class ServerApp final : public ServerControl {
         try {
             candidate = check(std::move(loaded));
         } catch (const config::InputError& error) {
-            result.error = error.what();
+            Finding finding;
+            finding.rule = "config.type";
+            finding.severity = Severity::error;
+            finding.message = error.message();
+            finding.origin = config::Origin{"remote", error.position()};
+            result.findings.push_back(std::move(finding));
             metrics_.config_rejected.fetch_add(1);
             return result;
         }
@@ -358,11 +383,22 @@ class ServerApp final : public ServerControl {
         });
     }
 
+    // Reverts a remote change pushed with a confirm-within deadline that passed
+    // unconfirmed; checked at start-up and then every second.
+    void check_unconfirmed() {
+        revert_unconfirmed(*this, std::chrono::system_clock::now());
+        io_->confirm_timer.expires_after(std::chrono::seconds(1));
+        io_->confirm_timer.async_wait([this](boost::system::error_code error) {
+            if (!error) check_unconfirmed();
+        });
+    }
+
     void shutdown(int signal) {
         std::lock_guard apply_lock(apply_mutex_);
         spdlog::info("signal {}: stopping; closing {} sessions", signal, sessions_.size());
         notify_systemd("STOPPING=1");
         for (auto& listener : listeners_) listener->stop();
+        io_->confirm_timer.cancel();
         sessions_.close_all();
         shutdown_deadline_ = std::chrono::steady_clock::now() + shutdown_grace;
         poll_drained();
@@ -409,6 +445,7 @@ class ServerApp final : public ServerControl {
         asio::io_context context;
         asio::signal_set signals{context, SIGINT, SIGTERM, SIGHUP};
         asio::steady_timer drain_timer{context};
+        asio::steady_timer confirm_timer{context};
     };
     std::unique_ptr<Io> io_ = std::make_unique<Io>();
 };

@@ -1,4 +1,4 @@
-// HMAC-SHA256, SHA-256 of files and Base64 through OpenSSL's libcrypto, and constant-time comparison.
+// HMAC-SHA256, file SHA-256 and Base64 through OpenSSL's libcrypto; constant-time comparison.
 #include "protocol/crypto.hpp"
 
 #include <openssl/crypto.h>

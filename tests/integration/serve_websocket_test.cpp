@@ -159,6 +159,17 @@ long long metric(const ServeProcess& serve, const std::string& sample) {
     return std::stoll(reply.body.substr(at + sample.size() + 2));
 }
 
+// Whether the sample reaches `value` within `timeout_ms` (sessions end asynchronously).
+bool wait_metric(const ServeProcess& serve, const std::string& sample, long long value,
+                 int timeout_ms = 5000) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (metric(serve, sample) != value) {
+        if (std::chrono::steady_clock::now() > deadline) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return true;
+}
+
 BinaryProtocol version_of(const std::string& text) {
     return static_cast<BinaryProtocol>(std::stoi(text));
 }
@@ -226,6 +237,35 @@ TEST_CASE("an echo turn comes back as stt, tts and paced Opus of the heard lengt
     CHECK(metric(serve, "xiaozhi_frames_sent_total") == 60);
     CHECK(metric(serve, "xiaozhi_frames_received_total") == 60);
     CHECK(serve.stop() == 0);
+}
+
+TEST_CASE("the sessions gauge follows handshake, idle, listening and speaking",
+          "[serve][websocket]") {
+    ServeProcess serve;
+    const std::string gauge = "xiaozhi_sessions{state=\"";
+    WsClient client;
+    REQUIRE(client.connect(serve.websocket_port(), device()));
+    CHECK(wait_metric(serve, gauge + "handshake\"}", 1));
+    hello(client);
+    CHECK(metric(serve, gauge + "handshake\"}") == 0);
+    CHECK(metric(serve, gauge + "idle\"}") == 1);
+    REQUIRE(client.send_text(listen("start")));
+    CHECK(wait_metric(serve, gauge + "listening\"}", 1));
+    send_packets(client, BinaryProtocol::v1, speech_packets(3000));
+    REQUIRE(client.send_text(listen("stop")));
+    while (true) {
+        const auto message = client.read(5000);
+        REQUIRE(message);
+        if (!message->text) break;
+    }
+    CHECK(metric(serve, gauge + "speaking\"}") == 1);
+    CHECK(metric(serve, gauge + "listening\"}") == 0);
+    read_reply(client, BinaryProtocol::v1);
+    CHECK(wait_metric(serve, gauge + "idle\"}", 1));
+    CHECK(metric(serve, gauge + "speaking\"}") == 0);
+    client.close();
+    CHECK(wait_metric(serve, gauge + "idle\"}", 0));
+    CHECK(metric(serve, "xiaozhi_session_closes_total{reason=\"client\"}") == 1);
 }
 
 TEST_CASE("a zero-length frame ends the utterance; in auto mode silence does",
