@@ -6,7 +6,7 @@ packages=(
   g++ cmake make pkg-config git
   libcli11-dev libboost-dev libtomlplusplus-dev nlohmann-json3-dev libopus-dev catch2
   libyaml-cpp-dev libssl-dev libspdlog-dev libfmt-dev
-  groff-base bash-completion
+  groff-base bash-completion systemd
 )
 missing=()
 for p in "${packages[@]}"; do

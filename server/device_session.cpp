@@ -28,6 +28,7 @@
 #include "protocol/binary_frame.hpp"
 #include "protocol/device_message.hpp"
 #include "protocol/server_message.hpp"
+#include "send_queue.hpp"
 #include "session_id.hpp"
 
 namespace xiaozhi::server {
@@ -69,13 +70,6 @@ std::int64_t unix_now() {
         .count();
 }
 
-// A message waiting to be sent: a text frame, or packet `packet` of `reply` as a binary frame.
-struct Outgoing {
-    std::string text;
-    std::shared_ptr<const Reply> reply;
-    std::size_t packet = 0;
-};
-
 class DeviceSession final : public ClosableSession,
                             public std::enable_shared_from_this<DeviceSession> {
   public:
@@ -85,7 +79,8 @@ class DeviceSession final : public ClosableSession,
           ws_(std::move(stream)),
           request_(std::move(request)),
           deadline_(ws_.get_executor()),
-          pace_timer_(ws_.get_executor()) {
+          pace_timer_(ws_.get_executor()),
+          queue_(config_->settings.send_queue_limit) {
         error_code ec;
         const auto endpoint = beast::get_lowest_layer(ws_).socket().remote_endpoint(ec);
         if (!ec) peer_ = endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
@@ -93,8 +88,8 @@ class DeviceSession final : public ClosableSession,
 
     ~DeviceSession() override {
         if (registry_id_ != 0) services_.sessions.remove(registry_id_);
-        if (counted_) services_.metrics.session_ended(state_);
         if (counted_) {
+            services_.metrics.session_ended(state_);
             spdlog::info("session ended device={} session={} peer={} frames_in={} frames_out={}",
                          identity_.device_id, session_id_, peer_, frames_in_, frames_out_);
         }
@@ -298,7 +293,7 @@ class DeviceSession final : public ClosableSession,
             update_state();
         } else if (auto* mcp = std::get_if<protocol::DeviceMcpMessage>(&message)) {
             spdlog::info("mcp message ignored device={} session={} payload={}", identity_.device_id,
-                         session_id_, mcp->payload.dump());
+                         session_id_, mcp->payload.dump().substr(0, 200));
         } else if (std::holds_alternative<protocol::IotMessage>(message)) {
             spdlog::debug("iot message ignored device={} session={}", identity_.device_id,
                           session_id_);
@@ -453,34 +448,27 @@ class DeviceSession final : public ClosableSession,
         ++play_generation_;
         pace_timer_.cancel();
         playing_.reset();
-        const auto first = queue_.begin() + static_cast<std::ptrdiff_t>(queue_head_);
-        queue_.erase(std::remove_if(first, queue_.end(),
-                                    [](const Outgoing& item) { return item.reply != nullptr; }),
-                     queue_.end());
+        queue_.drop_audio();
         enqueue_text(
             protocol::to_text(protocol::TtsMessage{session_id_, protocol::TtsState::stop, ""}));
     }
 
     // --- Writing ---
 
-    std::size_t queued() const { return queue_.size() - queue_head_ + (writing_ ? 1 : 0); }
-
     void enqueue_text(std::string text) { enqueue(Outgoing{std::move(text), nullptr, 0}); }
 
     void enqueue(Outgoing item) {
         if (closing_) return;
-        if (queued() >= settings().send_queue_limit) {
+        if (!queue_.push(std::move(item))) {
             close(websocket::close_code::policy_error, "slow_reader");
             return;
         }
-        queue_.push_back(std::move(item));
         write_next();
     }
 
     void write_next() {
-        if (writing_ || queue_head_ == queue_.size()) return;
-        in_flight_ = std::move(queue_[queue_head_]);
-        pop_front();
+        if (writing_ || queue_.empty()) return;
+        in_flight_ = queue_.pop();
         writing_ = true;
         auto handler = beast::bind_front_handler(&DeviceSession::on_write, shared_from_this());
         if (!in_flight_.reply) {
@@ -505,17 +493,6 @@ class DeviceSession final : public ClosableSession,
         ws_.async_write(frame, std::move(handler));
     }
 
-    void pop_front() {
-        ++queue_head_;
-        if (queue_head_ == queue_.size()) {
-            queue_.clear();
-            queue_head_ = 0;
-        } else if (queue_head_ >= 16 && queue_head_ * 2 >= queue_.size()) {
-            queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(queue_head_));
-            queue_head_ = 0;
-        }
-    }
-
     void on_write(error_code ec, std::size_t bytes) {
         writing_ = false;
         const bool binary = in_flight_.reply != nullptr;
@@ -537,7 +514,7 @@ class DeviceSession final : public ClosableSession,
             services_.metrics.frames_sent.fetch_add(1, std::memory_order_relaxed);
             ++frames_out_;
         }
-        if (queue_.empty() && !playing_) queue_.shrink_to_fit();
+        if (!playing_) queue_.release_if_empty();
         write_next();
     }
 
@@ -553,7 +530,6 @@ class DeviceSession final : public ClosableSession,
         pace_timer_.cancel();
         playing_.reset();
         queue_.clear();
-        queue_head_ = 0;
         arm_deadline(Clock::now() + kCloseGrace);
         ws_.async_close(code, [self = shared_from_this()](error_code ec) {
             if (ec) {
@@ -637,8 +613,7 @@ class DeviceSession final : public ClosableSession,
     bool hello_done_ = false;
     bool closing_ = false;
 
-    std::vector<Outgoing> queue_;
-    std::size_t queue_head_ = 0;
+    SendQueue queue_;  // waiting messages; the one being written is in_flight_
     Outgoing in_flight_;
     bool writing_ = false;
     std::array<std::uint8_t, protocol::kMaxFrameHeaderSize> header_{};

@@ -33,7 +33,7 @@ void EchoBackend::listen_start(protocol::ListenMode mode) {
 
 void EchoBackend::release_vad_decoder() {
     vad_decoder_.reset();
-    pcm_ = {};
+    std::vector<std::int16_t>().swap(pcm_);
 }
 
 int EchoBackend::packet_ms(std::span<const std::uint8_t> opus) const {

@@ -4,6 +4,7 @@
 #include <openssl/rand.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -203,7 +204,11 @@ class ServerApp final : public ServerControl {
         return candidate;
     }
 
-    std::vector<std::shared_ptr<Listener>> bind_all(const ServerSettings& settings) {
+    // Binds the listeners `settings` asks for; one of `running` with the same service,
+    // address and requested port is kept instead of bound again.
+    std::vector<std::shared_ptr<Listener>> bind_all(
+        const ServerSettings& settings,
+        const std::vector<std::shared_ptr<Listener>>& running = {}) {
         std::vector<std::pair<std::string, int>> wanted;
         if (settings.websocket_port == settings.http_port) {
             wanted.emplace_back("http+websocket", settings.websocket_port);
@@ -213,6 +218,16 @@ class ServerApp final : public ServerControl {
         }
         std::vector<std::shared_ptr<Listener>> listeners;
         for (const auto& [service, port] : wanted) {
+            const auto same =
+                std::find_if(running.begin(), running.end(), [&](const auto& listener) {
+                    const BoundListener& bound = listener->bound();
+                    return bound.service == service && bound.address == settings.bind_address &&
+                           bound.requested_port == port;
+                });
+            if (same != running.end()) {
+                listeners.push_back(*same);
+                continue;
+            }
             BoundListener bound =
                 bind_listener(io_->context, service, settings.bind_address, port,
                               settings.port_fallback, settings.port_fallback_range);
@@ -304,7 +319,7 @@ class ServerApp final : public ServerControl {
         BoundPorts bound = before->bound;
         if (rebind) {
             try {
-                fresh = bind_all(candidate.settings);
+                fresh = bind_all(candidate.settings, listeners_);
             } catch (const std::exception& error) {
                 result.error = std::string("rebind failed, nothing changed: ") + error.what();
                 metrics_.config_rejected.fetch_add(1);
@@ -328,8 +343,14 @@ class ServerApp final : public ServerControl {
         }
         publish(std::move(candidate), bound, revision);
         if (rebind) {
-            for (auto& listener : fresh) listener->start();
+            const auto kept = [](const auto& listeners, const auto& listener) {
+                return std::find(listeners.begin(), listeners.end(), listener) != listeners.end();
+            };
+            for (auto& listener : fresh) {
+                if (!kept(listeners_, listener)) listener->start();
+            }
             for (auto& listener : listeners_) {
+                if (kept(fresh, listener)) continue;
                 spdlog::info("release service={} address={} port={} reason=\"rebind\"",
                              listener->bound().service, listener->bound().address,
                              listener->bound().bound_port);

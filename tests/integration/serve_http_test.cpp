@@ -18,28 +18,6 @@ constexpr const char* kToken = "integration-admin-token";
 const std::string kConfig = std::string("[server]\nadmin_token = \"") + kToken + "\"\n";
 const std::string kImage = std::string("\xE9\x05\x02\x20", 4) + std::string(3000, 'f');
 
-// A listening socket held by the test process, so a pushed port is really taken.
-class HeldPort {
-  public:
-    HeldPort() {
-        fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_ANY);
-        ::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address);
-        ::listen(fd_, 4);
-        socklen_t length = sizeof address;
-        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length);
-        port_ = ntohs(address.sin_port);
-    }
-    ~HeldPort() { ::close(fd_); }
-    int port() const { return port_; }
-
-  private:
-    int fd_ = -1;
-    int port_ = 0;
-};
-
 nlohmann::json ota_answer(const ServeProcess& serve, const std::string& version = "1.0.0") {
     HttpCall call;
     call.method = "POST";
@@ -141,4 +119,42 @@ TEST_CASE("serve refuses a pushed port that is taken with 409 and changes nothin
     CHECK(admin(serve, "GET", "remote").header("ETag") == "\"0\"");
     CHECK(ota_answer(serve).at("websocket").at("url") == before);
     CHECK(parse_json(admin(serve, "GET", "history").body).at("revisions").empty());
+}
+
+TEST_CASE("a pushed port change rebinds new before old, and the push survives a restart",
+          "[serve][http][admin]") {
+    const int ws_port = free_port();
+    const int http_port = free_port();
+    ServeProcess::Options options;
+    options.loopback_free_ports = false;
+    options.config_toml = kConfig + "ip = \"127.0.0.1\"\nport = " + std::to_string(ws_port) +
+                          "\nhttp_port = " + std::to_string(http_port) + "\n";
+    auto serve = std::make_unique<ServeProcess>(options);
+    REQUIRE(serve->websocket_port() == ws_port);
+
+    const int moved = free_port();
+    const HttpReply put = admin(*serve, "PUT", "remote",
+                                {{"If-Match", "\"0\""}, {"Content-Type", "application/json"}},
+                                R"({"server": {"port": )" + std::to_string(moved) + "}}");
+    INFO(put.body);
+    REQUIRE(put.status == 200);
+    CHECK(ota_answer(*serve).at("websocket").at("url") ==
+          "ws://127.0.0.1:" + std::to_string(moved) + "/xiaozhi/v1/");
+    CHECK(serve->ports_json().at("ports").front().at("port") == moved);
+    CHECK(serve->wait_for_log("release service=websocket address=127.0.0.1 port=" +
+                                  std::to_string(ws_port) + " reason=\"rebind\"",
+                              10000));
+    CHECK(raw_exchange(ws_port, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", 2000).empty());
+    CHECK(http_get(moved, "/healthz").status == 200);
+    CHECK(serve->stop() == 0);
+
+    // A new process in the same folder (it finds xiaozhi.toml there) starts from the kept
+    // revision.
+    ServeProcess::Options again;
+    again.loopback_free_ports = false;
+    again.reuse_dir = serve->dir();
+    ServeProcess restarted(again);
+    CHECK(restarted.websocket_port() == moved);
+    CHECK(contains(restarted.log(), "remote layer revision=1 "));
+    CHECK(restarted.stop() == 0);
 }

@@ -51,6 +51,20 @@ int free_port() {
     return ntohs(address.sin_port);
 }
 
+HeldPort::HeldPort() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_ANY);
+    ::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address);
+    ::listen(fd_, 4);
+    socklen_t length = sizeof address;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length);
+    port_ = ntohs(address.sin_port);
+}
+
+HeldPort::~HeldPort() { ::close(fd_); }
+
 ServeProcess::ServeProcess(Options options) {
     start(options);
 }
@@ -68,7 +82,7 @@ ServeProcess::~ServeProcess() {
         ::waitpid(pid_, &status, 0);
     }
     std::error_code ignored;
-    fs::remove_all(dir_, ignored);
+    if (owns_dir_) fs::remove_all(dir_, ignored);
 }
 
 std::string ServeProcess::write(const std::string& name, const std::string& content) const {
@@ -79,9 +93,14 @@ std::string ServeProcess::write(const std::string& name, const std::string& cont
 }
 
 void ServeProcess::start(const Options& options) {
-    std::string pattern = (fs::temp_directory_path() / "xiaozhi-serve-XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    dir_ = pattern;
+    if (options.reuse_dir.empty()) {
+        std::string pattern = (fs::temp_directory_path() / "xiaozhi-serve-XXXXXX").string();
+        REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+        dir_ = pattern;
+    } else {
+        dir_ = options.reuse_dir;
+        owns_dir_ = false;
+    }
     std::vector<std::string> args = {XIAOZHI_BINARY, "serve"};
     if (!options.config_toml.empty()) args.push_back(write("xiaozhi.toml", options.config_toml));
     if (options.loopback_free_ports) {

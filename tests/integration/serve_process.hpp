@@ -14,6 +14,21 @@ namespace xiaozhi::testing {
 // A TCP port on 127.0.0.1 that was free a moment ago.
 int free_port();
 
+// A listening socket on every IPv4 address held by the test process, so a port is
+// really taken (and the host probe names this pid as its holder).
+class HeldPort {
+  public:
+    HeldPort();
+    ~HeldPort();
+    HeldPort(const HeldPort&) = delete;
+    HeldPort& operator=(const HeldPort&) = delete;
+    int port() const { return port_; }
+
+  private:
+    int fd_ = -1;
+    int port_ = 0;
+};
+
 class ServeProcess {
   public:
     struct Options {
@@ -22,6 +37,7 @@ class ServeProcess {
         std::vector<std::string> env;     // "NAME=VALUE" added to the environment
         bool loopback_free_ports = true;  // --set server.ip=127.0.0.1 and two free ports
         bool wait_ready = true;           // wait until ports.json appears
+        std::string reuse_dir;  // run in this folder (kept afterwards) instead of a fresh one
     };
 
     // Starts serve with cwd = a fresh temporary folder; fails the test (REQUIRE) when it
@@ -60,6 +76,7 @@ class ServeProcess {
     void read_ports();
 
     std::string dir_;
+    bool owns_dir_ = true;
     pid_t pid_ = -1;
     int exit_code_ = -1;
     int websocket_port_ = 0;

@@ -15,28 +15,6 @@ using namespace xiaozhi::testing;
 
 namespace {
 
-// A listening socket held by the test process (so the probe sees this pid holding it).
-class HeldPort {
-  public:
-    HeldPort() {
-        fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_ANY);
-        ::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address);
-        ::listen(fd_, 4);
-        socklen_t length = sizeof address;
-        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length);
-        port_ = ntohs(address.sin_port);
-    }
-    ~HeldPort() { ::close(fd_); }
-    int port() const { return port_; }
-
-  private:
-    int fd_ = -1;
-    int port_ = 0;
-};
-
 nlohmann::json healthz(const ServeProcess& serve) {
     const HttpReply reply = http_get(serve.http_port(), "/healthz");
     REQUIRE(reply.status == 200);
@@ -203,5 +181,19 @@ TEST_CASE("garbage HTTP gets 400 and a silent client blocks nobody", "[serve]") 
     REQUIRE(::connect(silent, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
     CHECK(healthz(serve).at("status") == "ok");
     ::close(silent);
+    CHECK(serve.stop() == 0);
+}
+
+TEST_CASE("serve bound to :: answers IPv4 clients too (dual stack)", "[serve]") {
+    ServeProcess::Options options;
+    options.loopback_free_ports = false;
+    options.args = {"--set", "server.ip=::",
+                    "--set", "server.port=" + std::to_string(free_port()),
+                    "--set", "server.http_port=" + std::to_string(free_port()),
+                    "--set", "server.advertise_host=192.0.2.7"};
+    ServeProcess serve(options);
+    CHECK(serve.ports_json().at("ports").front().at("address") == "::");
+    CHECK(healthz(serve).at("websocket_url") ==
+          "ws://192.0.2.7:" + std::to_string(serve.websocket_port()) + "/xiaozhi/v1/");
     CHECK(serve.stop() == 0);
 }

@@ -266,6 +266,7 @@ TEST_CASE("the sessions gauge follows handshake, idle, listening and speaking",
     client.close();
     CHECK(wait_metric(serve, gauge + "idle\"}", 0));
     CHECK(metric(serve, "xiaozhi_session_closes_total{reason=\"client\"}") == 1);
+    CHECK(serve.stop() == 0);
 }
 
 TEST_CASE("a zero-length frame ends the utterance; in auto mode silence does",
@@ -298,6 +299,7 @@ TEST_CASE("a zero-length frame ends the utterance; in auto mode silence does",
         CHECK_FALSE(client.read(1500));
         CHECK(client.timed_out());
     }
+    CHECK(serve.stop() == 0);
 }
 
 TEST_CASE("echo.transcode re-encodes the reply at the downlink parameters", "[serve][websocket]") {
@@ -312,6 +314,7 @@ TEST_CASE("echo.transcode re-encodes the reply at the downlink parameters", "[se
     const HeardReply reply = read_reply(client, BinaryProtocol::v1);
     CHECK(reply.payloads.size() == 60);
     CHECK(decoded_samples(reply.payloads) == 24000 * 1200 / 1000);
+    CHECK(serve.stop() == 0);
 }
 
 TEST_CASE("abort stops the playback at once with tts stop", "[serve][websocket]") {
@@ -345,6 +348,7 @@ TEST_CASE("abort stops the playback at once with tts stop", "[serve][websocket]"
     // Nothing more comes.
     CHECK_FALSE(client.read(500));
     CHECK(client.timed_out());
+    CHECK(serve.stop() == 0);
 }
 
 TEST_CASE("auth: reference tokens pass, others get 401 on the upgrade", "[serve][websocket]") {
@@ -397,6 +401,7 @@ TEST_CASE("auth: reference tokens pass, others get 401 on the upgrade", "[serve]
         CHECK(client.refusal_status() == 401);
         CHECK(metric(serve, "xiaozhi_handshake_failures_total{reason=\"unauthorized\"}") == 1);
     }
+    CHECK(serve.stop() == 0);
 }
 
 TEST_CASE("no device id: a text telling how to connect, then a normal close",
@@ -415,6 +420,7 @@ TEST_CASE("no device id: a text telling how to connect, then a normal close",
     CHECK(client.closed());
     CHECK(client.close_code() == 1000);
     CHECK(metric(serve, "xiaozhi_handshake_failures_total{reason=\"no_device_id\"}") == 1);
+    CHECK(serve.stop() == 0);
 }
 
 TEST_CASE("another path is a 404, beyond max_connections a 503", "[serve][websocket]") {
@@ -439,6 +445,7 @@ TEST_CASE("another path is a 404, beyond max_connections a 503", "[serve][websoc
         if (!connected) std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     CHECK(connected);
+    CHECK(serve.stop() == 0);
 }
 
 TEST_CASE("bad input is dropped and counted; the session goes on", "[serve][websocket]") {
@@ -484,6 +491,7 @@ TEST_CASE("bad input is dropped and counted; the session goes on", "[serve][webs
         CHECK(metric(serve, "xiaozhi_bad_frames_total{reason=\"size_mismatch\"}") == 2);
         CHECK(metric(serve, "xiaozhi_bad_frames_total{reason=\"too_short\"}") == 1);
     }
+    CHECK(serve.stop() == 0);
 }
 
 TEST_CASE("an oversized message closes with 1009, others are served", "[serve][websocket]") {
@@ -500,6 +508,7 @@ TEST_CASE("an oversized message closes with 1009, others are served", "[serve][w
     // A message of exactly the limit is fine.
     REQUIRE(other.send_binary(std::vector<std::uint8_t>(4096, 0x55)));
     hello(other);
+    CHECK(serve.stop() == 0);
 }
 
 TEST_CASE("a device that never says hello, or stops talking, is closed", "[serve][websocket]") {
@@ -526,6 +535,7 @@ TEST_CASE("a device that never says hello, or stops talking, is closed", "[serve
         CHECK(std::chrono::steady_clock::now() - started < std::chrono::milliseconds(3000));
         CHECK(metric(serve, "xiaozhi_session_closes_total{reason=\"idle\"}") == 1);
     }
+    CHECK(serve.stop() == 0);
 }
 
 TEST_CASE("a reader that never reads is closed while another device is served",
@@ -558,6 +568,7 @@ TEST_CASE("a reader that never reads is closed while another device is served",
     CHECK(ended);
     CHECK(stuck.closed());
     hello(other);
+    CHECK(serve.stop() == 0);
 }
 
 TEST_CASE("SIGTERM closes device sessions with 1001", "[serve][websocket]") {
