@@ -197,3 +197,21 @@ TEST_CASE("serve bound to :: answers IPv4 clients too (dual stack)", "[serve]") 
           "ws://192.0.2.7:" + std::to_string(serve.websocket_port()) + "/xiaozhi/v1/");
     CHECK(serve.stop() == 0);
 }
+
+TEST_CASE("serve runs a reference server folder: config.yaml plus data/.config.yaml", "[serve]") {
+    TempDir folder;
+    std::filesystem::copy(fixture("reference-layout"), folder.path(),
+                          std::filesystem::copy_options::recursive);
+    folder.write("data/.config.yaml", "server:\n  advertise_host: 192.0.2.44\n");
+    ServeProcess::Options options;
+    options.reuse_dir = folder.path();
+    options.args = {"."};
+    ServeProcess serve(options);
+    CHECK(contains(serve.log(), "rule=url.placeholder"));
+    CHECK(contains(serve.log(), "./config.yaml:"));
+    const HttpReply page = http_get(serve.http_port(), "/xiaozhi/ota/");
+    CHECK(page.status == 200);
+    CHECK(contains(page.body,
+                   "ws://192.0.2.44:" + std::to_string(serve.websocket_port()) + "/xiaozhi/v1/"));
+    CHECK(serve.stop() == 0);
+}
