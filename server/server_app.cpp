@@ -6,9 +6,7 @@
 
 #include <algorithm>
 #include <iostream>
-#include <map>
 #include <mutex>
-#include <sstream>
 #include <thread>
 
 #include <fmt/format.h>
@@ -19,15 +17,12 @@
 
 #include "admin_api.hpp"
 #include "advertised_addresses.hpp"
-#include "analysis/analyze.hpp"
 #include "config/input_error.hpp"
-#include "deploy/model.hpp"
-#include "host/linux_probe.hpp"
+#include "config_check.hpp"
 #include "http_routes.hpp"
 #include "listener.hpp"
 #include "port_registry.hpp"
 #include "remote_store.hpp"
-#include "report/findings_report.hpp"
 #include "systemd_notify.hpp"
 
 namespace xiaozhi::server {
@@ -40,61 +35,12 @@ using analysis::Severity;
 
 constexpr auto shutdown_grace = std::chrono::seconds(3);
 
-// A configuration checked by the analysis, not yet bound.
-struct Candidate {
-    config::Loaded loaded;
-    ServerSettings settings;
-    host::Snapshot host;
-    std::vector<Finding> findings;
-};
-
 std::string random_key() {
     unsigned char bytes[32];
     if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("no random bytes");
     std::string hex;
     for (unsigned char byte : bytes) hex += fmt::format("{:02x}", byte);
     return hex;
-}
-
-bool is_listen_port_key(const std::string& key) {
-    return key == "server.port" || key == "server.http_port";
-}
-
-// With a fallback policy a taken listen port is handled at bind time, not refused.
-void soften_for_fallback(std::vector<Finding>& findings, PortFallback policy) {
-    if (policy == PortFallback::fail) return;
-    for (auto& finding : findings) {
-        if (finding.rule == "port.in-use" && is_listen_port_key(finding.key)) {
-            finding.severity = Severity::warning;
-            finding.message += fmt::format(" (server.port_fallback = {} picks another port)",
-                                           port_fallback_name(policy));
-        }
-    }
-    analysis::sort_findings(findings);
-}
-
-void log_findings(const std::vector<Finding>& findings) {
-    for (const auto& finding : findings) {
-        const std::string line = fmt::format(
-            "finding rule={} key={} origin={} message=\"{}\"{}", finding.rule, finding.key,
-            finding.origin.to_string(), finding.message,
-            finding.suggestion.empty() ? "" : " suggestion=\"" + finding.suggestion + "\"");
-        if (finding.severity == Severity::error) {
-            spdlog::error("{}", line);
-        } else if (finding.severity == Severity::warning) {
-            spdlog::warn("{}", line);
-        } else {
-            spdlog::info("{}", line);
-        }
-    }
-}
-
-std::string findings_text(const std::vector<Finding>& findings) {
-    std::ostringstream out;
-    report::FindingsContext context;
-    context.tool_version = XIAOZHI_VERSION;
-    report::write_findings(out, report::Format::text, findings, context);
-    return out.str();
 }
 
 class ServerApp final : public ServerControl {
@@ -183,25 +129,11 @@ class ServerApp final : public ServerControl {
         return loaded;
     }
 
-    // Loads the settings and runs the analysis with a live probe (unless disabled).
+    // The analysis of `loaded`; a missing auth key becomes one random key per process.
     Candidate check(config::Loaded loaded) {
-        Candidate candidate;
-        candidate.settings = read_server_settings(loaded.effective, options_.base_dir);
-        if (candidate.settings.auth.key.empty()) {
-            if (fallback_auth_key_.empty()) fallback_auth_key_ = random_key();
-            candidate.settings.auth.key = fallback_auth_key_;
-        }
-        if (options_.probe) {
-            host::ProbeOptions probe;
-            probe.state_dirs.push_back(candidate.settings.state_dir);
-            candidate.host = host::probe_linux(probe);
-        }
-        const deploy::Model model =
-            deploy::build_model(loaded.effective, loaded.compose, deploy::Runtime::xiaozhi);
-        candidate.findings = analysis::analyze({loaded.effective, model, candidate.host});
-        soften_for_fallback(candidate.findings, candidate.settings.port_fallback);
-        candidate.loaded = std::move(loaded);
-        return candidate;
+        if (fallback_auth_key_.empty()) fallback_auth_key_ = random_key();
+        return check_config(std::move(loaded), options_.base_dir, options_.probe,
+                            fallback_auth_key_);
     }
 
     // Binds the listeners `settings` asks for; one of `running` with the same service,
