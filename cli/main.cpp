@@ -9,7 +9,9 @@
 #include "config/input_error.hpp"
 #include "diff_config.hpp"
 #include "exit_codes.hpp"
+#include "ota_push.hpp"
 #include "serve.hpp"
+#include "simulate_device.hpp"
 
 namespace {
 
@@ -21,6 +23,7 @@ constexpr const char* footer =
     "  xiaozhi serve\n"
     "  xiaozhi check-ports ./xiaozhi-server\n"
     "  xiaozhi diff-config config.yaml xiaozhi.toml\n"
+    "  xiaozhi ota-push --server http://10.0.0.2:8003 --set server.port=8100\n"
     "Exit status: 0 ok, 1 findings or differences, 2 usage or input error, 3 runtime failure.";
 
 // A message as one line: CLI11 and exceptions may carry line breaks.
@@ -44,9 +47,13 @@ int run(int argc, char** argv) {
     DiffConfigOptions diff_config_options;
     CompletionOptions completion_options;
     ServeOptions serve_options;
+    OtaPushOptions ota_push_options;
+    SimulateDeviceOptions simulate_device_options;
     CLI::App* serve = add_serve(app, serve_options);
     CLI::App* check_ports = add_check_ports(app, check_ports_options);
     CLI::App* diff_config = add_diff_config(app, diff_config_options);
+    CLI::App* ota_push = add_ota_push(app, ota_push_options);
+    CLI::App* simulate_device = add_simulate_device(app, simulate_device_options);
     CLI::App* completion = add_completion(app, completion_options);
 
     try {
@@ -64,6 +71,8 @@ int run(int argc, char** argv) {
         if (serve->parsed()) return run_serve(serve_options);
         if (check_ports->parsed()) return run_check_ports(check_ports_options);
         if (diff_config->parsed()) return run_diff_config(diff_config_options);
+        if (ota_push->parsed()) return run_ota_push(ota_push_options);
+        if (simulate_device->parsed()) return run_simulate_device(simulate_device_options);
         if (completion->parsed()) return run_completion(completion_options, app);
     } catch (const xiaozhi::config::InputError& error) {
         std::cerr << one_line(error.what()) << '\n';

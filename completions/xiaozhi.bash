@@ -23,7 +23,7 @@ _xiaozhi() {
     fi
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
-            serve|check-ports|diff-config)
+            serve|check-ports|diff-config|ota-push|simulate-device)
                 command=${COMP_WORDS[i]}
                 break ;;
         esac
@@ -31,7 +31,7 @@ _xiaozhi() {
 
     case $command in
         "")
-            _xiaozhi_words 'serve check-ports diff-config --help -h --version' ;;
+            _xiaozhi_words 'serve check-ports diff-config ota-push simulate-device --help -h --version' ;;
         serve)
             case $prev in
                 --set)
@@ -101,6 +101,110 @@ _xiaozhi() {
             esac
             if [[ $cur == -* ]]; then
                 _xiaozhi_words '--help -h --layers --check --runtime --ignore --only --ignore-order --show-secrets --format --set --remote'
+            else
+                _xiaozhi_files
+            fi ;;
+        ota-push)
+            case $prev in
+                --server)
+                    return ;;
+                --token)
+                    return ;;
+                --set)
+                    return ;;
+                --unset)
+                    return ;;
+                --file)
+                    _xiaozhi_files
+                    return ;;
+                --message)
+                    return ;;
+                --author)
+                    return ;;
+                --expect-revision)
+                    return ;;
+                --confirm-within)
+                    return ;;
+                --fail-on)
+                    _xiaozhi_words 'error warning'
+                    return ;;
+                --rollback)
+                    return ;;
+                --firmware)
+                    _xiaozhi_files
+                    return ;;
+                --model)
+                    return ;;
+                --version)
+                    return ;;
+                --timeout)
+                    return ;;
+                --verify-timeout)
+                    return ;;
+                --format)
+                    _xiaozhi_words 'text json'
+                    return ;;
+            esac
+            _xiaozhi_words '--help -h --server --token --set --unset --file --message --author --expect-revision --confirm-within --force --dry-run --fail-on --verify --no-verify --no-probe --rollback --history --firmware --model --version --no-image-check --timeout --verify-timeout --format' ;;
+        simulate-device)
+            case $prev in
+                --set)
+                    return ;;
+                --remote)
+                    _xiaozhi_files
+                    return ;;
+                --ota)
+                    return ;;
+                --ws)
+                    return ;;
+                --token)
+                    return ;;
+                --devices)
+                    return ;;
+                --ramp)
+                    return ;;
+                --rate)
+                    return ;;
+                --duration)
+                    return ;;
+                --turns)
+                    return ;;
+                --mode)
+                    _xiaozhi_words 'auto manual realtime'
+                    return ;;
+                --protocol)
+                    return ;;
+                --audio)
+                    _xiaozhi_files
+                    return ;;
+                --utterance)
+                    return ;;
+                --frame-duration)
+                    return ;;
+                --pause)
+                    return ;;
+                --abort-rate)
+                    return ;;
+                --seed)
+                    return ;;
+                --hello-timeout)
+                    return ;;
+                --reply-timeout)
+                    return ;;
+                --threads)
+                    return ;;
+                --report)
+                    _xiaozhi_files
+                    return ;;
+                --slo)
+                    return ;;
+                --board)
+                    return ;;
+                --firmware-version)
+                    return ;;
+            esac
+            if [[ $cur == -* ]]; then
+                _xiaozhi_words '--help -h --set --remote --ota --ws --token --devices --ramp --rate --duration --turns --mode --protocol --audio --utterance --frame-duration --pause --abort-rate --verify-audio --seed --hello-timeout --reply-timeout --threads --report --slo --board --firmware-version'
             else
                 _xiaozhi_files
             fi ;;

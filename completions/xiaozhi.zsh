@@ -44,12 +44,74 @@ _xiaozhi_diff_config() {
         '*:path:_files'
 }
 
+_xiaozhi_ota_push() {
+    _arguments -s -S \
+        '(--help -h)'{--help,-h}'[Print this help and exit]' \
+        '--server=[The server'\''s HTTP base URL]:server: ' \
+        '--token=[The admin token]:token: ' \
+        '*--set=[Set KEY=VALUE in the remote layer]:set: ' \
+        '*--unset=[Remove KEY from the remote layer]:unset: ' \
+        '--file=[Merge the layer in FILE]:file:_files' \
+        '--message=[Why]:message: ' \
+        '--author=[Who]:author: ' \
+        '--expect-revision=[Push only if the server'\''s remote layer is still at REVISION]:expect-revision: ' \
+        '--confirm-within=[Commit confirmed]:confirm-within: ' \
+        '--force[Send the change despite local findings]' \
+        '--dry-run[Show the diff and the findings]' \
+        '--fail-on=[Findings at least this severe stop the push]:fail-on:(error warning)' \
+        '(--verify --no-verify)'{--verify,--no-verify}'[After the change]' \
+        '--no-probe[Do not look at this machine'\''s sockets]' \
+        '--rollback=[Restore a kept revision as a new one]:rollback: ' \
+        '--history[List the kept revisions]' \
+        '--firmware=[Upload FILE to the server'\''s firmware store as <model>_<version>.bin]:firmware:_files' \
+        '--model=[The device model]:model: ' \
+        '--version=[The dotted numeric version of --firmware]:version: ' \
+        '--no-image-check[Upload a file that does not start with the ESP32 image magic byte 0xE9]' \
+        '--timeout=[Longest wait for each HTTP step]:timeout: ' \
+        '--verify-timeout=[Longest wait for the WebSocket connection and the server'\''s hello during]:verify-timeout: ' \
+        '--format=[Output format]:format:(text json)'
+}
+
+_xiaozhi_simulate_device() {
+    _arguments -s -S \
+        '(--help -h)'{--help,-h}'[Print this help and exit]' \
+        '*--set=[Set one configuration value above every other layer]:set: ' \
+        '--remote=[Read the remote layer]:remote:_files' \
+        '--ota=[OTA URL the devices boot from]:ota: ' \
+        '--ws=[Skip OTA and connect to this WebSocket URL]:ws: ' \
+        '--token=[Bearer token for --ws]:token: ' \
+        '--devices=[Simulated devices]:devices: ' \
+        '--ramp=[Start the devices evenly spread over this time]:ramp: ' \
+        '--rate=[Or]:rate: ' \
+        '--duration=[No device starts a turn after this time]:duration: ' \
+        '--turns=[Turns per device]:turns: ' \
+        '--mode=[listen mode of each turn]:mode:(auto manual realtime)' \
+        '--protocol=[Binary protocol version 1]:protocol: ' \
+        '--audio=[What each device says]:audio:_files' \
+        '--utterance=[Length of the built-in speech signal]:utterance: ' \
+        '--frame-duration=[Uplink Opus frame duration in ms]:frame-duration: ' \
+        '--pause=[Pause between a reply and the next turn]:pause: ' \
+        '--abort-rate=[Share of turns that send abort during the reply]:abort-rate: ' \
+        '--verify-audio[Decode every downlink Opus frame and count those that fail]' \
+        '--seed=[Seed of MACs]:seed: ' \
+        '--hello-timeout=[Give up on a server that does not say hello]:hello-timeout: ' \
+        '--reply-timeout=[Give up on a turn with no tts stop this long after listen stop]:reply-timeout: ' \
+        '--threads=[Threads]:threads: ' \
+        '--report=[Write every figure as JSON to FILE]:report:_files' \
+        '*--slo=[Objective]:slo: ' \
+        '--board=[board.type and User-Agent name]:board: ' \
+        '--firmware-version=[application.version the devices report]:firmware-version: ' \
+        '*:path:_files'
+}
+
 _xiaozhi_commands() {
     local -a commands
     commands=(
         'serve:Serve xiaozhi devices  WebSocket sessions, OTA answers, firmware downloads, admin API'
         'check-ports:Check a deployment'\''s listeners, ports and advertised URLs before it runs'
         'diff-config:Compare two configurations key by key, or show where each effective value comes from'
+        'ota-push:Push a change of what devices are told (remote layer or firmware) to a running serve, checked first and verified as a device'
+        'simulate-device:Simulate xiaozhi devices against a server  OTA, WebSocket, hello and talking turns'
     )
     _describe -t commands 'xiaozhi command' commands
 }
@@ -69,6 +131,8 @@ _xiaozhi() {
                 serve) _xiaozhi_serve ;;
                 check-ports) _xiaozhi_check_ports ;;
                 diff-config) _xiaozhi_diff_config ;;
+                ota-push) _xiaozhi_ota_push ;;
+                simulate-device) _xiaozhi_simulate_device ;;
             esac ;;
     esac
 }

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <optional>
 
@@ -82,6 +83,8 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
     void read_head() {
         head_parser_.emplace();
         head_parser_->header_limit(max_header_bytes);
+        // The body's limit depends on the route: on_head checks Content-Length against it.
+        head_parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
         stream_.expires_after(request_timeout);
         http::async_read_header(stream_, buffer_, *head_parser_,
                                 [self = shared_from_this()](beast::error_code error, std::size_t) {
@@ -110,6 +113,11 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
         request_ = to_plain(head);
         head_only_ = head.method() == http::verb::head;
         const BodyPlan plan = routes_.plan_body(request_);
+        const auto length = head_parser_->content_length();
+        if (plan.kind != BodyPlan::Kind::reject && length && *length > plan.limit) {
+            reply_and_close(json_response(413, R"({"error":"request body too large"})"));
+            return;
+        }
         switch (plan.kind) {
             case BodyPlan::Kind::reject:
                 reply_and_close(plan.rejection);

@@ -1,6 +1,8 @@
 // HttpRoutes: dispatch by path and method, CORS on every answer, no exception escapes.
 #include "http_routes.hpp"
 
+#include <unistd.h>
+
 #include <chrono>
 #include <filesystem>
 
@@ -42,10 +44,13 @@ bool is_read(const std::string& method) {
 }
 
 HttpResponse health(const RunningConfig& config, const SessionRegistry& sessions) {
-    nlohmann::json body{{"status", "ok"},
-                        {"websocket_url", config.websocket_url},
-                        {"ota_url", config.ota_url},
-                        {"sessions", sessions.size()}};
+    nlohmann::json body{
+        {"status", "ok"},
+        {"websocket_url", config.websocket_url},
+        {"ota_url", config.ota_url},
+        {"sessions", sessions.size()},
+        {"pid", static_cast<int>(::getpid())},
+        {"ports", {{"websocket", config.bound.websocket}, {"http", config.bound.http}}}};
     return json_response(200, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 

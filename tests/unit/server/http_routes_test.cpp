@@ -1,4 +1,6 @@
 // HttpRoutes: health, metrics, the plain GET on the WebSocket path, unknown paths and errors.
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 
 #include <nlohmann/json.hpp>
@@ -21,7 +23,7 @@ admin_token = "secret-token"
 
 }  // namespace
 
-TEST_CASE("GET /healthz reports ok, the WebSocket URL and the session count", "[routes]") {
+TEST_CASE("GET /healthz reports ok, the WebSocket URL, the session count, pid and ports", "[routes]") {
     test::TempDir dir;
     test::TestServer server(dir, kToml);
     server::HttpRoutes routes(server.services);
@@ -32,6 +34,10 @@ TEST_CASE("GET /healthz reports ok, the WebSocket URL and the session count", "[
     CHECK(body["status"] == "ok");
     CHECK(body["websocket_url"] == "ws://192.168.1.10:8000/xiaozhi/v1/");
     CHECK(body["sessions"] == 0);
+    // ota-push treats these as the server's own sockets (port.held-by-self).
+    CHECK(body["pid"] == static_cast<int>(::getpid()));
+    CHECK(body["ports"]["websocket"] == 8000);
+    CHECK(body["ports"]["http"] == 8003);
     CHECK(routes.handle(request("POST", "/healthz")).status == 405);
 }
 
