@@ -76,7 +76,7 @@ TEST_CASE("20 devices talk 2 turns each over every binary protocol with no error
     }
 }
 
-TEST_CASE("--ws skips OTA and aborted turns still complete", "[simulate]") {
+TEST_CASE("simulate-device --ws skips OTA and aborted turns still complete", "[simulate]") {
     ServeProcess serve;
     TempDir dir;
     const Simulated run = simulate(dir, {"--ws", ws_url(serve), "--devices", "5", "--turns", "2",

@@ -30,7 +30,7 @@ TEST_CASE("a change merges over the current layer key by key", "[client][change]
     CHECK(config::same_value(json_tree(client::layer_body(tree)), tree));
 }
 
-TEST_CASE("--unset removes a key and the sections it empties", "[client][change]") {
+TEST_CASE("ota-push --unset removes a key and the sections it empties", "[client][change]") {
     client::RemoteChange change;
     change.removals = {"server.websocket"};
     const config::Node tree = client::changed_tree(
