@@ -9,9 +9,9 @@
 #include <fmt/format.h>
 
 #include "advertised_addresses.hpp"
+#include "config/duration_text.hpp"
 #include "console.hpp"
 #include "deploy/url.hpp"
-#include "duration_text.hpp"
 #include "exit_codes.hpp"
 #include "host/linux_probe.hpp"
 #include "option_values.hpp"
@@ -90,7 +90,7 @@ std::string ota_url_of_deployment(const ConfigInputs& inputs) {
 
 std::optional<std::chrono::milliseconds> duration_option(const std::string& name,
                                                          const std::string& text) {
-    auto value = simulator::parse_duration(text);
+    auto value = config::parse_duration(text);
     if (!value) {
         usage_error(kCommand, name + " \"" + text + "\" is not a duration (e.g. 500ms, 10s, 2m)");
     }

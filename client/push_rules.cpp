@@ -4,6 +4,7 @@
 #include <charconv>
 #include <fstream>
 
+#include "config/duration_text.hpp"
 #include "deploy/url.hpp"
 #include "protocol/firmware_catalog.hpp"
 #include "protocol/version_number.hpp"
@@ -36,26 +37,9 @@ bool changed(const config::Effective& before, const config::Effective& after,
 }  // namespace
 
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
-    std::int64_t factor = 1000;
-    if (text.ends_with("ms")) {
-        factor = 1;
-        text.remove_suffix(2);
-    } else if (text.ends_with('s')) {
-        text.remove_suffix(1);
-    } else if (text.ends_with('m')) {
-        factor = 60 * 1000;
-        text.remove_suffix(1);
-    } else if (text.ends_with('h')) {
-        factor = 3600 * 1000;
-        text.remove_suffix(1);
-    }
-    std::int64_t count = 0;
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), count);
-    if (text.empty() || error != std::errc{} || end != text.data() + text.size() || count <= 0 ||
-        count > kDayMs / factor) {
-        return std::nullopt;
-    }
-    return std::chrono::milliseconds(count * factor);
+    const auto duration = config::parse_duration(text);
+    if (!duration || duration->count() <= 0 || duration->count() > kDayMs) return std::nullopt;
+    return duration;
 }
 
 std::string confirm_within_header(std::chrono::milliseconds duration) {

@@ -1,10 +1,10 @@
 // parse_duration: a number and a unit.
-#include "duration_text.hpp"
+#include "config/duration_text.hpp"
 
 #include <charconv>
 #include <cmath>
 
-namespace xiaozhi::simulator {
+namespace xiaozhi::config {
 
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
     std::size_t end = 0;
@@ -32,4 +32,4 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
     return std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(ms)));
 }
 
-}  // namespace xiaozhi::simulator
+}  // namespace xiaozhi::config

@@ -5,10 +5,10 @@
 #include <optional>
 #include <string_view>
 
-namespace xiaozhi::simulator {
+namespace xiaozhi::config {
 
 // Parses a non-negative duration: a number (fractions allowed) followed by ms, s, m or
 // h, or no unit for seconds. nullopt for anything else.
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
 
-}  // namespace xiaozhi::simulator
+}  // namespace xiaozhi::config

@@ -1,9 +1,9 @@
 // Tests of command-line durations.
 #include <catch2/catch.hpp>
 
-#include "duration_text.hpp"
+#include "config/duration_text.hpp"
 
-using xiaozhi::simulator::parse_duration;
+using xiaozhi::config::parse_duration;
 using namespace std::chrono_literals;
 
 TEST_CASE("durations take ms, s, m, h or bare seconds", "[duration]") {
