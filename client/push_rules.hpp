@@ -13,8 +13,8 @@
 
 namespace xiaozhi::client {
 
-// "10s", "500ms", "5m", "1h" or a bare number of seconds; nullopt when malformed, zero,
-// or longer than a day.
+// config::parse_duration ("10s", "1.5s", "500ms", "5m", "1h", bare seconds); nullopt when
+// malformed, zero, or longer than a day.
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
 
 // X-Confirm-Within for a duration: whole seconds, rounded up ("30s").

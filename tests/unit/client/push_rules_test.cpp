@@ -35,7 +35,8 @@ TEST_CASE("durations", "[client][rules]") {
     CHECK_FALSE(client::parse_duration("25h"));
     CHECK_FALSE(client::parse_duration("0s"));
     CHECK_FALSE(client::parse_duration("-1s"));
-    CHECK_FALSE(client::parse_duration("1.5s"));
+    CHECK(client::parse_duration("1.5s") == 1500ms);
+    CHECK_FALSE(client::parse_duration("1.5x"));
     CHECK_FALSE(client::parse_duration("s"));
     CHECK_FALSE(client::parse_duration(""));
     CHECK(client::confirm_within_header(30000ms) == "30s");
