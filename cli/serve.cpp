@@ -69,7 +69,8 @@ CLI::App* add_serve(CLI::App& app, ServeOptions& options) {
 }
 
 int run_serve(const ServeOptions& options) {
-    server::configure_logging(server::parse_log_format(options.log_format), options.log_level);
+    const bool json_logs =
+        server::configure_logging(server::parse_log_format(options.log_format), options.log_level);
     ConfigInputs inputs = options.inputs;
     if (inputs.paths.empty()) {
         std::error_code error;
@@ -81,6 +82,7 @@ int run_serve(const ServeOptions& options) {
     serve.base_dir = base_dir_of(inputs.paths);
     serve.probe = !options.no_probe;
     serve.threads = options.threads;
+    serve.banner = !json_logs;
     return server::run_serve(serve);
 }
 

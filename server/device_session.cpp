@@ -46,8 +46,6 @@ using error_code = boost::system::error_code;
 constexpr auto kCloseGrace = std::chrono::seconds(2);
 // Time limit of the WebSocket upgrade and of writing an HTTP rejection.
 constexpr auto kHandshakeTimeout = std::chrono::seconds(10);
-// With server.enable_websocket_ping: a ping after half of this without traffic, a close after it.
-constexpr auto kPingIdleTimeout = std::chrono::seconds(60);
 // A read buffer that grew beyond this for one large message is given back afterwards.
 constexpr std::size_t kKeptReadBuffer = 2048;
 
@@ -170,9 +168,11 @@ class DeviceSession final : public ClosableSession,
         beast::get_lowest_layer(ws_).expires_never();
         websocket::stream_base::timeout timeout{};
         timeout.handshake_timeout = kHandshakeTimeout;
+        // Beast pings after half the idle timeout without traffic and closes after all of it.
         timeout.idle_timeout =
             settings().websocket_ping
-                ? std::chrono::duration_cast<std::chrono::steady_clock::duration>(kPingIdleTimeout)
+                ? std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                      2 * settings().websocket_ping_interval)
                 : websocket::stream_base::none();
         timeout.keep_alive_pings = settings().websocket_ping;
         ws_.set_option(timeout);

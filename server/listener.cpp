@@ -46,6 +46,8 @@ void Listener::accept() {
                 });
                 return;
             }
+            boost::system::error_code ignored;
+            socket.set_option(boost::asio::ip::tcp::no_delay(true), ignored);
             serve_connection(std::move(socket), self->services_, self->routes_);
             self->accept();
         }));

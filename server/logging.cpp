@@ -51,7 +51,7 @@ LogFormat parse_log_format(const std::string& name) {
     throw std::invalid_argument("log format must be auto, text or json, not '" + name + "'");
 }
 
-void configure_logging(LogFormat format, const std::string& level) {
+bool configure_logging(LogFormat format, const std::string& level) {
     std::string lower = level;
     std::transform(lower.begin(), lower.end(), lower.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -73,6 +73,7 @@ void configure_logging(LogFormat format, const std::string& level) {
     logger->set_level(parsed);
     logger->flush_on(spdlog::level::trace);
     spdlog::set_default_logger(std::move(logger));
+    return json;
 }
 
 }  // namespace xiaozhi::server

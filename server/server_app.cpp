@@ -58,25 +58,21 @@ class ServerApp final : public ServerControl {
         Candidate candidate = check(load_with_kept_remote(revision));
         log_findings(candidate.findings);
         if (analysis::any_at_or_above(candidate.findings, Severity::error)) {
-            std::cerr << findings_text(candidate.findings)
-                      << "xiaozhi serve: refusing to start: the configuration has errors\n";
-            return 1;
+            return refuse(candidate.findings, "the configuration has errors");
         }
         std::vector<std::shared_ptr<Listener>> listeners;
         try {
             listeners = bind_all(candidate.settings);
         } catch (const std::exception& error) {
             spdlog::error("bind failed error=\"{}\"", error.what());
-            std::cerr << "xiaozhi serve: " << error.what() << '\n';
+            if (options_.banner) std::cerr << "xiaozhi serve: " << error.what() << '\n';
             return 3;
         }
         const BoundPorts bound = bound_ports(listeners);
         if (auto contradiction = bound_port_contradiction(
                 candidate.settings, bound, candidate.loaded.effective, candidate.host)) {
-            std::cerr << findings_text({*contradiction})
-                      << "xiaozhi serve: refusing to start: devices would be sent to a port "
-                         "nothing listens on\n";
-            return 1;
+            log_findings({*contradiction});
+            return refuse({*contradiction}, "devices would be sent to a port nothing listens on");
         }
         publish(std::move(candidate), bound, revision);
         {
@@ -113,6 +109,16 @@ class ServerApp final : public ServerControl {
     }
 
   private:
+    // Says why the server does not start (the findings are logged already); exit code 1.
+    int refuse(const std::vector<Finding>& findings, const std::string& reason) const {
+        spdlog::error("refusing to start: {}", reason);
+        if (options_.banner) {
+            std::cerr << findings_text(findings) << "xiaozhi serve: refusing to start: " << reason
+                      << '\n';
+        }
+        return 1;
+    }
+
     // The configuration of the command line, plus the remote layer kept in the state
     // folder by the admin API unless --remote names one; `revision` is its ETag.
     config::Loaded load_with_kept_remote(std::string& revision) {
@@ -215,6 +221,7 @@ class ServerApp final : public ServerControl {
         const auto running = current();
         spdlog::info("serving ota_url={} websocket_url={} threads={}", running->ota_url,
                      running->websocket_url, thread_count());
+        if (!options_.banner) return;
         std::cerr << "xiaozhi serve " XIAOZHI_VERSION " is ready\n"
                   << "  OTA URL (flash into devices): " << running->ota_url << '\n'
                   << "  WebSocket URL devices get:    " << running->websocket_url << '\n';

@@ -12,6 +12,7 @@ struct ServeOptions {
     std::string base_dir;      // relative state_dir / firmware_dir resolve here
     bool probe = true;         // false (--no-probe): no live host probe before binding
     int threads = 0;           // 0: one per core
+    bool banner = true;        // the human start-up banner on standard error (off for JSON logs)
 };
 
 // Exit codes as DESIGN.md: 0 after a clean shutdown (SIGTERM/SIGINT), 1 when the

@@ -147,6 +147,8 @@ ServerSettings read_server_settings(const config::Effective& effective,
     s.idle_timeout = std::chrono::seconds(
         integer(effective, "close_connection_no_voice_time", 120, 1, 7 * 24 * 3600));
     s.websocket_ping = flag(effective, "enable_websocket_ping", false);
+    s.websocket_ping_interval =
+        std::chrono::seconds(integer(effective, "server.websocket_ping_interval", 30, 1, 3600));
     s.auth.enabled = flag(effective, "server.auth.enabled", false);
     s.auth.key = auth_key(effective);
     s.auth.allowed_devices = strings(effective, "server.auth.allowed_devices");

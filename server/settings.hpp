@@ -39,6 +39,9 @@ struct ServerSettings {
     std::size_t send_queue_limit = 64;  // queued outgoing frames before a slow reader is closed
     std::chrono::seconds idle_timeout{120};  // close_connection_no_voice_time
     bool websocket_ping = false;             // enable_websocket_ping
+    // server.websocket_ping_interval: a ping after this long without traffic, a close
+    // after twice as long without an answer.
+    std::chrono::seconds websocket_ping_interval{30};
     AuthSettings auth;
     std::string admin_token;                 // "" = admin API off
     std::vector<std::string> admin_allow;    // CIDR networks besides loopback

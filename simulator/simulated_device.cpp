@@ -223,6 +223,8 @@ class SimulatedDevice : public std::enable_shared_from_this<SimulatedDevice> {
     void on_connected(const error_code& ec, const std::string& host, const std::string& target) {
         if (finished_) return;
         if (ec) return fail(connect_error_class(ec, ""));
+        error_code ignored;
+        beast::get_lowest_layer(ws_).socket().set_option(tcp::no_delay(true), ignored);
         beast::get_lowest_layer(ws_).expires_never();
         websocket::stream_base::timeout timeout{};
         timeout.handshake_timeout = options_.connect_timeout;

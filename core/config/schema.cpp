@@ -84,6 +84,8 @@ const std::vector<KeySpec>& known_keys() {
         {"server.max_connections", integer, "concurrent device sessions"},
         {"server.max_message_size", integer, "largest WebSocket message in bytes"},
         {"server.send_queue_limit", integer, "frames queued per session before dropping"},
+        {"server.websocket_ping_interval", integer,
+         "seconds without traffic before a keepalive ping (enable_websocket_ping)"},
         {"server.ota", string, "the OTA URL devices are flashed with"},
         {"server.websocket_version", integer, "binary protocol version 1..3 in OTA answers"},
         {"server.ota_port", port, "legacy HTTP port"},

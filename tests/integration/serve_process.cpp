@@ -63,7 +63,9 @@ HeldPort::HeldPort() {
     port_ = ntohs(address.sin_port);
 }
 
-HeldPort::~HeldPort() { ::close(fd_); }
+HeldPort::~HeldPort() {
+    ::close(fd_);
+}
 
 ServeProcess::ServeProcess(Options options) {
     start(options);
@@ -109,7 +111,7 @@ void ServeProcess::start(const Options& options) {
                                  "server.http_port=" + std::to_string(free_port())});
     }
     args.insert(args.end(), options.args.begin(), options.args.end());
-    args.insert(args.end(), {"--log-format", "text"});
+    args.insert(args.end(), {"--log-format", options.log_format});
 
     std::vector<std::string> env;
     for (char** variable = environ; *variable != nullptr; ++variable) {
@@ -139,7 +141,7 @@ void ServeProcess::start(const Options& options) {
     if (!options.wait_ready) return;
     const std::string ports = dir_ + "/data/state/ports.json";
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (!fs::exists(ports) || !wait_for_log("is ready", 0)) {
+    while (!fs::exists(ports) || !wait_for_log("serving ota_url=", 0)) {
         if (!running() || std::chrono::steady_clock::now() > deadline) {
             FAIL("xiaozhi serve did not become ready (exit " << exit_code_ << "):\n" << log());
         }

@@ -37,6 +37,7 @@ class ServeProcess {
         std::vector<std::string> env;     // "NAME=VALUE" added to the environment
         bool loopback_free_ports = true;  // --set server.ip=127.0.0.1 and two free ports
         bool wait_ready = true;           // wait until ports.json appears
+        std::string log_format = "text";  // --log-format
         std::string reuse_dir;  // run in this folder (kept afterwards) instead of a fresh one
     };
 

@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <sstream>
 
 #include "cli_harness.hpp"
 #include "http_client.hpp"
@@ -232,4 +233,36 @@ TEST_CASE("serve runs a reference server folder: config.yaml plus data/.config.y
     CHECK(contains(page.body,
                    "ws://192.0.2.44:" + std::to_string(serve.websocket_port()) + "/xiaozhi/v1/"));
     CHECK(serve.stop() == 0);
+}
+
+TEST_CASE("serve --log-format json writes only JSON lines, a refusal included", "[serve]") {
+    const auto check_lines = [](const std::string& log) {
+        std::istringstream lines(log);
+        std::string line;
+        int count = 0;
+        while (std::getline(lines, line)) {
+            if (line.empty()) continue;
+            const nlohmann::json entry = parse_json(line);
+            CHECK(entry.contains("time"));
+            CHECK(entry.contains("level"));
+            CHECK(entry.contains("message"));
+            ++count;
+        }
+        return count;
+    };
+    ServeProcess::Options options;
+    options.log_format = "json";
+    ServeProcess serve(options);
+    CHECK(serve.stop() == 0);
+    CHECK(check_lines(serve.log()) >= 4);
+    CHECK(contains(serve.log(), R"("message":"serving ota_url=)"));
+
+    ServeProcess::Options refused = options;
+    refused.wait_ready = false;
+    refused.config_toml = "[server]\nwebsocket = \"ws://xiaozhi.server.com:8000/xiaozhi/v1/\"\n";
+    ServeProcess failing(refused);
+    CHECK(failing.wait_exit(60000) == 1);
+    CHECK(check_lines(failing.log()) >= 2);
+    CHECK(contains(failing.log(), "rule=url.sentinel-host"));
+    CHECK(contains(failing.log(), "refusing to start"));
 }

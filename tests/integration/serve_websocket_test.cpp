@@ -580,3 +580,25 @@ TEST_CASE("SIGTERM closes device sessions with 1001", "[serve][websocket]") {
     CHECK(client.close_code() == 1001);
     CHECK(serve.wait_exit(10000) == 0);
 }
+
+TEST_CASE("enable_websocket_ping closes a device that stops answering, and only then",
+          "[serve][ws]") {
+    for (const bool ping : {true, false}) {
+        SECTION(ping ? "pings on" : "pings off") {
+            ServeProcess serve(std::string("enable_websocket_ping = ") + (ping ? "true" : "false") +
+                               "\n[server]\nwebsocket_ping_interval = 1\n");
+            WsClient client;
+            connect_and_hello(client, serve.websocket_port());
+            std::this_thread::sleep_for(std::chrono::milliseconds(3500));
+            const auto message = client.read(1000);
+            CHECK_FALSE(message);
+            if (ping) {
+                CHECK(client.closed());
+            } else {
+                CHECK(client.timed_out());
+                CHECK_FALSE(client.closed());
+            }
+            CHECK(serve.stop() == 0);
+        }
+    }
+}
