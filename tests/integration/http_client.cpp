@@ -117,6 +117,19 @@ HttpReply http_get(int port, const std::string& target) {
     return http_call(port, call);
 }
 
+HttpReply admin_call(int port, const std::string& token, const std::string& method,
+                     const std::string& path,
+                     std::vector<std::pair<std::string, std::string>> headers,
+                     const std::string& body) {
+    HttpCall call;
+    call.method = method;
+    call.target = "/xiaozhi/admin/" + path;
+    call.headers = std::move(headers);
+    call.headers.emplace_back("Authorization", "Bearer " + token);
+    call.body = body;
+    return http_call(port, call);
+}
+
 std::string raw_exchange(int port, const std::string& bytes, int timeout_ms) {
     const int fd = connect_loopback(port, timeout_ms);
     if (fd < 0) return {};

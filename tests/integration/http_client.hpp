@@ -29,6 +29,12 @@ struct HttpCall {
 HttpReply http_call(int port, const HttpCall& call);
 HttpReply http_get(int port, const std::string& target);
 
+// A call to serve's admin API: /xiaozhi/admin/<path> with `Authorization: Bearer <token>`.
+HttpReply admin_call(int port, const std::string& token, const std::string& method,
+                     const std::string& path,
+                     std::vector<std::pair<std::string, std::string>> headers = {},
+                     const std::string& body = "");
+
 // Sends raw bytes and reads until the peer closes or `timeout_ms` passes; what came back.
 std::string raw_exchange(int port, const std::string& bytes, int timeout_ms = 10000);
 

@@ -68,13 +68,7 @@ std::string websocket_url(const ServeProcess& serve) {
 HttpReply admin(const ServeProcess& serve, const std::string& method, const std::string& path,
                 std::vector<std::pair<std::string, std::string>> headers = {},
                 const std::string& body = "") {
-    HttpCall call;
-    call.method = method;
-    call.target = "/xiaozhi/admin/" + path;
-    call.headers = std::move(headers);
-    call.headers.emplace_back("Authorization", std::string("Bearer ") + kToken);
-    call.body = body;
-    return http_call(serve.http_port(), call);
+    return admin_call(serve.http_port(), kToken, method, path, std::move(headers), body);
 }
 
 std::vector<std::string> rules_in(const nlohmann::json& findings) {

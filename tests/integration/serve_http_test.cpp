@@ -35,13 +35,7 @@ nlohmann::json ota_answer(const ServeProcess& serve, const std::string& version 
 HttpReply admin(const ServeProcess& serve, const std::string& method, const std::string& path,
                 std::vector<std::pair<std::string, std::string>> headers = {},
                 const std::string& body = "") {
-    HttpCall call;
-    call.method = method;
-    call.target = "/xiaozhi/admin/" + path;
-    call.headers = std::move(headers);
-    call.headers.emplace_back("Authorization", std::string("Bearer ") + kToken);
-    call.body = body;
-    return http_call(serve.http_port(), call);
+    return admin_call(serve.http_port(), kToken, method, path, std::move(headers), body);
 }
 
 }  // namespace
