@@ -144,6 +144,11 @@ std::optional<simulator::SimulationOptions> simulation_options(
     run.pause = *pause;
     run.hello_timeout = *hello_timeout;
     run.reply_timeout = *reply_timeout;
+    run.idle = options.idle;
+    if (run.idle && duration->count() == 0) {
+        usage_error(kCommand, "--idle needs --duration (how long the devices stay connected)");
+        return std::nullopt;
+    }
     run.turns = options.turns >= 0 ? options.turns : (duration->count() > 0 ? 0 : 1);
     if (run.turns == 0 && duration->count() == 0) {
         usage_error(kCommand, "--turns 0 (no limit) needs --duration");
@@ -236,12 +241,17 @@ CLI::App* add_simulate_device(CLI::App& app, SimulateDeviceOptions& options) {
                      "No device starts a turn after this time; with no --turns, devices talk "
                      "until then (default: no limit)")
         ->type_name("DURATION");
+    auto* turns = command
+                      ->add_option("--turns", options.turns,
+                                   "Turns per device; 0 = until --duration (default: 1, or 0 "
+                                   "with --duration)")
+                      ->check(CLI::Range(0, 1000000))
+                      ->type_name("N");
     command
-        ->add_option("--turns", options.turns,
-                     "Turns per device; 0 = until --duration (default: 1, or 0 with "
-                     "--duration)")
-        ->check(CLI::Range(0, 1000000))
-        ->type_name("N");
+        ->add_flag("--idle", options.idle,
+                   "Connect and say hello, then talk no turn: stay connected until --duration "
+                   "ends (memory per idle device)")
+        ->excludes(turns);
     add_choice_option(*command, "--mode", options.mode, "MODE", {"auto", "manual", "realtime"},
                       "listen mode of each turn (default: manual)");
     command
@@ -292,10 +302,11 @@ CLI::App* add_simulate_device(CLI::App& app, SimulateDeviceOptions& options) {
     takes_file(command->add_option("--report", options.report_file,
                                    "Write every figure as JSON to FILE (default: none)"));
     command
-        ->add_option("--slo", options.slos,
-                     "Objective, repeatable: LATENCY.STAT<VALUE (ota, connect, hello, "
-                     "first_reply, downlink_gap, pacing_lateness; p50, p90, p99, p99.9, max, "
-                     "mean; us, ms, s) or errors<N or errors<P%; a breach exits 1")
+        ->add_option(
+            "--slo", options.slos,
+            "Objective, repeatable: LATENCY.STAT<VALUE (ota, connect, hello, "
+            "first_reply, downlink_gap, pacing_lateness, round_trip; p50, p90, p99, p99.9, max, "
+            "mean; us, ms, s) or errors<N or errors<P%; a breach exits 1")
         ->type_name("OBJECTIVE")
         ->allow_extra_args(false);
     command

@@ -20,6 +20,7 @@ struct SimulateDeviceOptions {
     double rate = 0;
     std::string duration = "0";
     int turns = -1;  // -1: 1, or unlimited when --duration is given
+    bool idle = false;
     std::string mode = "manual";
     int protocol = 0;  // 0: as the OTA answer says, else 1
     std::string audio_file;

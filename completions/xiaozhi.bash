@@ -204,7 +204,7 @@ _xiaozhi() {
                     return ;;
             esac
             if [[ $cur == -* ]]; then
-                _xiaozhi_words '--help -h --set --remote --ota --ws --token --devices --ramp --rate --duration --turns --mode --protocol --audio --utterance --frame-duration --pause --abort-rate --verify-audio --seed --hello-timeout --reply-timeout --threads --report --slo --board --firmware-version'
+                _xiaozhi_words '--help -h --set --remote --ota --ws --token --devices --ramp --rate --duration --turns --idle --mode --protocol --audio --utterance --frame-duration --pause --abort-rate --verify-audio --seed --hello-timeout --reply-timeout --threads --report --slo --board --firmware-version'
             else
                 _xiaozhi_files
             fi ;;

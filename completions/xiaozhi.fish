@@ -80,6 +80,7 @@ complete -c xiaozhi -n '__fish_seen_subcommand_from simulate-device' -l ramp -x 
 complete -c xiaozhi -n '__fish_seen_subcommand_from simulate-device' -l rate -x -d 'Or'
 complete -c xiaozhi -n '__fish_seen_subcommand_from simulate-device' -l duration -x -d 'No device starts a turn after this time'
 complete -c xiaozhi -n '__fish_seen_subcommand_from simulate-device' -l turns -x -d 'Turns per device'
+complete -c xiaozhi -n '__fish_seen_subcommand_from simulate-device' -l idle -d 'Connect and say hello'
 complete -c xiaozhi -n '__fish_seen_subcommand_from simulate-device' -l mode -x -a 'auto manual realtime' -d 'listen mode of each turn'
 complete -c xiaozhi -n '__fish_seen_subcommand_from simulate-device' -l protocol -x -d 'Binary protocol version 1'
 complete -c xiaozhi -n '__fish_seen_subcommand_from simulate-device' -l audio -r -F -d 'What each device says'

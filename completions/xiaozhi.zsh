@@ -85,6 +85,7 @@ _xiaozhi_simulate_device() {
         '--rate=[Or]:rate: ' \
         '--duration=[No device starts a turn after this time]:duration: ' \
         '--turns=[Turns per device]:turns: ' \
+        '--idle[Connect and say hello]' \
         '--mode=[listen mode of each turn]:mode:(auto manual realtime)' \
         '--protocol=[Binary protocol version 1]:protocol: ' \
         '--audio=[What each device says]:audio:_files' \

@@ -14,12 +14,13 @@ enum class Latency : std::size_t {
     first_reply,      // end of the utterance (scheduled `listen stop`) to the first downlink frame
     downlink_gap,     // between consecutive downlink frames of a reply (jitter)
     pacing_lateness,  // how late an uplink frame left against its schedule (the simulator's own)
+    round_trip,       // an uplink frame's scheduled send to the arrival of its echo
 };
 
-inline constexpr std::size_t kLatencyCount = 6;
+inline constexpr std::size_t kLatencyCount = 7;
 
 inline constexpr std::array<std::string_view, kLatencyCount> kLatencyNames = {
-    "ota", "connect", "hello", "first_reply", "downlink_gap", "pacing_lateness"};
+    "ota", "connect", "hello", "first_reply", "downlink_gap", "pacing_lateness", "round_trip"};
 
 inline constexpr std::string_view latency_name(Latency latency) {
     return kLatencyNames[static_cast<std::size_t>(latency)];

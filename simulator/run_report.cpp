@@ -59,6 +59,7 @@ nlohmann::ordered_json report_json(const SimulationOptions& options, const RunRe
                      {"ws_url", options.ws_url},
                      {"devices", options.devices},
                      {"turns_per_device", options.turns},
+                     {"idle", options.idle},
                      {"duration_ms", options.duration.count()},
                      {"ramp_ms", options.ramp.count()},
                      {"rate", options.rate},
@@ -83,6 +84,11 @@ nlohmann::ordered_json report_json(const SimulationOptions& options, const RunRe
                         {"text_received", f[Counter::text_received]},
                         {"bad", f[Counter::bad_frames]},
                         {"undecodable", f[Counter::undecodable_audio]}};
+    report["echo"] = {{"echoed", f[Counter::frames_echoed]},
+                      {"lost", f[Counter::frames_lost]},
+                      {"reordered", f[Counter::frames_reordered]},
+                      {"duplicated", f[Counter::frames_duplicated]},
+                      {"unmatched", f[Counter::frames_unmatched]}};
     nlohmann::ordered_json latencies = nlohmann::ordered_json::object();
     for (std::size_t i = 0; i < kLatencyCount; ++i) {
         latencies[std::string(kLatencyNames[i])] = latency_json(f.latencies[i]);
@@ -121,6 +127,10 @@ std::string summary_text(const RunResult& result, const std::vector<SloCheck>& c
         "undecodable {}\n",
         f[Counter::frames_sent], f[Counter::bytes_sent], f[Counter::frames_received],
         f[Counter::bytes_received], f[Counter::bad_frames], f[Counter::undecodable_audio]);
+    out += fmt::format("echo      echoed {}  lost {}  reordered {}  duplicated {}  unmatched {}\n",
+                       f[Counter::frames_echoed], f[Counter::frames_lost],
+                       f[Counter::frames_reordered], f[Counter::frames_duplicated],
+                       f[Counter::frames_unmatched]);
     out += fmt::format("\n{:<16} {:>8} {:>9} {:>9} {:>9} {:>9} {:>9}\n", "latency (ms)", "count",
                        "p50", "p90", "p99", "p99.9", "max");
     for (std::size_t i = 0; i < kLatencyCount; ++i) {

@@ -32,10 +32,15 @@ enum class Counter : std::size_t {
     text_received,
     bad_frames,         // binary frames decode_frame rejected
     undecodable_audio,  // --verify-audio: Opus packets that failed to decode
+    frames_echoed,      // downlink packets equal to an uplink frame of the turn, first time
+    frames_reordered,   // of the echoed, those that came back after a later frame's echo
+    frames_duplicated,  // downlink packets echoing a frame that was echoed already
+    frames_unmatched,   // downlink packets equal to no uplink frame of the turn
+    frames_lost,        // uplink frames of a completed, unaborted turn never echoed
     errors,
 };
 
-inline constexpr std::size_t kCounterCount = 17;
+inline constexpr std::size_t kCounterCount = 22;
 
 // Everything one thread recorded. Counters are atomic so progress can read them live;
 // histograms and error classes are touched only by the owning thread until merged.

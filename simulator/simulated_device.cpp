@@ -297,6 +297,7 @@ class SimulatedDevice : public std::enable_shared_from_this<SimulatedDevice> {
             stats().record(Latency::hello, micros_since(hello_sent_, now));
             session_id_ = hello->session_id;
             if (options_.verify_audio) decoder_.emplace(kUplinkSampleRate, 1);
+            if (options_.idle) return stay_idle();
             start_turn(now);
         } else if (const auto* tts = std::get_if<protocol::TtsMessage>(&message)) {
             if (tts->state == protocol::TtsState::start) {
@@ -325,6 +326,7 @@ class SimulatedDevice : public std::enable_shared_from_this<SimulatedDevice> {
         }
         if (!turn_active_) return;
         const auto now = Clock::now();
+        match_echo(decoded.frame.payload, now);
         if (reply_frames_ == 0) {
             if (utterance_end_)
                 stats().record(Latency::first_reply, micros_since(*utterance_end_, now));
@@ -337,6 +339,37 @@ class SimulatedDevice : public std::enable_shared_from_this<SimulatedDevice> {
             abort_sent_ = true;
             send_text(protocol::to_text(protocol::AbortMessage{session_id_, ""}));
         }
+    }
+
+    void match_echo(std::span<const std::uint8_t> payload, Clock::time_point now) {
+        const EchoMatch match = echo_.received(context_.echo_index.find(payload), now);
+        switch (match.outcome) {
+            case EchoOutcome::in_order:
+            case EchoOutcome::reordered:
+                stats().add(Counter::frames_echoed);
+                if (match.outcome == EchoOutcome::reordered) stats().add(Counter::frames_reordered);
+                stats().record(Latency::round_trip,
+                               static_cast<std::uint64_t>(match.round_trip.count()));
+                break;
+            case EchoOutcome::duplicate:
+                stats().add(Counter::frames_duplicated);
+                break;
+            case EchoOutcome::unmatched:
+                stats().add(Counter::frames_unmatched);
+                ++unmatched_this_turn_;
+                break;
+        }
+    }
+
+    // --- Idle: connected, saying nothing, until the end of the run ---
+
+    void stay_idle() {
+        if (!context_.turns_end) return finish();
+        timer_.expires_at(*context_.turns_end);
+        timer_.async_wait([self = shared_from_this()](error_code ec) {
+            if (ec || self->finished_) return;
+            self->finish();
+        });
     }
 
     // --- Turns ---
@@ -352,7 +385,9 @@ class SimulatedDevice : public std::enable_shared_from_this<SimulatedDevice> {
         abort_sent_ = false;
         abort_this_turn_ = options_.abort_rate > 0 && random_.unit() < options_.abort_rate;
         reply_frames_ = 0;
+        unmatched_this_turn_ = 0;
         frame_index_ = 0;
+        echo_.begin(context_.uplink.packets.size());
         utterance_end_.reset();
         turn_start_ = at;
         send_text(protocol::to_text(
@@ -385,6 +420,7 @@ class SimulatedDevice : public std::enable_shared_from_this<SimulatedDevice> {
         stats().record(Latency::pacing_lateness, micros_since(due, Clock::now()));
         const auto timestamp = static_cast<std::uint32_t>(frame_index_) *
                                static_cast<std::uint32_t>(context_.uplink.frame_duration_ms);
+        echo_.sent(static_cast<std::uint32_t>(frame_index_), due);
         send(Outgoing{{}, &packets[frame_index_], timestamp});
         ++frame_index_;
         schedule_uplink();
@@ -409,7 +445,14 @@ class SimulatedDevice : public std::enable_shared_from_this<SimulatedDevice> {
         deadline_kind_ = Deadline::none;
         ++turns_done_;
         stats().add(Counter::turns_completed);
-        if (abort_sent_) stats().add(Counter::turns_aborted);
+        if (abort_sent_) {
+            stats().add(Counter::turns_aborted);
+        } else if (unmatched_this_turn_ == 0) {
+            // Only an echo is checked for loss: a reply with audio the device never sent is not
+            // one.
+            stats().add(Counter::frames_lost,
+                        echo_.lost(options_.mode == protocol::ListenMode::manual_stop));
+        }
         const double jitter = 0.8 + 0.4 * random_.unit();
         const auto next =
             Clock::now() + std::chrono::duration_cast<Clock::duration>(options_.pause * jitter);
@@ -530,6 +573,7 @@ class SimulatedDevice : public std::enable_shared_from_this<SimulatedDevice> {
     beast::flat_buffer buffer_;
     std::vector<Outgoing> outgoing_;
     std::array<std::uint8_t, protocol::kMaxFrameHeaderSize> header_{};
+    TurnEcho echo_;
     std::optional<audio::OpusFrameDecoder> decoder_;
     std::vector<std::int16_t> pcm_;
     std::string session_id_;
@@ -546,6 +590,7 @@ class SimulatedDevice : public std::enable_shared_from_this<SimulatedDevice> {
     std::uint32_t deadline_generation_ = 0;
     std::size_t frame_index_ = 0;
     std::uint32_t reply_frames_ = 0;
+    std::uint32_t unmatched_this_turn_ = 0;
     int turns_done_ = 0;
     bool hello_done_ = false;
     bool turn_active_ = false;

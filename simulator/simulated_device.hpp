@@ -7,6 +7,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "echo_match.hpp"
 #include "run_stats.hpp"
 #include "simulation_options.hpp"
 #include "uplink_audio.hpp"
@@ -19,8 +20,9 @@ using Clock = std::chrono::steady_clock;
 struct SimulationContext {
     const SimulationOptions& options;
     const UplinkAudio& uplink;
+    const UplinkPacketIndex& echo_index;  // the uplink packets by content, to match echoes
     RunStats& stats;
-    std::optional<Clock::time_point> turns_end;  // no turn starts after this (--duration)
+    std::optional<Clock::time_point> turns_end;  // no turn starts after this; idle devices leave
 };
 
 // Starts device `index` on its own strand of `io`. `scheduled` is when it was due to

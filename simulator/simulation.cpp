@@ -114,7 +114,8 @@ RunResult run_simulation(const SimulationOptions& options, const UplinkAudio& up
     RunStats stats(threads);
     asio::io_context io(static_cast<int>(threads));
     const auto start = Clock::now();
-    SimulationContext context{options, uplink, stats, std::nullopt};
+    const UplinkPacketIndex echo_index(uplink.packets);
+    SimulationContext context{options, uplink, echo_index, stats, std::nullopt};
     if (options.duration.count() > 0) context.turns_end = start + options.duration;
 
     auto launcher = std::make_shared<Launcher>(

@@ -20,6 +20,7 @@ struct SimulationOptions {
     double rate = 0;                        // or: arrivals per second (Poisson), when > 0
     int turns = 1;                          // per device; 0 = until `duration`
     std::chrono::milliseconds duration{0};  // no new turn after this (0 = no limit)
+    bool idle = false;  // after hello, talk no turn; stay connected until `duration` ends
     protocol::ListenMode mode = protocol::ListenMode::manual_stop;
     std::optional<protocol::BinaryProtocol> protocol;  // forced; else OTA's version, else v1
     std::chrono::milliseconds pause{1000};             // between turns, +-20 % jitter

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "cli_harness.hpp"
@@ -73,7 +74,82 @@ TEST_CASE("20 devices talk 2 turns each over every binary protocol with no error
         CHECK(report["latency_ms"]["pacing_lateness"]["count"] == 20 * 2 * 10);
         CHECK(report["latency_ms"]["hello"]["p99"].get<double>() > 0);
         CHECK(contains(run.result.out, "first_reply"));
+        // serve echoes each packet unchanged, so every frame is matched to the one sent.
+        CHECK(report["echo"]["echoed"] == 20 * 2 * 10);
+        CHECK(report["echo"]["lost"] == 0);
+        CHECK(report["echo"]["unmatched"] == 0);
+        CHECK(report["latency_ms"]["round_trip"]["count"] == 20 * 2 * 10);
     }
+}
+
+TEST_CASE("200 devices talk 3 turns each with zero errors and a complete report", "[simulate]") {
+    ServeProcess serve;
+    TempDir dir;
+    const Simulated run = simulate(dir, {"--ota", ota_url(serve), "--devices", "200", "--turns",
+                                         "3", "--ramp", "2s", "--reply-timeout", "60s"});
+    INFO(run.result.out << run.result.err);
+    REQUIRE(run.result.exit_code == 0);
+    const auto& report = run.report;
+    for (const char* key :
+         {"run", "devices", "turns", "frames", "echo", "latency_ms", "errors", "slo"}) {
+        CHECK(report.contains(key));
+    }
+    CHECK(report["devices"]["started"] == 200);
+    CHECK(report["devices"]["ota_ok"] == 200);
+    CHECK(report["devices"]["connected"] == 200);
+    CHECK(report["devices"]["hello_ok"] == 200);
+    CHECK(report["devices"]["finished"] == 200);
+    CHECK(report["devices"]["failed"] == 0);
+    CHECK(report["turns"]["started"] == 600);
+    CHECK(report["turns"]["completed"] == 600);
+    CHECK(report["errors"]["total"] == 0);
+    CHECK(report["errors"]["percent"] == 0.0);
+    CHECK(report["errors"]["by_class"].empty());
+    CHECK(report["errors"]["operations"] == 2 * 200 + 600);
+    const int frames = 200 * 3 * 10;  // 600 ms utterances in 60 ms frames
+    CHECK(report["frames"]["sent"] == frames);
+    CHECK(report["frames"]["received"] == frames);
+    CHECK(report["frames"]["bytes_sent"] == report["frames"]["bytes_received"]);
+    CHECK(report["frames"]["bytes_sent"].get<long>() > frames * 4);  // headers and Opus
+    CHECK(report["frames"]["text_received"].get<long>() >= 200 + 600 * 3);
+    CHECK(report["frames"]["bad"] == 0);
+    CHECK(report["echo"]["echoed"] == frames);
+    CHECK(report["echo"]["lost"] == 0);
+    CHECK(report["echo"]["reordered"] == 0);
+    CHECK(report["echo"]["duplicated"] == 0);
+    CHECK(report["echo"]["unmatched"] == 0);
+    const std::map<std::string, int> counts = {
+        {"ota", 200},          {"connect", 200},          {"hello", 200},
+        {"first_reply", 600},  {"downlink_gap", 600 * 9}, {"pacing_lateness", frames},
+        {"round_trip", frames}};
+    for (const auto& [name, count] : counts) {
+        INFO(name);
+        const auto& latency = report["latency_ms"][name];
+        CHECK(latency["count"] == count);
+        CHECK(latency["p50"].get<double>() <= latency["p90"].get<double>());
+        CHECK(latency["p90"].get<double>() <= latency["p99"].get<double>());
+        CHECK(latency["p99"].get<double>() <= latency["p99_9"].get<double>());
+        CHECK(latency["p99_9"].get<double>() <= latency["max"].get<double>());
+        CHECK(latency.contains("mean"));
+    }
+    // A frame's echo cannot come back before the utterance it belongs to has ended.
+    CHECK(report["latency_ms"]["round_trip"]["p50"].get<double>() >= 60.0);
+}
+
+TEST_CASE("idle devices say hello, stay connected until --duration, then leave", "[simulate]") {
+    ServeProcess serve;
+    TempDir dir;
+    const Simulated run =
+        simulate(dir, {"--ws", ws_url(serve), "--devices", "30", "--idle", "--duration", "1500ms"});
+    INFO(run.result.out << run.result.err);
+    CHECK(run.result.exit_code == 0);
+    CHECK(run.report["run"]["idle"] == true);
+    CHECK(run.report["devices"]["hello_ok"] == 30);
+    CHECK(run.report["devices"]["finished"] == 30);
+    CHECK(run.report["turns"]["started"] == 0);
+    CHECK(run.report["frames"]["sent"] == 0);
+    CHECK(run.report["run"]["wall_time_ms"].get<long>() >= 1500);
+    CHECK(run.report["errors"]["total"] == 0);
 }
 
 TEST_CASE("simulate-device --ws skips OTA and aborted turns still complete", "[simulate]") {
@@ -159,4 +235,10 @@ TEST_CASE("bad usage exits 2", "[simulate]") {
     CHECK(
         run_xiaozhi({"simulate-device", "--ws", "ws://127.0.0.1:1/", "--audio", "/nonexistent.wav"})
             .exit_code == 2);
+    const Result idle = run_xiaozhi({"simulate-device", "--ws", "ws://127.0.0.1:1/", "--idle"});
+    CHECK(idle.exit_code == 2);
+    CHECK(contains(idle.err, "--idle needs --duration"));
+    CHECK(run_xiaozhi({"simulate-device", "--ws", "ws://127.0.0.1:1/", "--idle", "--turns", "2",
+                       "--duration", "1s"})
+              .exit_code == 2);
 }
