@@ -5,7 +5,7 @@ namespace xiaozhi::simulator {
 
 namespace {
 
-std::string key_of(std::span<const std::uint8_t> bytes) {
+std::string_view key_of(std::span<const std::uint8_t> bytes) {
     return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
 }
 

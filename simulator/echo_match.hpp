@@ -4,13 +4,14 @@
 #include <chrono>
 #include <cstdint>
 #include <span>
-#include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
 namespace xiaozhi::simulator {
 
-// Which uplink packets hold given bytes: built once per run from the shared utterance.
+// Which uplink packets hold given bytes: built once per run from the shared utterance, whose
+// packets it refers to and must not outlive.
 class UplinkPacketIndex {
   public:
     explicit UplinkPacketIndex(const std::vector<std::vector<std::uint8_t>>& packets);
@@ -19,7 +20,7 @@ class UplinkPacketIndex {
     std::span<const std::uint32_t> find(std::span<const std::uint8_t> bytes) const;
 
   private:
-    std::unordered_map<std::string, std::vector<std::uint32_t>> by_content_;
+    std::unordered_map<std::string_view, std::vector<std::uint32_t>> by_content_;
 };
 
 enum class EchoOutcome {

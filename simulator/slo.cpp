@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "latency_kind.hpp"
 
@@ -83,8 +84,8 @@ double statistic_of(const LatencyHistogram& histogram, std::string_view statisti
 
 }  // namespace
 
-std::string_view latency_names() {
-    return "ota, connect, hello, first_reply, downlink_gap, pacing_lateness";
+std::string latency_names() {
+    return fmt::format("{}", fmt::join(kLatencyNames, ", "));
 }
 
 std::optional<Slo> parse_slo(std::string_view text, std::string& error) {

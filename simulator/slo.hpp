@@ -33,7 +33,7 @@ struct Slo {
 };
 
 // The latency names an objective may use, comma-separated, for messages and help.
-std::string_view latency_names();
+std::string latency_names();
 
 // Parses one objective; nullopt with `error` set ("unknown latency \"helo\" (one of ...)").
 std::optional<Slo> parse_slo(std::string_view text, std::string& error);

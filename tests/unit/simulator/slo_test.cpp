@@ -55,6 +55,8 @@ TEST_CASE("error objectives take a count or a percentage", "[slo]") {
 TEST_CASE("malformed objectives say what is wrong", "[slo]") {
     CHECK_THAT(parse_error("hello.p99 200ms"), Catch::Contains("no comparison"));
     CHECK_THAT(parse_error("helo.p99<200ms"), Catch::Contains("unknown measure \"helo\""));
+    CHECK_THAT(parse_error("helo.p99<200ms"), Catch::Contains("pacing_lateness, round_trip"));
+    CHECK(parsed("round_trip.p99<1s").metric == "round_trip");
     CHECK_THAT(parse_error("hello<200ms"), Catch::Contains("needs a statistic"));
     CHECK_THAT(parse_error("hello.p98<200ms"), Catch::Contains("needs a statistic"));
     CHECK_THAT(parse_error("hello.p99<200"), Catch::Contains("needs a unit"));
