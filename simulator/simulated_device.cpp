@@ -1,4 +1,4 @@
-// SimulatedDevice: the firmware's boot, connection and turns on Beast, one strand per device.
+// SimulatedDevice: the firmware's boot, connection and turns on Beast, on one thread's io_context.
 #include "simulated_device.hpp"
 
 #include <array>
@@ -8,8 +8,8 @@
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
@@ -31,7 +31,7 @@ namespace http = beast::http;
 namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 using error_code = boost::system::error_code;
-using Strand = asio::strand<asio::io_context::executor_type>;
+using Executor = asio::io_context::executor_type;
 
 constexpr std::size_t kMaxMessage = 64 * 1024;
 constexpr std::size_t kWriteBuffer = 512;
@@ -60,7 +60,7 @@ std::string connect_error_class(const error_code& ec, const std::string& prefix)
 
 // The OTA request's sockets and buffers, alive only while it runs.
 struct OtaExchange {
-    explicit OtaExchange(const Strand& strand) : resolver(strand), stream(strand) {}
+    explicit OtaExchange(const Executor& executor) : resolver(executor), stream(executor) {}
     tcp::resolver resolver;
     beast::tcp_stream stream;
     http::request<http::string_body> request;
@@ -82,15 +82,15 @@ class SimulatedDevice : public std::enable_shared_from_this<SimulatedDevice> {
         : context_(context),
           options_(context.options),
           index_(index),
-          strand_(asio::make_strand(io)),
-          ws_(strand_),
-          timer_(strand_),
-          deadline_(strand_),
+          executor_(io.get_executor()),
+          ws_(executor_),
+          timer_(executor_),
+          deadline_(executor_),
           random_(device_seed(context.options.seed, index)),
           scheduled_(scheduled) {}
 
     void start() {
-        asio::dispatch(strand_, [self = shared_from_this()] { self->boot(); });
+        asio::post(executor_, [self = shared_from_this()] { self->boot(); });
     }
 
   private:
@@ -111,7 +111,7 @@ class SimulatedDevice : public std::enable_shared_from_this<SimulatedDevice> {
     void request_ota() {
         const auto url = deploy::parse_url(options_.ota_url);
         if (!url) return fail("ota_bad_url");
-        ota_ = std::make_unique<OtaExchange>(strand_);
+        ota_ = std::make_unique<OtaExchange>(executor_);
         protocol::OtaRequest request;
         request.device_id = identity_.mac;
         request.client_id = identity_.client_id;
@@ -205,7 +205,7 @@ class SimulatedDevice : public std::enable_shared_from_this<SimulatedDevice> {
                 request.set("Device-Id", mac);
                 request.set("Client-Id", client);
             }));
-        auto resolver = std::make_shared<tcp::resolver>(strand_);
+        auto resolver = std::make_shared<tcp::resolver>(executor_);
         beast::get_lowest_layer(ws_).expires_after(options_.connect_timeout);
         resolver->async_resolve(url->host, std::to_string(url->port),
                                 [self = shared_from_this(), resolver, host, target](
@@ -562,7 +562,7 @@ class SimulatedDevice : public std::enable_shared_from_this<SimulatedDevice> {
     const SimulationContext& context_;
     const SimulationOptions& options_;
     std::uint32_t index_;
-    Strand strand_;
+    Executor executor_;  // of an io_context run by one thread: no strand needed
     websocket::stream<beast::tcp_stream> ws_;
     asio::steady_timer timer_;     // uplink pacing and the pause between turns
     asio::steady_timer deadline_;  // hello and reply timeouts

@@ -25,7 +25,7 @@ struct SimulationContext {
     std::optional<Clock::time_point> turns_end;  // no turn starts after this; idle devices leave
 };
 
-// Starts device `index` on its own strand of `io`. `scheduled` is when it was due to
+// Starts device `index` on `io`, which exactly one thread runs. `scheduled` is when it was due to
 // boot: latencies of its first actions count from there, however late it really starts.
 // The device keeps itself alive through its pending operations until it finishes.
 void start_device(boost::asio::io_context& io, const SimulationContext& context,

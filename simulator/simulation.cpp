@@ -1,4 +1,4 @@
-// run_simulation: the thread pool, the arrival schedule, signals and live progress.
+// run_simulation: one io_context per thread, the arrival schedule, signals and live progress.
 #include "simulation.hpp"
 
 #include <algorithm>
@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -24,12 +25,16 @@ namespace {
 
 namespace asio = boost::asio;
 
-// Starts the devices whose boot time has come, then waits for the next one.
+using WorkGuard = asio::executor_work_guard<asio::io_context::executor_type>;
+
+// Starts the devices whose boot time has come, each on the io_context of its index (round
+// robin over the threads), then waits for the next one on the first io_context.
 class Launcher : public std::enable_shared_from_this<Launcher> {
   public:
-    Launcher(asio::io_context& io, const SimulationContext& context,
-             std::vector<std::chrono::microseconds> offsets, Clock::time_point start)
-        : io_(io), context_(context), timer_(io), start_(start) {
+    Launcher(std::vector<std::unique_ptr<asio::io_context>>& contexts,
+             const SimulationContext& context, std::vector<std::chrono::microseconds> offsets,
+             Clock::time_point start)
+        : contexts_(contexts), context_(context), timer_(*contexts.front()), start_(start) {
         order_.resize(offsets.size());
         std::iota(order_.begin(), order_.end(), 0u);
         std::stable_sort(order_.begin(), order_.end(),
@@ -47,7 +52,7 @@ class Launcher : public std::enable_shared_from_this<Launcher> {
                 position_ = order_.size();
                 break;
             }
-            start_device(io_, context_, index, due);
+            start_device(*contexts_[index % contexts_.size()], context_, index, due);
             launched_.fetch_add(1, std::memory_order_relaxed);
             ++position_;
         }
@@ -71,7 +76,7 @@ class Launcher : public std::enable_shared_from_this<Launcher> {
     std::uint64_t launched() const { return launched_.load(std::memory_order_relaxed); }
 
   private:
-    asio::io_context& io_;
+    std::vector<std::unique_ptr<asio::io_context>>& contexts_;
     const SimulationContext& context_;
     asio::steady_timer timer_;
     Clock::time_point start_;
@@ -112,31 +117,39 @@ RunResult run_simulation(const SimulationOptions& options, const UplinkAudio& up
     const std::size_t threads =
         options.threads > 0 ? static_cast<std::size_t>(options.threads) : cores;
     RunStats stats(threads);
-    asio::io_context io(static_cast<int>(threads));
+    // One io_context per thread: a device lives on one thread, so it needs no strand and its
+    // events never wake another thread.
+    std::vector<std::unique_ptr<asio::io_context>> contexts;
+    std::vector<WorkGuard> guards;
+    for (std::size_t i = 0; i < threads; ++i) {
+        contexts.push_back(std::make_unique<asio::io_context>(1));
+        guards.push_back(asio::make_work_guard(*contexts.back()));
+    }
+    asio::io_context& first = *contexts.front();
     const auto start = Clock::now();
     const UplinkPacketIndex echo_index(uplink.packets);
     SimulationContext context{options, uplink, echo_index, stats, std::nullopt};
     if (options.duration.count() > 0) context.turns_end = start + options.duration;
 
     auto launcher = std::make_shared<Launcher>(
-        io, context, arrival_offsets(options.devices, options.ramp, options.rate, options.seed),
-        start);
+        contexts, context,
+        arrival_offsets(options.devices, options.ramp, options.rate, options.seed), start);
     RunResult result;
-    asio::signal_set signals(io, SIGINT, SIGTERM);
+    asio::signal_set signals(first, SIGINT, SIGTERM);
     signals.async_wait([&](boost::system::error_code ec, int) {
         if (ec) return;
         result.interrupted = true;
-        io.stop();
+        for (auto& io : contexts) io->stop();
     });
-    asio::post(io, [launcher] { launcher->next(); });
+    asio::post(first, [launcher] { launcher->next(); });
 
-    // The signal wait is the only work left once every device has finished: the watcher
-    // then cancels it and the pool runs out of work.
+    // The work guards and the signal wait are the only work left once every device has
+    // finished: the watcher then releases them and every io_context runs out of work.
     std::vector<std::thread> pool;
     for (std::size_t i = 0; i < threads; ++i) {
         pool.emplace_back([&, i] {
             stats.bind_thread(i);
-            io.run();
+            contexts[i]->run();
         });
     }
     std::mutex mutex;
@@ -150,7 +163,8 @@ RunResult run_simulation(const SimulationOptions& options, const UplinkAudio& up
                 stats.total(Counter::devices_done) + stats.total(Counter::devices_failed);
             if (!released && launcher->all_launched() && finished >= launcher->launched()) {
                 released = true;
-                asio::post(io, [&signals] { signals.cancel(); });
+                asio::post(first, [&signals] { signals.cancel(); });
+                for (auto& guard : guards) guard.reset();
             }
             if (progress) {
                 progress(stats, std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() -
