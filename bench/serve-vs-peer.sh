@@ -77,9 +77,8 @@ stop_server() {
   server_pid=""
 }
 
-# Idle devices: the simulator has no "hello, then nothing" mode, so each device does one
-# 60 ms turn (one frame up, its echo down) right after hello and then pauses 60 s (+-20 %)
-# before a second turn that --duration forbids. RSS is read while every device sits connected.
+# Idle devices (--idle: hello, then nothing until --duration ends). RSS is read while every
+# device sits connected.
 idle_memory() {
   local kind=$1 n=$2
   local ramp=$(((n + 499) / 500))
@@ -88,7 +87,7 @@ idle_memory() {
   local before
   before=$(rss_kib "$server_pid")
   timeout $((ramp + 120)) "$bin" simulate-device --ws "$(ws_url "$kind")" --devices "$n" \
-    --ramp "${ramp}s" --turns 0 --duration "$((ramp + 15))s" --pause 60s --utterance 60ms \
+    --ramp "${ramp}s" --idle --duration "$((ramp + 15))s" \
     --report "$work/idle-$kind-$n.json" >"$work/idle-$kind-$n.txt" 2>&1 &
   sim_pid=$!
   local connected=0
