@@ -8,6 +8,7 @@
 
 #include "admin_client.hpp"
 #include "analysis/analyze.hpp"
+#include "analysis/port_fallback.hpp"
 #include "config/diff.hpp"
 #include "config/input_error.hpp"
 #include "config/parse.hpp"
@@ -117,7 +118,9 @@ class Pusher {
                                            const host::Snapshot& snapshot) {
         const deploy::Model model =
             deploy::build_model(loaded.effective, loaded.compose, deploy::Runtime::xiaozhi);
-        return analysis::analyze({loaded.effective, model, snapshot});
+        auto findings = analysis::analyze({loaded.effective, model, snapshot});
+        analysis::soften_for_port_fallback(findings, loaded.effective);
+        return findings;
     }
 
     Headers note_headers() const {

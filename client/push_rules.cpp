@@ -4,6 +4,7 @@
 #include <charconv>
 #include <fstream>
 
+#include "analysis/port_fallback.hpp"
 #include "config/duration_text.hpp"
 #include "deploy/url.hpp"
 #include "protocol/firmware_catalog.hpp"
@@ -114,7 +115,8 @@ ExpectedWebsocket expected_websocket(const config::Effective& before,
         }
         return expected;
     }
-    if (port_changed) {
+    // Under a port fallback policy serve may bind (and advertise) another port than asked.
+    if (port_changed && !analysis::port_fallback_allowed(after)) {
         if (const auto port = after.get_int("server.port")) expected.port = static_cast<int>(*port);
     }
     if (changed(before, after, "server.advertise_host")) {

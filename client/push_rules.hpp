@@ -32,7 +32,8 @@ Gate gate_findings(const std::vector<analysis::Finding>& findings, analysis::Sev
 // What websocket.url the next OTA answer must carry after a change from `before` to
 // `after`: the configured server.websocket (one of its ';' entries) when it is set and
 // either it or server.port changed; else, when server.port or server.advertise_host
-// changed, a URL with that port (and host). Nothing particular otherwise.
+// changed, a URL with that port (any port under a port_fallback policy) and host.
+// Nothing particular otherwise.
 struct ExpectedWebsocket {
     std::vector<std::string> urls;  // one of these exactly, when not empty
     std::optional<int> port;

@@ -7,36 +7,15 @@
 #include <spdlog/spdlog.h>
 
 #include "analysis/analyze.hpp"
+#include "analysis/port_fallback.hpp"
 #include "deploy/model.hpp"
 #include "host/linux_probe.hpp"
-#include "port_binding.hpp"
 #include "report/findings_report.hpp"
 
 namespace xiaozhi::server {
 
-namespace {
-
 using analysis::Finding;
 using analysis::Severity;
-
-bool is_listen_port_key(const std::string& key) {
-    return key == "server.port" || key == "server.http_port";
-}
-
-// With a fallback policy a taken listen port is handled at bind time, not refused.
-void soften_for_fallback(std::vector<Finding>& findings, PortFallback policy) {
-    if (policy == PortFallback::fail) return;
-    for (auto& finding : findings) {
-        if (finding.rule == "port.in-use" && is_listen_port_key(finding.key)) {
-            finding.severity = Severity::warning;
-            finding.message += fmt::format(" (server.port_fallback = {} picks another port)",
-                                           port_fallback_name(policy));
-        }
-    }
-    analysis::sort_findings(findings);
-}
-
-}  // namespace
 
 void log_findings(const std::vector<Finding>& findings) {
     for (const auto& finding : findings) {
@@ -75,7 +54,7 @@ Candidate check_config(config::Loaded loaded, const std::string& base_dir, bool 
     const deploy::Model model =
         deploy::build_model(loaded.effective, loaded.compose, deploy::Runtime::xiaozhi);
     candidate.findings = analysis::analyze({loaded.effective, model, candidate.host});
-    soften_for_fallback(candidate.findings, candidate.settings.port_fallback);
+    analysis::soften_for_port_fallback(candidate.findings, loaded.effective);
     candidate.loaded = std::move(loaded);
     return candidate;
 }

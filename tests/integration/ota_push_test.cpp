@@ -152,6 +152,29 @@ TEST_CASE("ota-push refuses a port another process holds, locally and through th
     CHECK(free.exit_code == 0);
 }
 
+TEST_CASE("under port_fallback next a held port is a warning and serve binds the next one",
+          "[ota-push]") {
+    ServeProcess::Options options = serve_options();
+    options.config_toml += "port_fallback = \"next\"\n";
+    ServeProcess serve(options);
+    HeldPort held;
+    const Result pushed = ota_push(
+        serve, {"--set", "server.port=" + std::to_string(held.port()), "--format", "json"});
+    REQUIRE(pushed.exit_code == 0);
+    const nlohmann::json document = parse_json(pushed.out);
+    bool warned = false;
+    for (const auto& finding : document.at("findings")) {
+        if (finding.at("rule") == "port.in-use") {
+            warned = finding.at("severity") == "warning";
+        }
+    }
+    CHECK(warned);
+    CHECK(document.at("verification").at("status") == "passed");
+    const std::string url = websocket_url(serve);
+    CHECK(url != "ws://127.0.0.1:" + std::to_string(held.port()) + "/xiaozhi/v1/");
+    CHECK(contains(url, "ws://127.0.0.1:"));
+}
+
 TEST_CASE("ota-push on a stale revision gets 412 and changes nothing", "[ota-push]") {
     ServeProcess serve(serve_options());
     // Someone else pushes between our read (revision 0) and our write.

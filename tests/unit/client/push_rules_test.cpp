@@ -88,6 +88,17 @@ TEST_CASE("the expected WebSocket address follows what the change touched", "[cl
     CHECK_FALSE(host.matches("ws://10.1.1.2:8000/xiaozhi/v1/"));
 }
 
+TEST_CASE("under a port fallback policy a moved port may come out as another", "[client][rules]") {
+    const auto before = effective(R"({"server": {"port": 8000, "port_fallback": "next"}})");
+    const auto moved = client::expected_websocket(
+        before, effective(R"({"server": {"port": 8100, "port_fallback": "next"}})"));
+    CHECK_FALSE(moved.port);
+    CHECK(moved.matches("ws://127.0.0.1:8101/xiaozhi/v1/"));
+    const auto strict = client::expected_websocket(
+        before, effective(R"({"server": {"port": 8100, "port_fallback": "fail"}})"));
+    CHECK(strict.port == 8100);
+}
+
 TEST_CASE("the HTTP port moves only when the change moves the one in use", "[client][rules]") {
     const auto before = effective(R"({"server": {"http_port": 8003}})");
     const auto after = effective(R"({"server": {"http_port": 8013}})");
