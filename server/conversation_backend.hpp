@@ -27,7 +27,7 @@ struct Reply {
     int duration_ms = 0;  // the end of the last packet
 };
 
-// The conversation behind a device session, driven from the session's strand (not
+// The conversation behind a device session, driven from the session's executor (not
 // thread-safe). Each call that can end an utterance returns the reply to play, or
 // nullptr when there is nothing to say (yet).
 class ConversationBackend {

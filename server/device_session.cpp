@@ -30,6 +30,7 @@
 #include "protocol/server_message.hpp"
 #include "send_queue.hpp"
 #include "session_id.hpp"
+#include "upgrade_rejection.hpp"
 
 namespace xiaozhi::server {
 
@@ -41,12 +42,14 @@ namespace net = boost::asio;
 namespace websocket = beast::websocket;
 using Clock = std::chrono::steady_clock;
 using error_code = boost::system::error_code;
+using tcp = net::ip::tcp;
 
 // How long a close handshake may take before the socket is closed regardless.
 constexpr auto kCloseGrace = std::chrono::seconds(2);
-// Time limit of the WebSocket upgrade and of writing an HTTP rejection.
+// Beast's time limit of answering the WebSocket upgrade and of the close handshake.
 constexpr auto kHandshakeTimeout = std::chrono::seconds(10);
-// A read buffer that grew beyond this for one large message is given back afterwards.
+// A read buffer that grew beyond this for one large message is given back afterwards, and
+// outside listen turns any read buffer is.
 constexpr std::size_t kKeptReadBuffer = 2048;
 
 HttpRequest plain_head(const UpgradeRequest& request) {
@@ -68,19 +71,28 @@ std::int64_t unix_now() {
         .count();
 }
 
+// The reply being played: each packet is due at `start` plus its own offset.
+struct Playback {
+    Playback(const net::any_io_executor& executor, std::shared_ptr<const Reply> played)
+        : timer(executor), reply(std::move(played)), start(Clock::now()) {}
+
+    net::steady_timer timer;  // the next packet
+    std::shared_ptr<const Reply> reply;
+    std::size_t next = 0;
+    Clock::time_point start;
+};
+
 class DeviceSession final : public ClosableSession,
                             public std::enable_shared_from_this<DeviceSession> {
   public:
-    DeviceSession(beast::tcp_stream stream, UpgradeRequest request, const ServerServices& services)
+    DeviceSession(tcp::socket socket, const ServerServices& services)
         : services_(services),
           config_(services.control.current()),
-          ws_(std::move(stream)),
-          request_(std::move(request)),
+          ws_(std::move(socket)),
           deadline_(ws_.get_executor()),
-          pace_timer_(ws_.get_executor()),
           queue_(config_->settings.send_queue_limit) {
         error_code ec;
-        const auto endpoint = beast::get_lowest_layer(ws_).socket().remote_endpoint(ec);
+        const auto endpoint = ws_.next_layer().remote_endpoint(ec);
         if (!ec) peer_ = endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
     }
 
@@ -93,8 +105,8 @@ class DeviceSession final : public ClosableSession,
         }
     }
 
-    void start() {
-        const HttpRequest head = plain_head(request_);
+    void start(UpgradeRequest request) {
+        const HttpRequest head = plain_head(request);
         HandshakeDecision decision = decide_handshake(head, settings(), unix_now());
         identity_ = decision.identity;
         version_ = decision.version;
@@ -103,13 +115,13 @@ class DeviceSession final : public ClosableSession,
                 services_.metrics.handshake_failures.add(decision.reason);
                 spdlog::warn("websocket rejected peer={} path={} status={} reason={} detail={}",
                              peer_, head.path, decision.status, decision.reason, decision.detail);
-                send_rejection(rejection_response(decision));
+                send_rejection(request.version(), rejection_response(decision));
                 return;
             case HandshakeOutcome::no_device_id:
                 services_.metrics.handshake_failures.add("no_device_id");
                 spdlog::warn("websocket without device id peer={} path={}", peer_, head.path);
                 notice_only_ = true;
-                accept();
+                accept(std::move(request));
                 return;
             case HandshakeOutcome::accept:
                 break;
@@ -120,12 +132,13 @@ class DeviceSession final : public ClosableSession,
             services_.metrics.handshake_failures.add("too_many");
             spdlog::warn("websocket rejected peer={} device={} status=503 reason=too_many limit={}",
                          peer_, identity_.device_id, limit);
-            send_rejection(json_response(503, R"({"error":"too many connections"})"));
+            send_rejection(request.version(),
+                           json_response(503, R"({"error":"too many connections"})"));
             return;
         }
         counted_ = true;
         services_.metrics.session_started(state_);
-        accept();
+        accept(std::move(request));
     }
 
     void close_going_away() override {
@@ -143,29 +156,14 @@ class DeviceSession final : public ClosableSession,
 
     // --- Rejections before the upgrade ---
 
-    void send_rejection(const HttpResponse& plain) {
-        rejection_ = std::make_unique<http::response<http::string_body>>(
-            static_cast<http::status>(plain.status), request_.version());
-        rejection_->set(http::field::server, "xiaozhi");
-        rejection_->set(http::field::content_type, plain.content_type);
-        rejection_->body() = plain.body;
-        rejection_->keep_alive(false);
-        rejection_->prepare_payload();
-        auto& stream = ws_.next_layer();
-        stream.expires_after(kHandshakeTimeout);
-        http::async_write(stream, *rejection_,
-                          [self = shared_from_this()](error_code, std::size_t) {
-                              error_code ignored;
-                              auto& socket = self->ws_.next_layer().socket();
-                              socket.shutdown(net::ip::tcp::socket::shutdown_send, ignored);
-                              self->ws_.next_layer().close();
-                          });
+    // The socket leaves the session (which then ends) for the time-limited HTTP answer.
+    void send_rejection(unsigned http_version, const HttpResponse& plain) {
+        reject_upgrade(beast::tcp_stream(std::move(ws_.next_layer())), http_version, plain);
     }
 
     // --- Upgrade ---
 
-    void accept() {
-        beast::get_lowest_layer(ws_).expires_never();
+    void accept(UpgradeRequest request) {
         websocket::stream_base::timeout timeout{};
         timeout.handshake_timeout = kHandshakeTimeout;
         // Beast pings after half the idle timeout without traffic and closes after all of it.
@@ -182,12 +180,14 @@ class DeviceSession final : public ClosableSession,
         ws_.read_message_max(settings().max_message_size);
         ws_.auto_fragment(false);
         ws_.write_buffer_bytes(256);
-        ws_.async_accept(request_,
-                         beast::bind_front_handler(&DeviceSession::on_accept, shared_from_this()));
+        // The request lives in the handler until the upgrade is answered.
+        auto held = std::make_unique<UpgradeRequest>(std::move(request));
+        const UpgradeRequest& upgrade = *held;
+        ws_.async_accept(upgrade, [self = shared_from_this(),
+                                   held = std::move(held)](error_code ec) { self->on_accept(ec); });
     }
 
     void on_accept(error_code ec) {
-        request_ = {};
         if (ec) {
             services_.metrics.handshake_failures.add("upgrade_failed");
             spdlog::warn("websocket upgrade failed peer={} device={} error={}", peer_,
@@ -222,17 +222,43 @@ class DeviceSession final : public ClosableSession,
 
     // --- Reading ---
 
+    // During a listen turn a message is read into the kept buffer. Otherwise the session
+    // waits for the first byte of the next message with no buffer at all, and the buffer
+    // (which Beast sizes at 1.5 KiB before any byte arrives) only exists while it fills.
     void read_next() {
-        ws_.async_read(buffer_,
-                       beast::bind_front_handler(&DeviceSession::on_read, shared_from_this()));
+        if (backend_ && backend_->in_turn()) {
+            read_message();
+            return;
+        }
+        ws_.async_read_some(
+            net::buffer(&first_byte_, 1),
+            beast::bind_front_handler(&DeviceSession::on_message_start, shared_from_this()));
     }
 
-    void on_read(error_code ec, std::size_t bytes) {
+    void on_message_start(error_code ec, std::size_t bytes) {
         if (ec) {
             on_read_end(ec);
             return;
         }
-        services_.metrics.bytes_received.fetch_add(bytes, std::memory_order_relaxed);
+        buffer_.commit(net::buffer_copy(buffer_.prepare(bytes), net::buffer(&first_byte_, bytes)));
+        if (ws_.is_message_done()) {
+            on_read(ec, 0);
+            return;
+        }
+        read_message();
+    }
+
+    void read_message() {
+        ws_.async_read(buffer_,
+                       beast::bind_front_handler(&DeviceSession::on_read, shared_from_this()));
+    }
+
+    void on_read(error_code ec, std::size_t) {
+        if (ec) {
+            on_read_end(ec);
+            return;
+        }
+        services_.metrics.bytes_received.fetch_add(buffer_.size(), std::memory_order_relaxed);
         if (!closing_) {
             const auto data = buffer_.data();
             const std::span<const std::uint8_t> message(
@@ -251,13 +277,15 @@ class DeviceSession final : public ClosableSession,
             }
         }
         buffer_.consume(buffer_.size());
-        if (buffer_.capacity() > kKeptReadBuffer) buffer_.shrink_to_fit();
+        if (buffer_.capacity() > kKeptReadBuffer || !backend_ || !backend_->in_turn()) {
+            buffer_.shrink_to_fit();
+        }
         read_next();
     }
 
     void on_read_end(error_code ec) {
         deadline_.cancel();
-        pace_timer_.cancel();
+        if (playing_) playing_->timer.cancel();
         if (closing_) return;
         closing_ = true;
         const char* reason = "error";
@@ -272,7 +300,7 @@ class DeviceSession final : public ClosableSession,
         spdlog::info("session closed device={} session={} reason={} code={} error={}",
                      identity_.device_id, session_id_, reason, static_cast<int>(ws_.reason().code),
                      ec.message());
-        beast::get_lowest_layer(ws_).close();
+        close_socket();
     }
 
     // --- Text messages ---
@@ -288,7 +316,7 @@ class DeviceSession final : public ClosableSession,
         } else if (auto* abort = std::get_if<protocol::AbortMessage>(&message)) {
             spdlog::info("abort device={} session={} reason={}", identity_.device_id, session_id_,
                          abort->reason);
-            backend_->abort();
+            if (backend_) backend_->abort();
             stop_playback();
             update_state();
         } else if (auto* mcp = std::get_if<protocol::DeviceMcpMessage>(&message)) {
@@ -314,7 +342,8 @@ class DeviceSession final : public ClosableSession,
         if (!hello_done_) {
             hello_done_ = true;
             session_id_ = make_session_id();
-            backend_ = make_backend(hello.audio_params.value_or(protocol::AudioParams{}));
+            uplink_ = hello.audio_params.value_or(protocol::AudioParams{});
+            transcode_ = settings().echo_transcode;
             move_state(SessionState::idle);
             touch();
             arm_deadline(idle_deadline_);
@@ -326,13 +355,15 @@ class DeviceSession final : public ClosableSession,
             protocol::ServerHello{session_id_, "websocket", settings().audio_params}));
     }
 
-    std::unique_ptr<ConversationBackend> make_backend(const protocol::AudioParams& uplink) {
-        EchoSettings echo{uplink, settings().audio_params, settings().echo_transcode, {}, 60000};
+    // Made at a turn's `listen start`; an idle session has none (see update_state).
+    std::unique_ptr<ConversationBackend> make_backend() {
+        EchoSettings echo{uplink_, settings().audio_params, transcode_, {}, 60000};
         try {
             return std::make_unique<EchoBackend>(echo);
         } catch (const std::exception& error) {
             spdlog::warn("echo transcoding off device={} error={}", identity_.device_id,
                          error.what());
+            transcode_ = false;
             echo.transcode = false;
             return std::make_unique<EchoBackend>(echo);
         }
@@ -345,11 +376,12 @@ class DeviceSession final : public ClosableSession,
                 const auto mode = listen.mode.value_or(protocol::ListenMode::auto_stop);
                 spdlog::debug("listen start device={} session={} mode={}", identity_.device_id,
                               session_id_, protocol::listen_mode_name(mode));
+                if (!backend_) backend_ = make_backend();
                 backend_->listen_start(mode);
                 break;
             }
             case protocol::ListenState::stop:
-                deliver(backend_->end_of_utterance());
+                if (backend_) deliver(backend_->end_of_utterance());
                 break;
             case protocol::ListenState::detect:
                 spdlog::info("wake word device={} session={} text={}", identity_.device_id,
@@ -380,10 +412,10 @@ class DeviceSession final : public ClosableSession,
                                          frame.payload.size()));
             return;
         }
-        if (frame.is_end_of_utterance()) {
-            deliver(backend_->end_of_utterance());
-        } else {
-            deliver(backend_->audio(frame.payload));
+        // Without a backend no turn is open, and audio is ignored.
+        if (backend_) {
+            deliver(frame.is_end_of_utterance() ? backend_->end_of_utterance()
+                                                : backend_->audio(frame.payload));
         }
         update_state();
     }
@@ -411,9 +443,7 @@ class DeviceSession final : public ClosableSession,
         enqueue_text(protocol::to_text(protocol::TtsMessage{
             session_id_, protocol::TtsState::sentence_start, reply->sentence_text}));
         if (closing_) return;
-        playing_ = std::move(reply);
-        play_index_ = 0;
-        play_start_ = Clock::now();
+        playing_ = std::make_unique<Playback>(ws_.get_executor(), std::move(reply));
         ++play_generation_;
         schedule_packet();
     }
@@ -421,7 +451,8 @@ class DeviceSession final : public ClosableSession,
     // Each packet is due at the reply's start plus its own offset, so timer latency
     // never accumulates.
     void schedule_packet() {
-        if (play_index_ >= playing_->packets.size()) {
+        const auto& packets = playing_->reply->packets;
+        if (playing_->next >= packets.size()) {
             playing_.reset();
             enqueue_text(
                 protocol::to_text(protocol::TtsMessage{session_id_, protocol::TtsState::stop, ""}));
@@ -429,16 +460,16 @@ class DeviceSession final : public ClosableSession,
             update_state();
             return;
         }
-        pace_timer_.expires_at(play_start_ +
-                               std::chrono::milliseconds(playing_->packets[play_index_].start_ms));
-        pace_timer_.async_wait([self = shared_from_this(), generation = play_generation_](
-                                   error_code ec) { self->on_pace(ec, generation); });
+        playing_->timer.expires_at(playing_->start +
+                                   std::chrono::milliseconds(packets[playing_->next].start_ms));
+        playing_->timer.async_wait([self = shared_from_this(), generation = play_generation_](
+                                       error_code ec) { self->on_pace(ec, generation); });
     }
 
     void on_pace(error_code ec, std::uint64_t generation) {
         if (ec || generation != play_generation_ || !playing_ || closing_) return;
-        enqueue(Outgoing{{}, playing_, play_index_});
-        ++play_index_;
+        const std::size_t packet = playing_->next++;
+        enqueue(Outgoing{{}, playing_->reply, packet});
         if (!closing_) schedule_packet();
     }
 
@@ -446,7 +477,6 @@ class DeviceSession final : public ClosableSession,
     void stop_playback() {
         if (!playing_) return;
         ++play_generation_;
-        pace_timer_.cancel();
         playing_.reset();
         queue_.drop_audio();
         enqueue_text(
@@ -505,8 +535,8 @@ class DeviceSession final : public ClosableSession,
                              identity_.device_id, session_id_, ec.message());
             }
             deadline_.cancel();
-            pace_timer_.cancel();
-            beast::get_lowest_layer(ws_).close();
+            if (playing_) playing_->timer.cancel();
+            close_socket();
             return;
         }
         services_.metrics.bytes_sent.fetch_add(bytes, std::memory_order_relaxed);
@@ -527,7 +557,6 @@ class DeviceSession final : public ClosableSession,
         spdlog::info("session closing device={} session={} reason={} code={}", identity_.device_id,
                      session_id_, reason, static_cast<int>(code));
         ++play_generation_;
-        pace_timer_.cancel();
         playing_.reset();
         queue_.clear();
         arm_deadline(Clock::now() + kCloseGrace);
@@ -538,6 +567,11 @@ class DeviceSession final : public ClosableSession,
             }
             self->deadline_.cancel();
         });
+    }
+
+    void close_socket() {
+        error_code ignored;
+        ws_.next_layer().close(ignored);
     }
 
     // Voice or a listen message: the idle close moves away.
@@ -555,7 +589,7 @@ class DeviceSession final : public ClosableSession,
         if (closing_) {
             spdlog::info("close handshake timed out device={} session={}", identity_.device_id,
                          session_id_);
-            beast::get_lowest_layer(ws_).close();
+            close_socket();
             return;
         }
         if (!hello_done_) {
@@ -578,31 +612,33 @@ class DeviceSession final : public ClosableSession,
         state_ = state;
     }
 
+    // An idle session also gives its backend back; the next `listen start` makes another.
     void update_state() {
         if (!hello_done_) return;
         if (playing_) {
             move_state(SessionState::speaking);
-        } else if (backend_->in_turn()) {
+        } else if (backend_ && backend_->in_turn()) {
             move_state(SessionState::listening);
         } else {
             move_state(SessionState::idle);
+            backend_.reset();
         }
     }
 
-    ServerServices services_;
+    const ServerServices& services_;  // owned by the server, which outlives its sessions
     std::shared_ptr<const RunningConfig> config_;
-    websocket::stream<beast::tcp_stream, false> ws_;
-    UpgradeRequest request_;  // until the upgrade is answered
-    std::unique_ptr<http::response<http::string_body>> rejection_;
+    websocket::stream<tcp::socket, false> ws_;
     beast::flat_buffer buffer_;
-    net::steady_timer deadline_;    // hello, idle, then the close grace
-    net::steady_timer pace_timer_;  // the next reply packet
+    std::uint8_t first_byte_ = 0;  // of a message read while idle
+    net::steady_timer deadline_;   // hello, idle, then the close grace
     Clock::time_point idle_deadline_{};
 
     std::string peer_;
     DeviceIdentity identity_;
     protocol::BinaryProtocol version_ = protocol::BinaryProtocol::v1;
     std::string session_id_;
+    protocol::AudioParams uplink_;  // from the hello
+    bool transcode_ = false;        // echo_transcode, until Opus refuses the downlink
     std::unique_ptr<ConversationBackend> backend_;
     std::uint64_t registry_id_ = 0;
     SessionState state_ = SessionState::handshake;
@@ -618,9 +654,7 @@ class DeviceSession final : public ClosableSession,
     bool writing_ = false;
     std::array<std::uint8_t, protocol::kMaxFrameHeaderSize> header_{};
 
-    std::shared_ptr<const Reply> playing_;
-    std::size_t play_index_ = 0;
-    Clock::time_point play_start_{};
+    std::unique_ptr<Playback> playing_;
     std::uint64_t play_generation_ = 0;
 
     std::uint64_t frames_in_ = 0;
@@ -633,7 +667,8 @@ class DeviceSession final : public ClosableSession,
 void start_device_session(boost::beast::tcp_stream stream, UpgradeRequest request,
                           const ServerServices& services) {
     try {
-        std::make_shared<DeviceSession>(std::move(stream), std::move(request), services)->start();
+        std::make_shared<DeviceSession>(stream.release_socket(), services)
+            ->start(std::move(request));
     } catch (const std::exception& error) {
         spdlog::error("device session failed to start error={}", error.what());
     }

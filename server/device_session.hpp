@@ -1,4 +1,4 @@
-// The device WebSocket endpoint (/xiaozhi/v1/): handshake checks, hello, listen turns, echo replies.
+// The device WebSocket endpoint (/xiaozhi/v1/): handshake checks, hello, turns, echo replies.
 #pragma once
 
 #include <boost/beast/core/tcp_stream.hpp>
@@ -14,7 +14,7 @@ using UpgradeRequest = boost::beast::http::request<boost::beast::http::string_bo
 // Takes over a connection whose request is a WebSocket upgrade (any path; only
 // /xiaozhi/v1/ is accepted). Answers 401 for failed authentication, 503 beyond
 // server.max_connections, 404 for another path; otherwise upgrades and runs the
-// session until it ends. The stream's executor is a strand.
+// session until it ends. The stream's executor runs one handler at a time.
 void start_device_session(boost::beast::tcp_stream stream, UpgradeRequest request,
                           const ServerServices& services);
 

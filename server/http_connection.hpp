@@ -11,7 +11,8 @@ namespace xiaozhi::server {
 
 // Runs the connection until the peer closes, a request fails to parse (answered
 // 400), the connection idles past its timeout, or it is handed to a device
-// session. The socket's executor must be a strand. `routes` outlives it.
+// session. The socket's executor must run one handler at a time (an io_context run by
+// one thread, or a strand). `routes` outlives it.
 void serve_connection(boost::asio::ip::tcp::socket socket, const ServerServices& services,
                       HttpRoutes& routes);
 

@@ -1,15 +1,18 @@
-// Listener: async accept on a strand, handing each socket to serve_connection.
+// Listener: async accept on a strand, each socket then served on its own context's thread.
 #include "listener.hpp"
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 
 namespace xiaozhi::server {
 
-Listener::Listener(BoundListener bound, const ServerServices& services, HttpRoutes& routes)
+Listener::Listener(BoundListener bound, IoPool& pool, const ServerServices& services,
+                   HttpRoutes& routes)
     : bound_(std::move(bound)),
+      pool_(pool),
       services_(services),
       routes_(routes),
       strand_(boost::asio::make_strand(bound_.acceptor.get_executor())),
@@ -29,7 +32,7 @@ void Listener::stop() {
 
 void Listener::accept() {
     bound_.acceptor.async_accept(
-        boost::asio::make_strand(bound_.acceptor.get_executor()),
+        pool_.next_executor(),
         boost::asio::bind_executor(strand_, [self = shared_from_this()](
                                                 boost::system::error_code error,
                                                 boost::asio::ip::tcp::socket socket) {
@@ -48,7 +51,12 @@ void Listener::accept() {
             }
             boost::system::error_code ignored;
             socket.set_option(boost::asio::ip::tcp::no_delay(true), ignored);
-            serve_connection(std::move(socket), self->services_, self->routes_);
+            // The connection starts on its own thread, which then runs all its handlers.
+            const auto executor = socket.get_executor();
+            boost::asio::post(executor, [&services = self->services_, &routes = self->routes_,
+                                         socket = std::move(socket)]() mutable {
+                serve_connection(std::move(socket), services, routes);
+            });
             self->accept();
         }));
 }

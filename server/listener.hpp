@@ -1,4 +1,4 @@
-// The accept loop of one bound listener: every connection gets its own strand.
+// The accept loop of one bound listener: connections go round robin to the pool's contexts.
 #pragma once
 
 #include <memory>
@@ -7,13 +7,14 @@
 #include <boost/asio/strand.hpp>
 
 #include "http_connection.hpp"
+#include "io_pool.hpp"
 #include "port_binding.hpp"
 
 namespace xiaozhi::server {
 
 class Listener : public std::enable_shared_from_this<Listener> {
   public:
-    Listener(BoundListener bound, const ServerServices& services, HttpRoutes& routes);
+    Listener(BoundListener bound, IoPool& pool, const ServerServices& services, HttpRoutes& routes);
 
     void start();
     // Stops accepting and closes the socket (from the listener's strand); open connections stay.
@@ -25,6 +26,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
     void accept();
 
     BoundListener bound_;
+    IoPool& pool_;
     const ServerServices& services_;
     HttpRoutes& routes_;
     boost::asio::strand<boost::asio::any_io_executor> strand_;

@@ -20,6 +20,7 @@
 #include "config/input_error.hpp"
 #include "config_check.hpp"
 #include "http_routes.hpp"
+#include "io_pool.hpp"
 #include "listener.hpp"
 #include "port_registry.hpp"
 #include "remote_store.hpp"
@@ -85,7 +86,7 @@ class ServerApp final : public ServerControl {
         wait_for_signals();
         check_unconfirmed();
         notify_systemd("READY=1\nSTATUS=serving");
-        run_threads();
+        io_->pool.run();
         remove_port_registry(current()->settings.state_dir);
         for (const auto& listener : listeners_) {
             spdlog::info("release service={} address={} port={}", listener->bound().service,
@@ -167,7 +168,7 @@ class ServerApp final : public ServerControl {
                 continue;
             }
             BoundListener bound =
-                bind_listener(io_->context, service, settings.bind_address, port,
+                bind_listener(io_->pool.main(), service, settings.bind_address, port,
                               settings.port_fallback, settings.port_fallback_range);
             const bool fell_back = bound.bound_port != bound.requested_port;
             const std::string line = fmt::format(
@@ -181,7 +182,8 @@ class ServerApp final : public ServerControl {
                 spdlog::info("{}", line);
             }
             metrics_.binds.add(service);
-            listeners.push_back(std::make_shared<Listener>(std::move(bound), services_, routes_));
+            listeners.push_back(
+                std::make_shared<Listener>(std::move(bound), io_->pool, services_, routes_));
         }
         return listeners;
     }
@@ -367,7 +369,7 @@ class ServerApp final : public ServerControl {
     void poll_drained() {
         const bool drained = sessions_.size() == 0 && metrics_.connections_open.load() == 0;
         if (drained || std::chrono::steady_clock::now() >= shutdown_deadline_) {
-            io_->context.stop();
+            io_->pool.stop();
             return;
         }
         io_->drain_timer.expires_after(std::chrono::milliseconds(50));
@@ -379,14 +381,6 @@ class ServerApp final : public ServerControl {
     int thread_count() const {
         if (options_.threads > 0) return options_.threads;
         return std::max(1u, std::thread::hardware_concurrency());
-    }
-
-    void run_threads() {
-        std::vector<std::thread> threads;
-        for (int i = 1; i < thread_count(); ++i)
-            threads.emplace_back([this] { io_->context.run(); });
-        io_->context.run();
-        for (auto& thread : threads) thread.join();
     }
 
     ServeOptions options_;
@@ -402,12 +396,13 @@ class ServerApp final : public ServerControl {
     std::vector<std::shared_ptr<Listener>> listeners_;  // guarded by apply_mutex_
     // Destroyed first (in the destructor): pending handlers die while what they use lives.
     struct Io {
-        asio::io_context context;
-        asio::signal_set signals{context, SIGINT, SIGTERM, SIGHUP};
-        asio::steady_timer drain_timer{context};
-        asio::steady_timer confirm_timer{context};
+        explicit Io(int threads) : pool(threads) {}
+        IoPool pool;
+        asio::signal_set signals{pool.main(), SIGINT, SIGTERM, SIGHUP};
+        asio::steady_timer drain_timer{pool.main()};
+        asio::steady_timer confirm_timer{pool.main()};
     };
-    std::unique_ptr<Io> io_ = std::make_unique<Io>();
+    std::unique_ptr<Io> io_ = std::make_unique<Io>(thread_count());
 };
 
 }  // namespace

@@ -12,7 +12,7 @@ namespace xiaozhi::server {
 class ClosableSession {
   public:
     virtual ~ClosableSession() = default;
-    // Closes the WebSocket with 1001 (going away) from the session's own strand.
+    // Closes the WebSocket with 1001 (going away) from the session's own executor.
     virtual void close_going_away() = 0;
 };
 
