@@ -42,7 +42,6 @@ namespace net = boost::asio;
 namespace websocket = beast::websocket;
 using Clock = std::chrono::steady_clock;
 using error_code = boost::system::error_code;
-using tcp = net::ip::tcp;
 
 // How long a close handshake may take before the socket is closed regardless.
 constexpr auto kCloseGrace = std::chrono::seconds(2);
@@ -73,10 +72,10 @@ std::int64_t unix_now() {
 
 // The reply being played: each packet is due at `start` plus its own offset.
 struct Playback {
-    Playback(const net::any_io_executor& executor, std::shared_ptr<const Reply> played)
+    Playback(const ConnectionExecutor& executor, std::shared_ptr<const Reply> played)
         : timer(executor), reply(std::move(played)), start(Clock::now()) {}
 
-    net::steady_timer timer;  // the next packet
+    ConnectionTimer timer;  // the next packet
     std::shared_ptr<const Reply> reply;
     std::size_t next = 0;
     Clock::time_point start;
@@ -85,7 +84,7 @@ struct Playback {
 class DeviceSession final : public ClosableSession,
                             public std::enable_shared_from_this<DeviceSession> {
   public:
-    DeviceSession(tcp::socket socket, const ServerServices& services)
+    DeviceSession(ConnectionSocket socket, const ServerServices& services)
         : services_(services),
           config_(services.control.current()),
           ws_(std::move(socket)),
@@ -158,7 +157,7 @@ class DeviceSession final : public ClosableSession,
 
     // The socket leaves the session (which then ends) for the time-limited HTTP answer.
     void send_rejection(unsigned http_version, const HttpResponse& plain) {
-        reject_upgrade(beast::tcp_stream(std::move(ws_.next_layer())), http_version, plain);
+        reject_upgrade(ConnectionStream(std::move(ws_.next_layer())), http_version, plain);
     }
 
     // --- Upgrade ---
@@ -627,10 +626,10 @@ class DeviceSession final : public ClosableSession,
 
     const ServerServices& services_;  // owned by the server, which outlives its sessions
     std::shared_ptr<const RunningConfig> config_;
-    websocket::stream<tcp::socket, false> ws_;
+    websocket::stream<ConnectionSocket, false> ws_;
     beast::flat_buffer buffer_;
     std::uint8_t first_byte_ = 0;  // of a message read while idle
-    net::steady_timer deadline_;   // hello, idle, then the close grace
+    ConnectionTimer deadline_;     // hello, idle, then the close grace
     Clock::time_point idle_deadline_{};
 
     std::string peer_;
@@ -664,7 +663,7 @@ class DeviceSession final : public ClosableSession,
 
 }  // namespace
 
-void start_device_session(boost::beast::tcp_stream stream, UpgradeRequest request,
+void start_device_session(ConnectionStream stream, UpgradeRequest request,
                           const ServerServices& services) {
     try {
         std::make_shared<DeviceSession>(stream.release_socket(), services)

@@ -1,10 +1,10 @@
 // The device WebSocket endpoint (/xiaozhi/v1/): handshake checks, hello, turns, echo replies.
 #pragma once
 
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include "connection_types.hpp"
 #include "server_services.hpp"
 
 namespace xiaozhi::server {
@@ -15,7 +15,7 @@ using UpgradeRequest = boost::beast::http::request<boost::beast::http::string_bo
 // /xiaozhi/v1/ is accepted). Answers 401 for failed authentication, 503 beyond
 // server.max_connections, 404 for another path; otherwise upgrades and runs the
 // session until it ends. The stream's executor runs one handler at a time.
-void start_device_session(boost::beast::tcp_stream stream, UpgradeRequest request,
+void start_device_session(ConnectionStream stream, UpgradeRequest request,
                           const ServerServices& services);
 
 }  // namespace xiaozhi::server

@@ -60,7 +60,7 @@ class UploadFile {
 
 class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   public:
-    HttpConnection(tcp::socket socket, const ServerServices& services, HttpRoutes& routes)
+    HttpConnection(ConnectionSocket socket, const ServerServices& services, HttpRoutes& routes)
         : stream_(std::move(socket)), services_(services), routes_(routes) {
         services_.metrics.connections_accepted.fetch_add(1, std::memory_order_relaxed);
         services_.metrics.connections_open.fetch_add(1, std::memory_order_relaxed);
@@ -293,7 +293,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
         stream_.close();
     }
 
-    beast::tcp_stream stream_;
+    ConnectionStream stream_;
     const ServerServices& services_;
     HttpRoutes& routes_;
     beast::flat_buffer buffer_;
@@ -308,7 +308,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
 
 }  // namespace
 
-void serve_connection(tcp::socket socket, const ServerServices& services, HttpRoutes& routes) {
+void serve_connection(ConnectionSocket socket, const ServerServices& services, HttpRoutes& routes) {
     std::make_shared<HttpConnection>(std::move(socket), services, routes)->start();
 }
 

@@ -2,8 +2,7 @@
 // session.
 #pragma once
 
-#include <boost/asio/ip/tcp.hpp>
-
+#include "connection_types.hpp"
 #include "http_routes.hpp"
 #include "server_services.hpp"
 
@@ -13,7 +12,6 @@ namespace xiaozhi::server {
 // 400), the connection idles past its timeout, or it is handed to a device
 // session. The socket's executor must run one handler at a time (an io_context run by
 // one thread, or a strand). `routes` outlives it.
-void serve_connection(boost::asio::ip::tcp::socket socket, const ServerServices& services,
-                      HttpRoutes& routes);
+void serve_connection(ConnectionSocket socket, const ServerServices& services, HttpRoutes& routes);
 
 }  // namespace xiaozhi::server

@@ -20,7 +20,7 @@ IoPool::~IoPool() {
     for (auto& context : contexts_) context.reset();
 }
 
-boost::asio::any_io_executor IoPool::next_executor() {
+ConnectionExecutor IoPool::next_executor() {
     const std::size_t index = next_.fetch_add(1, std::memory_order_relaxed) % contexts_.size();
     return contexts_[index]->get_executor();
 }

@@ -6,9 +6,10 @@
 #include <memory>
 #include <vector>
 
-#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+
+#include "connection_types.hpp"
 
 namespace xiaozhi::server {
 
@@ -25,7 +26,7 @@ class IoPool {
     // The first context: listeners, signals and the server's own timers.
     boost::asio::io_context& main() { return *contexts_.front(); }
     // The executor for the next connection, round robin over the contexts.
-    boost::asio::any_io_executor next_executor();
+    ConnectionExecutor next_executor();
     // Runs every context, the first in the calling thread; returns after stop().
     void run();
     // Stops every context (from any thread).

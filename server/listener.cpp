@@ -35,7 +35,7 @@ void Listener::accept() {
         pool_.next_executor(),
         boost::asio::bind_executor(strand_, [self = shared_from_this()](
                                                 boost::system::error_code error,
-                                                boost::asio::ip::tcp::socket socket) {
+                                                ConnectionSocket socket) {
             if (error == boost::asio::error::operation_aborted ||
                 !self->bound_.acceptor.is_open()) {
                 return;

@@ -18,13 +18,13 @@ namespace http = beast::http;
 constexpr auto kWriteTimeout = std::chrono::seconds(10);
 
 struct Rejection {
-    beast::tcp_stream stream;
+    ConnectionStream stream;
     http::response<http::string_body> response;
 };
 
 }  // namespace
 
-void reject_upgrade(beast::tcp_stream stream, unsigned http_version, const HttpResponse& plain) {
+void reject_upgrade(ConnectionStream stream, unsigned http_version, const HttpResponse& plain) {
     auto rejection = std::make_shared<Rejection>(
         Rejection{std::move(stream), {static_cast<http::status>(plain.status), http_version}});
     auto& response = rejection->response;

@@ -1,15 +1,13 @@
 // The HTTP answer refusing a WebSocket upgrade, written before the connection is closed.
 #pragma once
 
-#include <boost/beast/core/tcp_stream.hpp>
-
+#include "connection_types.hpp"
 #include "http_message.hpp"
 
 namespace xiaozhi::server {
 
 // Writes `plain` as an HTTP/1.`http_version` response with Connection: close (within
 // 10 s), then shuts the connection down.
-void reject_upgrade(boost::beast::tcp_stream stream, unsigned http_version,
-                    const HttpResponse& plain);
+void reject_upgrade(ConnectionStream stream, unsigned http_version, const HttpResponse& plain);
 
 }  // namespace xiaozhi::server
