@@ -25,6 +25,7 @@
 #include "conversation_backend.hpp"
 #include "device_handshake.hpp"
 #include "echo_backend.hpp"
+#include "exact_allocation.hpp"
 #include "protocol/binary_frame.hpp"
 #include "protocol/device_message.hpp"
 #include "protocol/server_message.hpp"
@@ -229,9 +230,9 @@ class DeviceSession final : public ClosableSession,
             read_message();
             return;
         }
-        ws_.async_read_some(
-            net::buffer(&first_byte_, 1),
-            beast::bind_front_handler(&DeviceSession::on_message_start, shared_from_this()));
+        ws_.async_read_some(net::buffer(&first_byte_, 1),
+                            exactly_allocated(beast::bind_front_handler(
+                                &DeviceSession::on_message_start, shared_from_this())));
     }
 
     void on_message_start(error_code ec, std::size_t bytes) {
@@ -578,8 +579,8 @@ class DeviceSession final : public ClosableSession,
 
     void arm_deadline(Clock::time_point when) {
         deadline_.expires_at(when);
-        deadline_.async_wait(
-            beast::bind_front_handler(&DeviceSession::on_deadline, shared_from_this()));
+        deadline_.async_wait(exactly_allocated(
+            beast::bind_front_handler(&DeviceSession::on_deadline, shared_from_this())));
     }
 
     void on_deadline(error_code ec) {
