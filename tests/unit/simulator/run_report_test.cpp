@@ -14,6 +14,12 @@ RunResult sample_run() {
     stats.add(Counter::turns_started, 20);
     stats.add(Counter::turns_completed, 18);
     stats.add(Counter::frames_sent, 300);
+    stats.add(Counter::frames_echoed, 290);
+    stats.add(Counter::frames_lost, 10);
+    stats.add(Counter::frames_reordered, 3);
+    stats.add(Counter::frames_duplicated, 2);
+    stats.add(Counter::frames_unmatched, 1);
+    stats.record(Latency::round_trip, 1'800'000);
     for (int i = 1; i <= 100; ++i) stats.record(Latency::hello, 1000 * i);
     stats.error("hello_timeout");
     stats.error("ota_http_503");
@@ -40,7 +46,7 @@ TEST_CASE("the report has every section and the figures of the run", "[report]")
         check_slos({objective("hello.p99<50ms"), objective("errors<20%")}, run, true);
     const auto report = report_json(options, run, checks);
     for (const char* section :
-         {"run", "devices", "turns", "frames", "latency_ms", "errors", "slo"}) {
+         {"run", "devices", "turns", "frames", "echo", "latency_ms", "errors", "slo"}) {
         CHECK(report.contains(section));
     }
     CHECK(report["run"]["wall_time_ms"] == 1500);
@@ -49,8 +55,15 @@ TEST_CASE("the report has every section and the figures of the run", "[report]")
     CHECK(report["devices"]["hello_ok"] == 9);
     CHECK(report["turns"]["completed"] == 18);
     CHECK(report["frames"]["sent"] == 300);
-    for (const char* latency :
-         {"ota", "connect", "hello", "first_reply", "downlink_gap", "pacing_lateness"}) {
+    CHECK(report["echo"]["echoed"] == 290);
+    CHECK(report["echo"]["lost"] == 10);
+    CHECK(report["echo"]["reordered"] == 3);
+    CHECK(report["echo"]["duplicated"] == 2);
+    CHECK(report["echo"]["unmatched"] == 1);
+    CHECK(report["latency_ms"]["round_trip"]["max"] == 1800.0);
+    CHECK(report["run"]["idle"] == false);
+    for (const char* latency : {"ota", "connect", "hello", "first_reply", "downlink_gap",
+                                "pacing_lateness", "round_trip"}) {
         for (const char* field : {"count", "p50", "p90", "p99", "p99_9", "max", "mean"}) {
             CHECK(report["latency_ms"][latency].contains(field));
         }
@@ -80,4 +93,6 @@ TEST_CASE("the summary names breached objectives and error classes", "[report]")
     CHECK(text.find("BREACHED") != std::string::npos);
     CHECK(text.find("ota_http_503") != std::string::npos);
     CHECK(text.find("pacing_lateness") != std::string::npos);
+    CHECK(text.find("echoed 290  lost 10  reordered 3  duplicated 2  unmatched 1") !=
+          std::string::npos);
 }
