@@ -5,6 +5,7 @@
 # Knobs (environment): IDLE_COUNTS="1000 10000"  STEPS="50 100 200 400 1000 2000 4000 8000"
 #                      STEP_RAMP=10  STEP_SECONDS=25  WRK_SECONDS=10  SKIP_CAPACITY=1
 #                      NO_BUILD=1 (use the build/bench/xiaozhi already there)
+#                      CAPACITY_KINDS="serve" (the capacity steps of one server only)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -197,7 +198,7 @@ for kind in serve peer; do
   ota_rps "$kind"
 done
 if [ -z "${SKIP_CAPACITY:-}" ]; then
-  for kind in serve peer; do
+  for kind in ${CAPACITY_KINDS:-serve peer}; do
     echo "streaming capacity: $kind" >&2
     capacity "$kind"
   done
@@ -222,7 +223,7 @@ if [ $# -ge 2 ]; then
   echo "| simulator RSS per added device, $lo -> $hi (KiB) | $(awk -v a="${result[sim_rss_serve_$hi]}" -v b="${result[sim_rss_serve_$lo]}" -v n=$((hi - lo)) 'BEGIN { printf "%.1f", (a - b) / n }') | $(awk -v a="${result[sim_rss_peer_$hi]}" -v b="${result[sim_rss_peer_$lo]}" -v n=$((hi - lo)) 'BEGIN { printf "%.1f", (a - b) / n }') | |"
 fi
 if [ -z "${SKIP_CAPACITY:-}" ]; then
-  echo "| streaming capacity: most devices talking with hello p99 < 200 ms, first_reply p99 < 300 ms, 0 errors (first failing step) | ${result[cap_serve]} (${result[cap_fail_serve]}) | ${result[cap_peer]} (${result[cap_fail_peer]}) | $(ratio "${result[cap_serve]}" "${result[cap_peer]}") |"
+  echo "| streaming capacity: most devices talking with hello p99 < 200 ms, first_reply p99 < 300 ms, 0 errors (first failing step) | ${result[cap_serve]:-} (${result[cap_fail_serve]:-}) | ${result[cap_peer]:-} (${result[cap_fail_peer]:-}) | $(ratio "${result[cap_serve]:-0}" "${result[cap_peer]:-0}") |"
   if [ -n "${result[cap_pacing_serve_1000]:-}" ]; then
     echo "| simulator pacing lateness p99, 1,000 talking devices (ms) | ${result[cap_pacing_serve_1000]} | ${result[cap_pacing_peer_1000]:-not reached} | |"
   fi
