@@ -2,12 +2,12 @@
 #include "slo.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "config/duration_text.hpp"
 #include "latency_kind.hpp"
 
 namespace xiaozhi::simulator {
@@ -44,19 +44,6 @@ bool split_comparison(std::string_view text, std::string_view& left, SloComparis
     left = trim(text.substr(0, at));
     right = trim(text.substr(at + (equal ? 2 : 1)));
     return true;
-}
-
-// The number at the start of `text` and what follows it.
-std::optional<double> leading_number(std::string_view text, std::string_view& rest) {
-    std::size_t end = 0;
-    while (end < text.size() && ((text[end] >= '0' && text[end] <= '9') || text[end] == '.')) {
-        ++end;
-    }
-    double value = 0;
-    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + end, value);
-    if (end == 0 || ec != std::errc{} || ptr != text.data() + end) return std::nullopt;
-    rest = trim(text.substr(end));
-    return value;
 }
 
 bool compare(double observed, SloComparison comparison, double threshold) {
@@ -98,7 +85,8 @@ std::optional<Slo> parse_slo(std::string_view text, std::string& error) {
         return std::nullopt;
     }
     std::string_view unit;
-    const auto number = leading_number(right, unit);
+    const auto number = config::leading_number(right, unit);
+    unit = trim(unit);
     if (!number) {
         error = fmt::format("objective \"{}\" has no number after the comparison", text);
         return std::nullopt;

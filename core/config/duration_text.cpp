@@ -1,4 +1,4 @@
-// parse_duration: a number and a unit.
+// leading_number and parse_duration: a number and a unit.
 #include "config/duration_text.hpp"
 
 #include <charconv>
@@ -6,7 +6,7 @@
 
 namespace xiaozhi::config {
 
-std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
+std::optional<double> leading_number(std::string_view text, std::string_view& rest) {
     std::size_t end = 0;
     while (end < text.size() && ((text[end] >= '0' && text[end] <= '9') || text[end] == '.')) {
         ++end;
@@ -14,7 +14,14 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
     double value = 0;
     const auto [ptr, ec] = std::from_chars(text.data(), text.data() + end, value);
     if (end == 0 || ec != std::errc{} || ptr != text.data() + end) return std::nullopt;
-    const std::string_view unit = text.substr(end);
+    rest = text.substr(end);
+    return value;
+}
+
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
+    std::string_view unit;
+    const auto value = leading_number(text, unit);
+    if (!value) return std::nullopt;
     double factor = 0;
     if (unit == "ms") {
         factor = 1;
@@ -27,7 +34,7 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
     } else {
         return std::nullopt;
     }
-    const double ms = value * factor;
+    const double ms = *value * factor;
     if (!std::isfinite(ms) || ms > 1e12) return std::nullopt;
     return std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(ms)));
 }

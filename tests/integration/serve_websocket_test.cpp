@@ -472,6 +472,16 @@ TEST_CASE("bad input is dropped and counted; the session goes on", "[serve][webs
         CHECK(metric(serve, "xiaozhi_text_ignored_total{reason=\"malformed\"}") == 4);
         CHECK(metric(serve, "xiaozhi_text_ignored_total{reason=\"unknown_type\"}") == 1);
     }
+    SECTION("empty messages between turns") {
+        // Read while idle: the session waits for a message's first byte with no buffer.
+        const std::string session = hello(client).at("session_id");
+        REQUIRE(client.send_text(""));
+        REQUIRE(client.send_binary(std::vector<std::uint8_t>{}));
+        REQUIRE(client.send_text(std::string(3000, ' ')));
+        const nlohmann::json again = hello(client);
+        CHECK(again.at("session_id") == session);
+        CHECK(metric(serve, "xiaozhi_text_ignored_total{reason=\"malformed\"}") == 2);
+    }
     SECTION("wrong framing header sizes") {
         hello(client);
         REQUIRE(client.send_text(listen("start")));

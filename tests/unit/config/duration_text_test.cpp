@@ -3,6 +3,7 @@
 
 #include "config/duration_text.hpp"
 
+using xiaozhi::config::leading_number;
 using xiaozhi::config::parse_duration;
 using namespace std::chrono_literals;
 
@@ -23,4 +24,16 @@ TEST_CASE("other duration texts are refused", "[duration]") {
     CHECK_FALSE(parse_duration("10sec"));
     CHECK_FALSE(parse_duration("-1s"));
     CHECK_FALSE(parse_duration("1.2.3s"));
+}
+
+TEST_CASE("a leading number is split from what follows it", "[duration]") {
+    std::string_view rest;
+    CHECK(leading_number("200ms", rest) == 200.0);
+    CHECK(rest == "ms");
+    CHECK(leading_number("0.1%", rest) == Approx(0.1));
+    CHECK(rest == "%");
+    CHECK(leading_number("7", rest) == 7.0);
+    CHECK(rest.empty());
+    CHECK_FALSE(leading_number("ms", rest));
+    CHECK_FALSE(leading_number("1.2.3", rest));
 }
