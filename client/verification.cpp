@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "deploy/url.hpp"
+#include "protocol/device_headers.hpp"
 #include "protocol/device_message.hpp"
 #include "protocol/ota_answer.hpp"
 #include "protocol/ota_request.hpp"
@@ -27,10 +28,7 @@ std::optional<protocol::OtaAnswer> ota_answer_for(const AdminClient& client,
     HttpCall call;
     call.method = "POST";
     call.target = "/xiaozhi/ota/";
-    call.headers = {{"Device-Id", device.device_id},
-                    {"Client-Id", device.client_id},
-                    {"Content-Type", "application/json"},
-                    {"Activation-Version", "1"}};
+    call.headers = protocol::ota_request_headers(device);
     call.body = protocol::ota_request_body(device);
     HttpAnswer answer;
     try {
@@ -76,10 +74,10 @@ void check_hello(const protocol::WebsocketSection& section, std::chrono::millise
     call.host = url->host;
     call.port = url->port;
     call.target = with_query(*url);
-    call.headers = {{"Device-Id", std::string(test_device_id)},
-                    {"Client-Id", std::string(test_client_id)},
-                    {"Protocol-Version", std::to_string(section.version.value_or(1))}};
-    if (section.token) call.headers.emplace_back("Authorization", "Bearer " + *section.token);
+    call.headers = protocol::websocket_request_headers(
+        std::string(test_device_id), std::string(test_client_id),
+        static_cast<protocol::BinaryProtocol>(section.version.value_or(1)),
+        section.token.value_or(""));
     protocol::DeviceHello hello;
     hello.features.mcp = true;
     call.send_text = protocol::to_text(hello);

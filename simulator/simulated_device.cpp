@@ -17,6 +17,7 @@
 #include "audio/opus_frame_decoder.hpp"
 #include "deploy/url.hpp"
 #include "device_identity.hpp"
+#include "protocol/device_headers.hpp"
 #include "protocol/ota_answer.hpp"
 #include "protocol/ota_request.hpp"
 #include "protocol/server_message.hpp"
@@ -123,12 +124,9 @@ class SimulatedDevice : public std::enable_shared_from_this<SimulatedDevice> {
         http_request.target(target_of(*url));
         http_request.version(11);
         http_request.set(http::field::host, host_header(*url));
-        http_request.set("Device-Id", identity_.mac);
-        http_request.set("Client-Id", identity_.client_id);
-        http_request.set(http::field::user_agent, request.user_agent);
-        http_request.set(http::field::accept_language, "zh-CN");
-        http_request.set("Activation-Version", "1");
-        http_request.set(http::field::content_type, "application/json");
+        for (const auto& [name, value] : protocol::ota_request_headers(request)) {
+            http_request.set(name, value);
+        }
         http_request.body() = protocol::ota_request_body(request);
         http_request.prepare_payload();
         ota_->parser.body_limit(kMaxMessage);
@@ -197,13 +195,11 @@ class SimulatedDevice : public std::enable_shared_from_this<SimulatedDevice> {
         connect_scheduled_ = scheduled;
         const std::string host = host_header(*url);
         const std::string target = target_of(*url);
-        ws_.set_option(websocket::stream_base::decorator(
-            [token, version = static_cast<int>(version_), mac = identity_.mac,
-             client = identity_.client_id](websocket::request_type& request) {
-                if (!token.empty()) request.set(http::field::authorization, "Bearer " + token);
-                request.set("Protocol-Version", std::to_string(version));
-                request.set("Device-Id", mac);
-                request.set("Client-Id", client);
+        ws_.set_option(
+            websocket::stream_base::decorator([headers = protocol::websocket_request_headers(
+                                                   identity_.mac, identity_.client_id, version_,
+                                                   token)](websocket::request_type& request) {
+                for (const auto& [name, value] : headers) request.set(name, value);
             }));
         auto resolver = std::make_shared<tcp::resolver>(executor_);
         beast::get_lowest_layer(ws_).expires_after(options_.connect_timeout);
