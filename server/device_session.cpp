@@ -17,12 +17,12 @@
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
 #include "conversation_backend.hpp"
+#include "deadline_sweep.hpp"
 #include "device_handshake.hpp"
 #include "echo_backend.hpp"
 #include "exact_allocation.hpp"
@@ -83,13 +83,14 @@ struct Playback {
 };
 
 class DeviceSession final : public ClosableSession,
+                            public DeadlineOwner,
                             public std::enable_shared_from_this<DeviceSession> {
   public:
     DeviceSession(ConnectionSocket socket, const ServerServices& services)
         : services_(services),
           config_(services.control.current()),
           ws_(std::move(socket)),
-          deadline_(ws_.get_executor()),
+          deadline_(ws_.get_executor().context()),
           queue_(config_->settings.send_queue_limit) {
         error_code ec;
         const auto endpoint = ws_.next_layer().remote_endpoint(ec);
@@ -577,15 +578,9 @@ class DeviceSession final : public ClosableSession,
     // Voice or a listen message: the idle close moves away.
     void touch() { idle_deadline_ = Clock::now() + settings().idle_timeout; }
 
-    void arm_deadline(Clock::time_point when) {
-        deadline_.expires_at(when);
-        deadline_.async_wait(exactly_allocated(
-            beast::bind_front_handler(&DeviceSession::on_deadline, shared_from_this())));
-    }
+    void arm_deadline(Clock::time_point when) { deadline_.arm(when, weak_from_this()); }
 
-    void on_deadline(error_code ec) {
-        // A cancelled wait, or one that completed just before the deadline moved.
-        if (ec || Clock::now() < deadline_.expiry()) return;
+    void on_deadline() override {
         if (closing_) {
             spdlog::info("close handshake timed out device={} session={}", identity_.device_id,
                          session_id_);
@@ -630,7 +625,7 @@ class DeviceSession final : public ClosableSession,
     websocket::stream<ConnectionSocket, false> ws_;
     beast::flat_buffer buffer_;
     std::uint8_t first_byte_ = 0;  // of a message read while idle
-    ConnectionTimer deadline_;     // hello, idle, then the close grace
+    SweptDeadline deadline_;       // hello, idle, then the close grace
     Clock::time_point idle_deadline_{};
 
     std::string peer_;
