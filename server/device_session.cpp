@@ -526,8 +526,10 @@ class DeviceSession final : public ClosableSession,
 
     void on_write(error_code ec, std::size_t bytes) {
         writing_ = false;
-        const bool binary = in_flight_.reply != nullptr;
-        in_flight_ = {};
+        // Moved out rather than assigned over: an assigned empty string keeps the text's buffer,
+        // some 270 bytes of hello answer for as long as an idle session lives.
+        const Outgoing written = std::move(in_flight_);
+        const bool binary = written.reply != nullptr;
         if (ec) {
             if (!closing_) {
                 closing_ = true;
