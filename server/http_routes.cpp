@@ -65,7 +65,10 @@ HttpResponse route(const HttpRequest& request, const ServerServices& services) {
     const auto now = std::chrono::system_clock::now();
     if (path == kOtaPath || path == kOtaPath.substr(0, kOtaPath.size() - 1)) {
         if (method != "GET" && method != "POST") return method_not_allowed("GET, POST, OPTIONS");
-        return ota_check(request, *services.control.current(), services.metrics, now);
+        const std::shared_ptr<const RunningConfig> running = services.control.current();
+        return ota_check(request, *running,
+                         *services.firmware.names(running->settings.firmware_dir), services.metrics,
+                         now);
     }
     if (path.starts_with(kDownloadPrefix)) {
         if (!is_read(method)) return method_not_allowed("GET, HEAD");
@@ -89,8 +92,11 @@ HttpResponse route(const HttpRequest& request, const ServerServices& services) {
     if (path.starts_with(admin_prefix)) {
         const std::shared_ptr<const RunningConfig> running = services.control.current();
         if (auto refusal = admin_refusal(request, running->settings)) return std::move(*refusal);
-        return admin_request(request, std::string_view(path).substr(admin_prefix.size()),
-                             services.control, now);
+        HttpResponse response = admin_request(
+            request, std::string_view(path).substr(admin_prefix.size()), services.control, now);
+        // An uploaded image is offered from the next OTA check on.
+        if (path.starts_with(kFirmwarePrefix)) services.firmware.invalidate();
+        return response;
     }
     return error_response(404, "not found: " + path);
 }

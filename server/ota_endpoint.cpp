@@ -20,15 +20,15 @@ std::int64_t unix_ms(std::chrono::system_clock::time_point time) {
 }
 
 std::optional<protocol::FirmwareFile> offer_for(const protocol::OtaRequest& device,
-                                                const ServerSettings& settings) {
+                                                const std::vector<std::string>& firmware_names) {
     if (!protocol::is_valid_model_name(device.board_type)) return std::nullopt;
-    return protocol::choose_firmware(protocol::list_firmware_folder(settings.firmware_dir),
-                                     device.board_type, device.app_version);
+    return protocol::choose_firmware(firmware_names, device.board_type, device.app_version);
 }
 
 }  // namespace
 
-HttpResponse ota_check(const HttpRequest& request, const RunningConfig& config, Metrics& metrics,
+HttpResponse ota_check(const HttpRequest& request, const RunningConfig& config,
+                       const std::vector<std::string>& firmware_names, Metrics& metrics,
                        std::chrono::system_clock::time_point now) {
     const ServerSettings& settings = config.settings;
     const std::string device_id = request.header("Device-Id");
@@ -46,7 +46,7 @@ HttpResponse ota_check(const HttpRequest& request, const RunningConfig& config, 
         return json_response(400, protocol::ota_error_json(parsed.error));
     }
     const protocol::OtaRequest& device = *parsed.request;
-    const std::optional<protocol::FirmwareFile> offer = offer_for(device, settings);
+    const std::optional<protocol::FirmwareFile> offer = offer_for(device, firmware_names);
 
     protocol::OtaAnswer answer;
     answer.server_time_ms = unix_ms(now);

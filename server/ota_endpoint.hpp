@@ -2,7 +2,9 @@
 #pragma once
 
 #include <chrono>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "http_message.hpp"
 #include "metrics.hpp"
@@ -14,10 +16,11 @@ namespace xiaozhi::server {
 // Device-Id is a browser and gets the status text; a missing or invalid Device-Id or
 // Client-Id is a 400 with {"success":false,"message":...}; otherwise the OTA answer
 // JSON with server_time, firmware (the newest <model>_<version>.bin above the
-// device's version in settings.firmware_dir) and websocket (url, token when
-// auth is on, version when configured) or mqtt (when server.mqtt_gateway is set).
-// Counts metrics.ota_requests by outcome.
-HttpResponse ota_check(const HttpRequest& request, const RunningConfig& config, Metrics& metrics,
+// device's version among `firmware_names`, the files of settings.firmware_dir) and websocket (url,
+// token when auth is on, version when configured) or mqtt (when server.mqtt_gateway is set). Counts
+// metrics.ota_requests by outcome.
+HttpResponse ota_check(const HttpRequest& request, const RunningConfig& config,
+                       const std::vector<std::string>& firmware_names, Metrics& metrics,
                        std::chrono::system_clock::time_point now);
 
 // GET /xiaozhi/ota/download/<file>: `file` (still percent-encoded, as in the path) must

@@ -4,8 +4,8 @@
 #include <optional>
 #include <stdexcept>
 
-#include <boost/asio/ip/v6_only.hpp>
 #include <fmt/format.h>
+#include <boost/asio/ip/v6_only.hpp>
 
 namespace xiaozhi::server {
 

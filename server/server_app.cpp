@@ -47,7 +47,7 @@ std::string random_key() {
 class ServerApp final : public ServerControl {
   public:
     explicit ServerApp(const ServeOptions& options)
-        : options_(options), services_{*this, metrics_, sessions_}, routes_(services_) {}
+        : options_(options), services_{*this, metrics_, sessions_, firmware_}, routes_(services_) {}
 
     ~ServerApp() override {
         listeners_.clear();
@@ -386,6 +386,7 @@ class ServerApp final : public ServerControl {
     ServeOptions options_;
     Metrics metrics_;
     SessionRegistry sessions_;
+    FirmwareListing firmware_;
     ServerServices services_;
     HttpRoutes routes_;
     mutable std::mutex config_mutex_;

@@ -1,6 +1,7 @@
-// What every connection handler shares: the control of the server, its metrics and its sessions.
+// What every connection handler shares: the server's control, metrics, sessions, firmware list.
 #pragma once
 
+#include "firmware_listing.hpp"
 #include "metrics.hpp"
 #include "server_control.hpp"
 #include "session_registry.hpp"
@@ -12,6 +13,7 @@ struct ServerServices {
     ServerControl& control;
     Metrics& metrics;
     SessionRegistry& sessions;
+    FirmwareListing& firmware;
 };
 
 }  // namespace xiaozhi::server

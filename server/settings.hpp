@@ -24,13 +24,13 @@ struct AuthSettings {
 
 struct ServerSettings {
     std::string bind_address = "0.0.0.0";  // server.ip
-    int websocket_port = 8000;              // server.port
-    int http_port = 8003;                   // server.http_port; equal ports share a listener
+    int websocket_port = 8000;             // server.port
+    int http_port = 8003;                  // server.http_port; equal ports share a listener
     PortFallback port_fallback = PortFallback::fail;
     int port_fallback_range = 10;
-    std::string advertise_host;        // server.advertise_host; "" = derive
-    std::string configured_websocket;  // server.websocket when set and not a placeholder
-    std::string configured_vision;     // server.vision_explain when set and not a placeholder
+    std::string advertise_host;             // server.advertise_host; "" = derive
+    std::string configured_websocket;       // server.websocket when set and not a placeholder
+    std::string configured_vision;          // server.vision_explain when set and not a placeholder
     std::string state_dir = "data/state";   // resolved against the base folder
     std::string firmware_dir = "data/bin";  // resolved against the base folder
     std::chrono::seconds hello_timeout{10};
@@ -43,20 +43,21 @@ struct ServerSettings {
     // after twice as long without an answer.
     std::chrono::seconds websocket_ping_interval{30};
     AuthSettings auth;
-    std::string admin_token;                 // "" = admin API off
-    std::vector<std::string> admin_allow;    // CIDR networks besides loopback
-    std::string mqtt_gateway;                // "" = hand out WebSocket
+    std::string admin_token;               // "" = admin API off
+    std::vector<std::string> admin_allow;  // CIDR networks besides loopback
+    std::string mqtt_gateway;              // "" = hand out WebSocket
     std::string mqtt_signature_key;
-    int timezone_offset_minutes = 480;       // server.timezone_offset (hours) * 60
-    std::optional<int> websocket_version;    // server.websocket_version
-    protocol::AudioParams audio_params;      // xiaozhi.audio_params (downlink)
-    bool echo_transcode = false;             // echo.transcode
+    int timezone_offset_minutes = 480;     // server.timezone_offset (hours) * 60
+    std::optional<int> websocket_version;  // server.websocket_version
+    protocol::AudioParams audio_params;    // xiaozhi.audio_params (downlink)
+    bool echo_transcode = false;           // echo.transcode
 };
 
 // Reads the settings; relative state_dir and firmware_dir are resolved against
 // `base_dir` (the folder of the first config input, or the working directory).
 // Throws config::InputError at the offending value's position for a value of
 // the wrong type or out of range (the analysis has reported it already).
-ServerSettings read_server_settings(const config::Effective& effective, const std::string& base_dir);
+ServerSettings read_server_settings(const config::Effective& effective,
+                                    const std::string& base_dir);
 
 }  // namespace xiaozhi::server

@@ -90,7 +90,8 @@ struct TestServer {
     FakeServerControl control;
     server::Metrics metrics;
     server::SessionRegistry sessions;
-    server::ServerServices services{control, metrics, sessions};
+    server::FirmwareListing firmware;
+    server::ServerServices services{control, metrics, sessions, firmware};
 };
 
 inline server::HttpRequest request(std::string method, std::string target,

@@ -66,6 +66,17 @@ std::vector<std::string> names_in(const std::string& dir) {
     return names;
 }
 
+// The firmware URL an OTA check of a bread board at version 1.0.0 is offered ("" for none).
+std::string offered_url(server::HttpRoutes& routes) {
+    const server::HttpResponse response = routes.handle(request(
+        "POST", "/xiaozhi/ota/",
+        {{"Device-Id", "aa:bb:cc:dd:ee:ff"}, {"Client-Id", "3b3e2f5c-1111-4222-8333-444455556666"}},
+        R"({"application": {"version": "1.0.0"}, "board": {"type": "bread"}})"));
+    INFO(response.body);
+    REQUIRE(response.status == 200);
+    return json::parse(response.body).at("firmware").at("url");
+}
+
 }  // namespace
 
 TEST_CASE("plan_body streams a valid firmware upload to the firmware folder", "[upload]") {
@@ -111,6 +122,8 @@ TEST_CASE("an upload with the right SHA-256 is stored under <model>_<version>.bi
     test::TempDir dir;
     test::TestServer server(dir, kToml);
     server::HttpRoutes routes(server.services);
+    // An OTA check first, so the folder's (empty) listing is cached when the upload lands.
+    CHECK(offered_url(routes) == "");
 
     const server::HttpRequest put =
         streamed(routes, upload("bread/1.7.0", {{"X-Content-SHA256", sha256_hex(kImage)}}), kImage);
@@ -128,6 +141,7 @@ TEST_CASE("an upload with the right SHA-256 is stored under <model>_<version>.bi
     const server::HttpResponse download =
         routes.handle(request("GET", "/xiaozhi/ota/download/bread_1.7.0.bin"));
     CHECK(download.file_path == dir.path() + "/bin/bread_1.7.0.bin");
+    CHECK(offered_url(routes).ends_with("/xiaozhi/ota/download/bread_1.7.0.bin"));
 }
 
 TEST_CASE("an upload whose SHA-256 differs is refused and removed", "[upload]") {
