@@ -45,6 +45,8 @@ declare -A result
 ota_url() { echo "http://127.0.0.1:${http_port[$1]}/xiaozhi/ota/"; }
 ws_url() { echo "ws://127.0.0.1:${ws_port[$1]}/xiaozhi/v1/"; }
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+# User plus system CPU time of a process so far, in milliseconds.
+cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.0f", ($14 + $15) * 1000 / hz }' "/proc/$1/stat"; }
 established() { ss -Htn state established "( sport = :$1 )" | wc -l; }
 
 # Starts a fresh server of kind serve|peer and waits until its OTA endpoint answers.
@@ -138,6 +140,8 @@ capacity() {
       --devices "$n" --ramp "${step_ramp}s" --duration "${step_seconds}s" --turns 0 \
       --mode manual --pause 200ms --slo 'hello.p99<200ms' --slo 'first_reply.p99<300ms' \
       --slo 'errors<1' --report "$report" >"$work/cap-$kind-$n.txt" 2>&1 || rc=$?
+    local server_cpu
+    server_cpu=$(cpu_ms "$server_pid")
     stop_server
     if [ -f "$report" ]; then
       printf '  %-5s %5d devices: exit %d  hello p99 %s ms  first_reply p99 %s ms  errors %s  pacing p99 %s ms\n' \
@@ -153,7 +157,13 @@ capacity() {
       break
     fi
     best=$n
-    [ -f "$report" ] && result[cap_pacing_${kind}_$n]=$(report_value "$report" latency_ms.pacing_lateness.p99)
+    if [ -f "$report" ]; then
+      result[cap_pacing_${kind}_$n]=$(report_value "$report" latency_ms.pacing_lateness.p99)
+      local frames
+      frames=$(($(report_value "$report" frames.sent) + $(report_value "$report" frames.received)))
+      result[cap_cpu_${kind}_$n]=$(awk -v c="$server_cpu" -v f="$frames" \
+        'BEGIN { printf "%.1f", (f > 0 ? c * 1000 / f : 0) }')
+    fi
   done
   result[cap_$kind]=$best
   result[cap_fail_$kind]=${failed_at:-"none up to the last step"}
@@ -224,6 +234,11 @@ if [ $# -ge 2 ]; then
 fi
 if [ -z "${SKIP_CAPACITY:-}" ]; then
   echo "| streaming capacity: most devices talking with hello p99 < 200 ms, first_reply p99 < 300 ms, 0 errors (first failing step) | ${result[cap_serve]:-} (${result[cap_fail_serve]:-}) | ${result[cap_peer]:-} (${result[cap_fail_peer]:-}) | $(ratio "${result[cap_serve]:-0}" "${result[cap_peer]:-0}") |"
+  for n in $steps; do
+    s=${result[cap_cpu_serve_$n]:-} p=${result[cap_cpu_peer_$n]:-}
+    [ -n "$s" ] && [ -n "$p" ] || continue
+    echo "| server CPU per 1,000 WebSocket frames (up and down), $n talking devices (ms) | $s | $p | $(ratio "$s" "$p") |"
+  done
   if [ -n "${result[cap_pacing_serve_1000]:-}" ]; then
     echo "| simulator pacing lateness p99, 1,000 talking devices (ms) | ${result[cap_pacing_serve_1000]} | ${result[cap_pacing_peer_1000]:-not reached} | |"
   fi
