@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark: `xiaozhi serve` beside a Python peer (websockets + aiohttp) on 127.0.0.1, driven by
 # `xiaozhi simulate-device` and wrk: idle memory per device, streaming capacity, OTA requests/s.
-# Usage: bash bench/serve-vs-peer.sh   (builds a release tree in build/bench; takes ~8 minutes)
+# Usage: bash bench/serve-vs-peer.sh   (builds a release tree in build/bench; takes ~15 minutes)
 # Knobs (environment): IDLE_COUNTS="1000 10000"  STEPS="50 100 200 400 1000 2000 4000 8000"
 #                      STEP_RAMP=10  STEP_SECONDS=25  WRK_SECONDS=10  SKIP_CAPACITY=1
 #                      NO_BUILD=1 (use the build/bench/xiaozhi already there)
