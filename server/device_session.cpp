@@ -9,6 +9,7 @@
 #include <exception>
 #include <memory>
 #include <span>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -106,7 +107,7 @@ class DeviceSession final : public ClosableSession,
         }
     }
 
-    void start(UpgradeRequest request) {
+    void start(UpgradeRequest request, std::string early_bytes) {
         const HttpRequest head = plain_head(request);
         HandshakeDecision decision = decide_handshake(head, settings(), unix_now());
         identity_ = decision.identity;
@@ -122,7 +123,7 @@ class DeviceSession final : public ClosableSession,
                 services_.metrics.handshake_failures.add("no_device_id");
                 spdlog::warn("websocket without device id peer={} path={}", peer_, head.path);
                 notice_only_ = true;
-                accept(std::move(request));
+                accept(std::move(request), std::move(early_bytes));
                 return;
             case HandshakeOutcome::accept:
                 break;
@@ -139,7 +140,7 @@ class DeviceSession final : public ClosableSession,
         }
         counted_ = true;
         services_.metrics.session_started(state_);
-        accept(std::move(request));
+        accept(std::move(request), std::move(early_bytes));
     }
 
     void close_going_away() override {
@@ -164,7 +165,7 @@ class DeviceSession final : public ClosableSession,
 
     // --- Upgrade ---
 
-    void accept(UpgradeRequest request) {
+    void accept(UpgradeRequest request, std::string early_bytes) {
         websocket::stream_base::timeout timeout{};
         timeout.handshake_timeout = kHandshakeTimeout;
         // Beast pings after half the idle timeout without traffic and closes after all of it.
@@ -181,11 +182,27 @@ class DeviceSession final : public ClosableSession,
         ws_.read_message_max(settings().max_message_size);
         ws_.auto_fragment(false);
         ws_.write_buffer_bytes(256);
+        if (!early_bytes.empty()) {
+            accept_with_early_bytes(request, std::move(early_bytes));
+            return;
+        }
         // The request lives in the handler until the upgrade is answered.
         auto held = std::make_unique<UpgradeRequest>(std::move(request));
         const UpgradeRequest& upgrade = *held;
         ws_.async_accept(upgrade, [self = shared_from_this(),
                                    held = std::move(held)](error_code ec) { self->on_accept(ec); });
+    }
+
+    // Beast takes bytes read ahead only with the request as text: both go to its read buffer
+    // (1.5 KiB; more is a failed upgrade), the request is parsed again, the rest is read first.
+    void accept_with_early_bytes(const UpgradeRequest& request, std::string early_bytes) {
+        std::ostringstream text;
+        text << request;
+        auto held = std::make_unique<std::string>(text.str() + early_bytes);
+        const net::const_buffer bytes = net::buffer(*held);
+        ws_.async_accept(bytes, [self = shared_from_this(), held = std::move(held)](error_code ec) {
+            self->on_accept(ec);
+        });
     }
 
     void on_accept(error_code ec) {
@@ -661,11 +678,11 @@ class DeviceSession final : public ClosableSession,
 
 }  // namespace
 
-void start_device_session(ConnectionStream stream, UpgradeRequest request,
+void start_device_session(ConnectionStream stream, UpgradeRequest request, std::string early_bytes,
                           const ServerServices& services) {
     try {
         std::make_shared<DeviceSession>(stream.release_socket(), services)
-            ->start(std::move(request));
+            ->start(std::move(request), std::move(early_bytes));
     } catch (const std::exception& error) {
         spdlog::error("device session failed to start error={}", error.what());
     }

@@ -158,8 +158,12 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
                                  return;
                              }
                              self->stream_.expires_never();
-                             start_device_session(std::move(self->stream_), parser->release(),
-                                                  self->services_);
+                             // What the device sent after the request, not waiting for the 101.
+                             const auto early = self->buffer_.data();
+                             start_device_session(
+                                 std::move(self->stream_), parser->release(),
+                                 std::string(static_cast<const char*>(early.data()), early.size()),
+                                 self->services_);
                          });
     }
 

@@ -93,7 +93,7 @@ bool has(const std::vector<std::string>& items, const std::string& item) {
 
 }  // namespace
 
-TEST_CASE("ota-push moves the WebSocket port; the next OTA answer carries it, verified",
+TEST_CASE("ota-push moves the WebSocket port, the next OTA answer carries it, verified",
           "[ota-push]") {
     ServeProcess serve(serve_options());
     const int moved = free_port();
@@ -296,7 +296,7 @@ TEST_CASE("ota-push uploads firmware (larger than 1 MiB) and checks the OTA offe
     CHECK(fs::exists(serve.dir() + "/data/bin/bread-compact_1.8.0.bin"));
 }
 
-TEST_CASE("a server killed mid-upload leaves no partial firmware file; ota-push then exits 3",
+TEST_CASE("a server killed mid-upload leaves no partial firmware file, ota-push then exits 3",
           "[ota-push]") {
     ServeProcess serve(serve_options());
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);

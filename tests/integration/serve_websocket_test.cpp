@@ -1,6 +1,7 @@
 // The device WebSocket of the real `xiaozhi serve`: hello, echo turns, auth, limits and bad input.
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <chrono>
 #include <ctime>
 #include <thread>
@@ -269,7 +270,7 @@ TEST_CASE("the sessions gauge follows handshake, idle, listening and speaking",
     CHECK(serve.stop() == 0);
 }
 
-TEST_CASE("a zero-length frame ends the utterance; in auto mode silence does",
+TEST_CASE("a zero-length frame ends the utterance, in auto mode silence does",
           "[serve][websocket]") {
     ServeProcess serve;
     SECTION("zero-length frame, v3 header announcing 0 bytes") {
@@ -423,6 +424,46 @@ TEST_CASE("no device id: a text telling how to connect, then a normal close",
     CHECK(serve.stop() == 0);
 }
 
+namespace {
+
+// One client-to-server text frame, masked as a client must (RFC 6455 §5.3), payload < 64 KiB.
+std::string masked_text_frame(const std::string& payload) {
+    const std::array<char, 4> mask{'\x12', '\x34', '\x56', '\x78'};
+    std::string frame{'\x81'};
+    if (payload.size() < 126) {
+        frame.push_back(static_cast<char>(0x80 | payload.size()));
+    } else {
+        frame.push_back(static_cast<char>(0x80 | 126));
+        frame.push_back(static_cast<char>(payload.size() >> 8));
+        frame.push_back(static_cast<char>(payload.size() & 0xFF));
+    }
+    frame.append(mask.data(), mask.size());
+    for (std::size_t i = 0; i < payload.size(); ++i) frame.push_back(payload[i] ^ mask[i % 4]);
+    return frame;
+}
+
+}  // namespace
+
+TEST_CASE("a hello sent with the upgrade request, before the 101, is answered",
+          "[serve][websocket]") {
+    ServeProcess serve;
+    const std::string upgrade = std::string("GET /xiaozhi/v1/ HTTP/1.1\r\nHost: 127.0.0.1\r\n") +
+                                "Upgrade: websocket\r\nConnection: Upgrade\r\n" +
+                                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n" +
+                                "Sec-WebSocket-Version: 13\r\nDevice-Id: " + kDevice +
+                                "\r\nClient-Id: " + kClient + "\r\n\r\n";
+    const std::string answer =
+        raw_exchange(serve.websocket_port(), upgrade + masked_text_frame(kFirmwareHello), 2000);
+    INFO(answer);
+    REQUIRE(answer.starts_with("HTTP/1.1 101"));
+    // A server's frames are not masked: its hello's JSON is in the bytes as it is.
+    const std::size_t frames = answer.find("\r\n\r\n");
+    REQUIRE(frames != std::string::npos);
+    CHECK(answer.find(R"("type":"hello")", frames) != std::string::npos);
+    CHECK(answer.find(R"("session_id")", frames) != std::string::npos);
+    CHECK(serve.stop() == 0);
+}
+
 TEST_CASE("another path is a 404, beyond max_connections a 503", "[serve][websocket]") {
     ServeProcess serve("[server]\nmax_connections = 1\n");
     WsClient elsewhere;
@@ -448,7 +489,7 @@ TEST_CASE("another path is a 404, beyond max_connections a 503", "[serve][websoc
     CHECK(serve.stop() == 0);
 }
 
-TEST_CASE("bad input is dropped and counted; the session goes on", "[serve][websocket]") {
+TEST_CASE("bad input is dropped and counted, the session goes on", "[serve][websocket]") {
     ServeProcess serve;
     WsClient client;
     REQUIRE(client.connect(serve.websocket_port(), device("3")));

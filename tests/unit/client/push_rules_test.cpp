@@ -43,7 +43,7 @@ TEST_CASE("durations", "[client][rules]") {
     CHECK(client::confirm_within_header(1500ms) == "2s");
 }
 
-TEST_CASE("errors stop a push unless forced; warnings only with --fail-on warning",
+TEST_CASE("errors stop a push unless forced, warnings only with --fail-on warning",
           "[client][rules]") {
     using analysis::Severity;
     const std::vector errors = {finding(Severity::error), finding(Severity::warning)};

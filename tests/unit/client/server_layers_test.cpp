@@ -61,7 +61,7 @@ TEST_CASE("layers rebuilt from the config document merge to the same values and 
     CHECK(after.effective.get_int("server.port") == 8400);
 }
 
-TEST_CASE("a management API file layer is recognised; dropped values are left out",
+TEST_CASE("a management API file layer is recognised, dropped values are left out",
           "[client][layers]") {
     const nlohmann::json document = nlohmann::json::parse(R"({"values": [
       {"key": "manager-api.url", "value": "http://127.0.0.1:8002/xiaozhi",

@@ -244,7 +244,7 @@ TEST_CASE("keys the management API keeps local are dropped from a pushed layer",
     CHECK(ota_websocket_url(routes) == kUrlA);
 }
 
-TEST_CASE("history lists revisions newest first; rollback re-applies a kept one",
+TEST_CASE("history lists revisions newest first, rollback re-applies a kept one",
           "[admin][history]") {
     test::TempDir dir;
     test::TestServer server(dir, kToml);

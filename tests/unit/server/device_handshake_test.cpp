@@ -93,7 +93,7 @@ TEST_CASE("no device id is its own outcome, before authentication", "[handshake]
     CHECK(decision.reason == "no_device_id");
 }
 
-TEST_CASE("Protocol-Version chooses the framing; another value is a 400", "[handshake]") {
+TEST_CASE("Protocol-Version chooses the framing, another value is a 400", "[handshake]") {
     const ServerSettings settings;
     CHECK(decide_handshake(device_upgrade({{"Protocol-Version", "2"}}), settings, kTs).version ==
           BinaryProtocol::v2);

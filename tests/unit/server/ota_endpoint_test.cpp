@@ -164,7 +164,7 @@ TEST_CASE("a missing Device-Id or Client-Id is a JSON error", "[ota]") {
     CHECK(server.metrics.ota_requests.values().at("error") == 3);
 }
 
-TEST_CASE("a browser's GET gets the status text; a device's GET the answer", "[ota]") {
+TEST_CASE("a browser's GET gets the status text, a device's GET the answer", "[ota]") {
     test::TempDir dir;
     test::TestServer server(dir, kBaseToml);
     server::HttpRoutes routes(server.services);
