@@ -183,7 +183,7 @@ class DeviceSession final : public ClosableSession,
         ws_.auto_fragment(false);
         ws_.write_buffer_bytes(256);
         if (!early_bytes.empty()) {
-            accept_with_early_bytes(request, std::move(early_bytes));
+            accept_with_early_bytes(request, early_bytes);
             return;
         }
         // The request lives in the handler until the upgrade is answered.
@@ -193,16 +193,15 @@ class DeviceSession final : public ClosableSession,
                                    held = std::move(held)](error_code ec) { self->on_accept(ec); });
     }
 
-    // Beast takes bytes read ahead only with the request as text: both go to its read buffer
-    // (1.5 KiB; more is a failed upgrade), the request is parsed again, the rest is read first.
-    void accept_with_early_bytes(const UpgradeRequest& request, std::string early_bytes) {
+    // Beast takes bytes read ahead only with the request as text: it copies both into its read
+    // buffer before async_accept returns (1.5 KiB; more is a failed upgrade), parses the
+    // request again, and reads the rest first.
+    void accept_with_early_bytes(const UpgradeRequest& request, const std::string& early_bytes) {
         std::ostringstream text;
-        text << request;
-        auto held = std::make_unique<std::string>(text.str() + early_bytes);
-        const net::const_buffer bytes = net::buffer(*held);
-        ws_.async_accept(bytes, [self = shared_from_this(), held = std::move(held)](error_code ec) {
-            self->on_accept(ec);
-        });
+        text << request << early_bytes;
+        const std::string bytes = text.str();
+        ws_.async_accept(net::buffer(bytes),
+                         [self = shared_from_this()](error_code ec) { self->on_accept(ec); });
     }
 
     void on_accept(error_code ec) {
