@@ -3,7 +3,7 @@
 # `xiaozhi simulate-device` and wrk: idle memory per device, streaming capacity, OTA requests/s.
 # Usage: bash bench/serve-vs-peer.sh   (builds a release tree in build/bench; takes ~15 minutes)
 # Knobs (environment): IDLE_COUNTS="1000 10000"  STEPS="50 100 200 400 1000 2000 4000 8000"
-#                      STEP_RAMP=10  STEP_SECONDS=25  WRK_SECONDS=10  SKIP_CAPACITY=1
+#                      STEP_RAMP=10  STEP_SECONDS=25  WRK_SECONDS=10  OTA_RUNS=3  SKIP_CAPACITY=1
 #                      NO_BUILD=1 (use the build/bench/xiaozhi already there)
 #                      CAPACITY_KINDS="serve" (the capacity steps of one server only)
 set -euo pipefail
@@ -14,6 +14,7 @@ steps=${STEPS:-"50 100 200 400 1000 2000 4000 8000"}
 step_ramp=${STEP_RAMP:-10}
 step_seconds=${STEP_SECONDS:-25}
 wrk_seconds=${WRK_SECONDS:-10}
+ota_runs=${OTA_RUNS:-3}  # serve and peer alternately, this many times each
 
 if [ -z "${NO_BUILD:-}" ]; then
   cmake -S . -B build/bench -DCMAKE_BUILD_TYPE=Release -DXIAOZHI_TESTS=OFF >/dev/null
@@ -169,8 +170,9 @@ capacity() {
   result[cap_fail_$kind]=${failed_at:-"none up to the last step"}
 }
 
+# One wrk run against a fresh server of kind serve|peer; run number $2.
 ota_rps() {
-  local kind=$1
+  local kind=$1 run=$2
   cat >"$work/post.lua" <<'EOF'
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
@@ -180,13 +182,15 @@ wrk.headers["User-Agent"] = "bread-compact-wifi/1.0.0"
 wrk.body = '{"application":{"version":"1.0.0","name":"xiaozhi"},"board":{"type":"bread-compact-wifi"},"mac_address":"aa:bb:cc:dd:ee:ff","uuid":"3b3e2f5c-1111-4222-8333-444455556666"}'
 EOF
   start_server "$kind"
-  wrk -t2 -c32 -d"${wrk_seconds}s" -s "$work/post.lua" "$(ota_url "$kind")" >"$work/wrk-$kind.txt" 2>&1
+  local out=$work/wrk-$kind-$run.txt
+  wrk -t2 -c32 -d"${wrk_seconds}s" -s "$work/post.lua" "$(ota_url "$kind")" >"$out" 2>&1
   stop_server
-  result[rps_$kind]=$(awk '/^Requests\/sec/ {printf "%.0f", $2}' "$work/wrk-$kind.txt")
-  result[rps_bad_$kind]=$(awk '/Non-2xx|Socket errors/ {print}' "$work/wrk-$kind.txt" | tr '\n' ' ')
+  result[rps_${kind}_$run]=$(awk '/^Requests\/sec/ {printf "%.0f", $2}' "$out")
+  result[rps_bad_$kind]+=$(awk '/Non-2xx|Socket errors/ {print}' "$out" | tr '\n' ' ')
 }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { printf "%.2f\n", (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 
 echo "machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)," \
   "$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(date -u +%F)," \
@@ -203,9 +207,11 @@ for n in $idle_counts; do
     idle_memory "$kind" "$n"
   done
 done
-for kind in serve peer; do
-  echo "OTA requests/s: $kind" >&2
-  ota_rps "$kind"
+for ((run = 1; run <= ota_runs; run++)); do
+  for kind in serve peer; do
+    echo "OTA requests/s: $kind, run $run of $ota_runs" >&2
+    ota_rps "$kind" "$run"
+  done
 done
 if [ -z "${SKIP_CAPACITY:-}" ]; then
   for kind in ${CAPACITY_KINDS:-serve peer}; do
@@ -243,4 +249,11 @@ if [ -z "${SKIP_CAPACITY:-}" ]; then
     echo "| simulator pacing lateness p99, 1,000 talking devices (ms) | ${result[cap_pacing_serve_1000]} | ${result[cap_pacing_peer_1000]:-not reached} | |"
   fi
 fi
-echo "| OTA POST requests/s (wrk, 2 threads, 32 keep-alive connections, ${wrk_seconds} s) | ${result[rps_serve]} ${result[rps_bad_serve]} | ${result[rps_peer]} ${result[rps_bad_peer]} | $(ratio "${result[rps_serve]}" "${result[rps_peer]}") |"
+serve_runs=() peer_runs=() ratios=()
+for ((run = 1; run <= ota_runs; run++)); do
+  serve_runs+=("${result[rps_serve_$run]}")
+  peer_runs+=("${result[rps_peer_$run]}")
+  ratios+=("$(ratio "${result[rps_serve_$run]}" "${result[rps_peer_$run]}")")
+done
+join() { local IFS=/; echo "$*" | sed 's|/| / |g'; }
+echo "| OTA POST requests/s (wrk, 2 threads, 32 keep-alive connections, ${wrk_seconds} s; $ota_runs runs each, alternating) | $(join "${serve_runs[@]}") ${result[rps_bad_serve]:-} | $(join "${peer_runs[@]}") ${result[rps_bad_peer]:-} | $(join "${ratios[@]}") (median $(median "${ratios[@]}")) |"
