@@ -170,10 +170,8 @@ capacity() {
   result[cap_fail_$kind]=${failed_at:-"none up to the last step"}
 }
 
-# One wrk run against a fresh server of kind serve|peer; run number $2.
-ota_rps() {
-  local kind=$1 run=$2
-  cat >"$work/post.lua" <<'EOF'
+# The firmware's OTA POST, as a wrk script.
+cat >"$work/post.lua" <<'EOF'
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Device-Id"] = "aa:bb:cc:dd:ee:ff"
@@ -181,6 +179,10 @@ wrk.headers["Client-Id"] = "3b3e2f5c-1111-4222-8333-444455556666"
 wrk.headers["User-Agent"] = "bread-compact-wifi/1.0.0"
 wrk.body = '{"application":{"version":"1.0.0","name":"xiaozhi"},"board":{"type":"bread-compact-wifi"},"mac_address":"aa:bb:cc:dd:ee:ff","uuid":"3b3e2f5c-1111-4222-8333-444455556666"}'
 EOF
+
+# One wrk run against a fresh server of kind serve|peer; run number $2.
+ota_rps() {
+  local kind=$1 run=$2
   start_server "$kind"
   local out=$work/wrk-$kind-$run.txt
   wrk -t2 -c32 -d"${wrk_seconds}s" -s "$work/post.lua" "$(ota_url "$kind")" >"$out" 2>&1

@@ -29,7 +29,7 @@ struct ExactAllocator {
 // A handler whose operation (Asio's, and that of a Beast operation wrapping it) gets a
 // block of exactly its size. Asio otherwise hands an operation the block its thread freed
 // last if that is big enough, often a write's 600 bytes; fine for operations that end
-// soon, wasteful for an idle session's read and deadline, which wait for minutes.
+// soon, wasteful for an idle session's read, which waits for minutes.
 template <typename Handler>
 class ExactlyAllocated {
   public:
