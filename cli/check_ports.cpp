@@ -4,13 +4,14 @@
 #include <filesystem>
 #include <iostream>
 
+#include "analysis/deployments.hpp"
 #include "analysis/finding.hpp"
 #include "console.hpp"
 #include "exit_codes.hpp"
 #include "host/linux_probe.hpp"
 #include "host/snapshot.hpp"
 #include "option_values.hpp"
-#include "pipeline.hpp"
+#include "runtime_choice.hpp"
 #include "report/findings_report.hpp"
 #include "report/format.hpp"
 
@@ -22,11 +23,18 @@ constexpr const char* description =
     "Check a deployment's listeners, ports and advertised URLs before it runs";
 
 constexpr const char* footer =
-    "Reads config files or xiaozhi-server folders (config.yaml, data/.config.yaml,\n"
-    "docker-compose*.yml), then --remote, XIAOZHI_SECTION__KEY variables and --set.\n\n"
+    "Reads config files or xiaozhi-server folders as the reference server does (config.yaml,\n"
+    "then data/.config.yaml; with manager-api.url set in data/.config.yaml, config.yaml is not\n"
+    "read and the address devices get is the management console's), then --remote,\n"
+    "XIAOZHI_SECTION__KEY variables and --set. A folder's compose files are projects as\n"
+    "docker compose sees them: the default file with its override, and each other\n"
+    "*compose*.yml alone; every finding names the projects it is about. Only text with\n"
+    "'你的' is the template the server replaces by an address it derives.\n\n"
     "Examples:\n"
     "  xiaozhi check-ports                                  # the config of the current folder\n"
     "  xiaozhi check-ports ./xiaozhi-server --format sarif > ports.sarif\n"
+    "  xiaozhi check-ports ./xiaozhi-server --compose docker-compose_all.yml\n"
+    "  xiaozhi check-ports ./xiaozhi-server --no-compose    # run on the host from source\n"
     "  xiaozhi check-ports xiaozhi.toml --set server.port=8100 --no-probe\n"
     "Exit status: 0 nothing at or above --fail-on, 1 findings, 2 usage or input error, "
     "3 runtime failure.";
@@ -85,6 +93,7 @@ CLI::App* add_check_ports(CLI::App& app, CheckPortsOptions& options) {
         "Write the host snapshot this run used to FILE, to replay it with --host-snapshot "
         "(default: not written)"));
     add_layer_options(*command, options.inputs);
+    add_compose_options(*command, options.inputs);
     command->add_flag("--show-secrets", options.show_secrets,
                       "Accepted for symmetry with diff-config: findings never quote secret "
                       "values (default: off)");
@@ -102,7 +111,8 @@ int run_check_ports(const CheckPortsOptions& options) {
     if (!options.dump_host.empty()) host::write_snapshot_file(snapshot, options.dump_host);
 
     const deploy::Runtime runtime = choose_runtime(options.runtime, loaded);
-    const std::vector<analysis::Finding> findings = analyze_loaded(loaded, runtime, snapshot);
+    const std::vector<analysis::Finding> findings =
+        analysis::analyze_deployments(loaded, runtime, snapshot);
 
     const report::Format format =
         report::parse_format(options.format).value_or(report::Format::text);

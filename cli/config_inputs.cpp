@@ -24,6 +24,21 @@ LayerOptions add_layer_options(CLI::App& command, ConfigInputs& inputs) {
     return options;
 }
 
+void add_compose_options(CLI::App& command, ConfigInputs& inputs) {
+    CLI::Option* compose = takes_file(command.add_option(
+        "--compose", inputs.compose_files,
+        "Check the compose project of FILE (repeatable: files merged in order, as docker "
+        "compose -f) instead of the projects the folder holds (default: the folder's default "
+        "project, compose.yaml ... docker-compose.yml plus its override, and each other "
+        "*compose*.yml alone)"));
+    compose->type_name("FILE")->allow_extra_args(false);
+    command
+        .add_flag("--no-compose", inputs.no_compose,
+                  "Ignore compose files: check the folder as a server run on the host from "
+                  "source (default: check the folder's compose projects)")
+        ->excludes(compose);
+}
+
 CLI::Option* add_runtime_option(CLI::App& command, std::string& runtime) {
     return add_choice_option(
         command, "--runtime", runtime, "RUNTIME", {"python", "xiaozhi"},
@@ -47,6 +62,8 @@ config::LoadOptions load_options(const ConfigInputs& inputs, bool with_defaults)
     options.environment = process_environment();
     options.assignments = inputs.assignments;
     options.with_defaults = with_defaults;
+    options.compose_files = inputs.compose_files;
+    options.no_compose = inputs.no_compose;
     return options;
 }
 

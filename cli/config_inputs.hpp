@@ -14,6 +14,8 @@ struct ConfigInputs {
     std::vector<std::string> paths;  // files or xiaozhi-server folders, lowest precedence first
     std::vector<std::string> assignments;  // --set key=value
     std::string remote_file;               // --remote FILE; empty when not given
+    std::vector<std::string> compose_files;  // --compose FILE..., in order
+    bool no_compose = false;                 // --no-compose
 };
 
 struct LayerOptions {
@@ -23,6 +25,9 @@ struct LayerOptions {
 
 // Adds --set key=value (repeatable) and --remote FILE.
 LayerOptions add_layer_options(CLI::App& command, ConfigInputs& inputs);
+
+// Adds --compose FILE (repeatable) and --no-compose, which exclude each other.
+void add_compose_options(CLI::App& command, ConfigInputs& inputs);
 
 // Adds --runtime python|xiaozhi; `runtime` stays empty when the flag is not given.
 CLI::Option* add_runtime_option(CLI::App& command, std::string& runtime);

@@ -4,8 +4,9 @@
 #include <map>
 #include <tuple>
 
+#include "analysis/deployments.hpp"
 #include "host/snapshot.hpp"
-#include "pipeline.hpp"
+#include "runtime_choice.hpp"
 
 namespace xiaozhi::cli {
 
@@ -47,9 +48,9 @@ FindingChanges compare_findings(const config::Loaded& before, const config::Load
                                 const std::string& runtime_flag) {
     const host::Snapshot no_host;
     const std::vector<analysis::Finding> before_findings =
-        analyze_loaded(before, choose_runtime(runtime_flag, before), no_host);
+        analysis::analyze_deployments(before, choose_runtime(runtime_flag, before), no_host);
     const std::vector<analysis::Finding> after_findings =
-        analyze_loaded(after, choose_runtime(runtime_flag, after), no_host);
+        analysis::analyze_deployments(after, choose_runtime(runtime_flag, after), no_host);
     return {unmatched(after_findings, before_findings), unmatched(before_findings, after_findings)};
 }
 

@@ -9,6 +9,7 @@
 #include "config/input_error.hpp"
 #include "diff_config.hpp"
 #include "exit_codes.hpp"
+#include "input_error_output.hpp"
 #include "ota_push.hpp"
 #include "serve.hpp"
 #include "simulate_device.hpp"
@@ -76,6 +77,8 @@ int run(int argc, char** argv) {
         if (completion->parsed()) return run_completion(completion_options, app);
     } catch (const xiaozhi::config::InputError& error) {
         std::cerr << one_line(error.what()) << '\n';
+        if (check_ports->parsed()) write_check_ports_input_error(check_ports_options, error);
+        if (diff_config->parsed()) write_diff_config_input_error(diff_config_options, error);
         return exit_usage;
     }
     return exit_usage;

@@ -77,6 +77,8 @@ int run_serve(const ServeOptions& options) {
         const auto here = std::filesystem::current_path(error);
         if (!error) inputs.paths = config::discover_inputs(here.string());
     }
+    // serve itself runs on this host: a folder's compose files describe other set-ups.
+    inputs.no_compose = true;
     server::ServeOptions serve;
     serve.load = load_options(inputs, true);
     serve.base_dir = base_dir_of(inputs.paths);

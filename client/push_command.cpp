@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "admin_client.hpp"
-#include "analysis/analyze.hpp"
+#include "analysis/deployments.hpp"
 #include "analysis/port_fallback.hpp"
 #include "config/diff.hpp"
 #include "config/input_error.hpp"
@@ -116,9 +116,8 @@ class Pusher {
 
     std::vector<analysis::Finding> analyze(const config::Loaded& loaded,
                                            const host::Snapshot& snapshot) {
-        const deploy::Model model =
-            deploy::build_model(loaded.effective, loaded.compose, deploy::Runtime::xiaozhi);
-        auto findings = analysis::analyze({loaded.effective, model, snapshot});
+        auto findings =
+            analysis::analyze_deployments(loaded, deploy::Runtime::xiaozhi, snapshot);
         analysis::soften_for_port_fallback(findings, loaded.effective);
         return findings;
     }

@@ -75,9 +75,12 @@ _xiaozhi() {
                 --remote)
                     _xiaozhi_files
                     return ;;
+                --compose)
+                    _xiaozhi_files
+                    return ;;
             esac
             if [[ $cur == -* ]]; then
-                _xiaozhi_words '--help -h --format --fail-on --runtime --no-probe --host-snapshot --dump-host --set --remote --show-secrets'
+                _xiaozhi_words '--help -h --format --fail-on --runtime --no-probe --host-snapshot --dump-host --set --remote --compose --no-compose --show-secrets'
             else
                 _xiaozhi_files
             fi ;;

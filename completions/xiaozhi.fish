@@ -28,6 +28,8 @@ complete -c xiaozhi -n '__fish_seen_subcommand_from check-ports' -l host-snapsho
 complete -c xiaozhi -n '__fish_seen_subcommand_from check-ports' -l dump-host -r -F -d 'Write the host snapshot this run used to FILE'
 complete -c xiaozhi -n '__fish_seen_subcommand_from check-ports' -l set -x -d 'Set one configuration value above every other layer'
 complete -c xiaozhi -n '__fish_seen_subcommand_from check-ports' -l remote -r -F -d 'Read the remote layer'
+complete -c xiaozhi -n '__fish_seen_subcommand_from check-ports' -l compose -r -F -d 'Check the compose project of FILE'
+complete -c xiaozhi -n '__fish_seen_subcommand_from check-ports' -l no-compose -d 'Ignore compose files'
 complete -c xiaozhi -n '__fish_seen_subcommand_from check-ports' -l show-secrets -d 'Accepted for symmetry with diff-config'
 
 complete -c xiaozhi -n '__fish_seen_subcommand_from diff-config' -F

@@ -24,6 +24,8 @@ _xiaozhi_check_ports() {
         '--dump-host=[Write the host snapshot this run used to FILE]:dump-host:_files' \
         '*--set=[Set one configuration value above every other layer]:set: ' \
         '--remote=[Read the remote layer]:remote:_files' \
+        '*--compose=[Check the compose project of FILE]:compose:_files' \
+        '--no-compose[Ignore compose files]' \
         '--show-secrets[Accepted for symmetry with diff-config]' \
         '*:path:_files'
 }

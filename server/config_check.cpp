@@ -6,9 +6,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "analysis/analyze.hpp"
+#include "analysis/deployments.hpp"
 #include "analysis/port_fallback.hpp"
-#include "deploy/model.hpp"
 #include "host/linux_probe.hpp"
 #include "report/findings_report.hpp"
 
@@ -51,9 +50,8 @@ Candidate check_config(config::Loaded loaded, const std::string& base_dir, bool 
         options.state_dirs.push_back(candidate.settings.state_dir);
         candidate.host = host::probe_linux(options);
     }
-    const deploy::Model model =
-        deploy::build_model(loaded.effective, loaded.compose, deploy::Runtime::xiaozhi);
-    candidate.findings = analysis::analyze({loaded.effective, model, candidate.host});
+    candidate.findings =
+        analysis::analyze_deployments(loaded, deploy::Runtime::xiaozhi, candidate.host);
     analysis::soften_for_port_fallback(candidate.findings, loaded.effective);
     candidate.loaded = std::move(loaded);
     return candidate;

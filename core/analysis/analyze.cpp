@@ -9,6 +9,7 @@ std::vector<Finding> analyze(const Inputs& inputs) {
     Findings findings;
     check_config_keys(inputs, findings);
     check_config_types(inputs, findings);
+    check_duplicate_keys(inputs, findings);
     check_port_values(inputs, findings);
     check_listener_ports(inputs, findings);
     check_host_ports(inputs, findings);
@@ -18,6 +19,8 @@ std::vector<Finding> analyze(const Inputs& inputs) {
     check_compose_ports(inputs, findings);
     check_auth(inputs, findings);
     check_gateway_endpoints(inputs, findings);
+    check_management_api(inputs, findings);
+    check_firmware_urls(inputs, findings);
     sort_findings(findings);
     return findings;
 }

@@ -1,4 +1,5 @@
-// The rule catalogue: the rules of DESIGN.md, then the ones added since (port.shared).
+// The rule catalogue: the rules of DESIGN.md, then the ones added since (port.shared,
+// config.duplicate-key).
 #include "analysis/catalogue.hpp"
 
 #include <algorithm>
@@ -58,6 +59,19 @@ const std::vector<RuleInfo>& rule_catalogue() {
         {"port.shared", Severity::info,
          "the WebSocket and HTTP servers share one listener (equal ports with the xiaozhi "
          "runtime)"},
+        {"config.duplicate-key", Severity::warning,
+         "a YAML file writes a key twice in one map; PyYAML keeps the last value"},
+        {"url.container-derived", Severity::error,
+         "a template URL (你的) derived inside a bridge container: the container's own "
+         "address, which devices cannot reach"},
+        {"config.management-api", Severity::info,
+         "manager-api.url is set: the address devices get comes from the management console"},
+        {"config.ignored-key", Severity::warning,
+         "a local key the reference does not read in management-API mode (info outside "
+         "server.*)"},
+        {"firmware.url", Severity::error,
+         "firmware images are offered at URLs built from a vision URL that is not the HTTP "
+         "listener's /mcp/vision/explain"},
     };
     return rules;
 }

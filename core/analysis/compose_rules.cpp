@@ -8,6 +8,7 @@
 #include "analysis/port_suggester.hpp"
 #include "analysis/rule_families.hpp"
 #include "analysis/wording.hpp"
+#include "deploy/url.hpp"
 
 namespace xiaozhi::analysis {
 
@@ -84,11 +85,43 @@ void check_conflicts(const Inputs& inputs, Findings& out) {
     }
 }
 
+// A server on the host's network (run from source, or network_mode: host) binds its
+// ports on the host, where a service of the project may publish the same port.
+void check_host_server_against_published(const Inputs& inputs, Findings& out) {
+    if (inputs.model.placement == deploy::Placement::bridge) return;
+    PortSuggester suggester(inputs.model, inputs.host);
+    for (const auto& listener : inputs.model.listeners) {
+        if (listener.service == "manager-api") continue;
+        for (const auto& mapping : inputs.model.published) {
+            if (mapping.transport != listener.transport || mapping.host_port != listener.port) {
+                continue;
+            }
+            const std::string host_address =
+                mapping.host_address.empty() ? "0.0.0.0" : mapping.host_address;
+            if (!deploy::bind_addresses_overlap(host_address, listener.address,
+                                                inputs.host.bindv6only)) {
+                continue;
+            }
+            Finding finding = make_finding(
+                "compose.port-conflict", Severity::error,
+                "host port " + std::to_string(mapping.host_port) + " is published by " +
+                    mapping_text(mapping) + " and " + service_label(listener) +
+                    ", which runs on this host's network, listens on it (" + listener.key +
+                    ", " + listener.origin.to_string() + ")",
+                "services." + mapping.service + ".ports", mapping.origin,
+                suggester.suggestion(mapping.host_port, mapping.transport));
+            finding.related.push_back(listener.origin);
+            out.push_back(std::move(finding));
+        }
+    }
+}
+
 }  // namespace
 
 void check_compose_ports(const Inputs& inputs, Findings& out) {
     check_container_ports(inputs, out);
     check_conflicts(inputs, out);
+    check_host_server_against_published(inputs, out);
 }
 
 }  // namespace xiaozhi::analysis

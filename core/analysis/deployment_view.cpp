@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <set>
 
 #include "deploy/url.hpp"
 
@@ -42,24 +41,9 @@ std::string service_label(const deploy::Listener& listener) {
 }
 
 std::vector<const deploy::PublishedPort*> server_mappings(const deploy::Model& model) {
-    ServiceListeners listeners = service_listeners(model);
-    std::set<int> listen_ports;
-    if (listeners.websocket) listen_ports.insert(listeners.websocket->port);
-    if (listeners.http) listen_ports.insert(listeners.http->port);
-
-    std::set<std::string> services;
-    for (const auto& mapping : model.published) {
-        std::string name = lower(mapping.service);
-        bool named_like_server = (name.find("xiaozhi-esp32-server") != std::string::npos ||
-                                  name.find("xiaozhi-server") != std::string::npos) &&
-                                 name.find("web") == std::string::npos;
-        bool publishes_listen_port = mapping.transport == deploy::Transport::tcp &&
-                                     listen_ports.count(mapping.container_port) > 0;
-        if (named_like_server || publishes_listen_port) services.insert(mapping.service);
-    }
     std::vector<const deploy::PublishedPort*> mappings;
     for (const auto& mapping : model.published) {
-        if (services.count(mapping.service) > 0) mappings.push_back(&mapping);
+        if (mapping.server) mappings.push_back(&mapping);
     }
     return mappings;
 }
@@ -74,6 +58,16 @@ std::vector<const deploy::PublishedPort*> mappings_to(
         }
     }
     return found;
+}
+
+std::vector<int> reach_ports(const deploy::Model& model, const deploy::Listener* listener) {
+    if (!listener) return {};
+    std::vector<int> ports;
+    for (const auto* mapping : mappings_to(server_mappings(model), listener->port)) {
+        ports.push_back(mapping->host_port);
+    }
+    if (ports.empty()) ports.push_back(listener->port);
+    return ports;
 }
 
 bool is_this_machine(std::string_view host, const Inputs& inputs) {
@@ -97,6 +91,30 @@ std::string derived_host(const host::Snapshot& host) {
         if (ipv6) return "[" + *ipv6 + "]";
     }
     return "<this host's LAN address>";
+}
+
+std::string derived_address(const Inputs& inputs) {
+    if (inputs.model.placement == deploy::Placement::bridge) return "<the container's address>";
+    const host::Snapshot& host = inputs.host;
+    if (host.probed && !host.default_route_address.empty()) return host.default_route_address;
+    if (host.probed) return derived_host(host);
+    return "<this host's default-route address>";
+}
+
+std::string derived_url(deploy::UrlKind kind, const Inputs& inputs, const std::string& host) {
+    ServiceListeners listeners = service_listeners(inputs.model);
+    auto port_of = [](const deploy::Listener* listener, const char* key) {
+        return listener ? std::to_string(listener->port) : std::string("<") + key + ">";
+    };
+    if (kind == deploy::UrlKind::websocket) {
+        return "ws://" + host + ":" + port_of(listeners.websocket, "server.port") + "/xiaozhi/v1/";
+    }
+    std::string base = "http://" + host + ":" + port_of(listeners.http, "server.http_port");
+    return base + (kind == deploy::UrlKind::vision ? "/mcp/vision/explain" : "/xiaozhi/ota/");
+}
+
+bool in_management_console(const deploy::AdvertisedUrl& url, const Inputs& inputs) {
+    return inputs.model.management_api && url.origin.layer == "remote";
 }
 
 std::optional<std::string> configured_string(const config::Effective& effective,

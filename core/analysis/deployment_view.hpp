@@ -23,14 +23,16 @@ ServiceListeners service_listeners(const deploy::Model& model);
 // "the WebSocket server", "the HTTP server", "the shared WebSocket and HTTP listener", ...
 std::string service_label(const deploy::Listener& listener);
 
-// Compose mappings of the xiaozhi server's own services: those named like the server
-// ("xiaozhi-esp32-server", "xiaozhi-server", but not "...web"), and those publishing
-// one of the server's listen ports.
+// Compose mappings of the xiaozhi server's own service (deploy::is_server_service).
 std::vector<const deploy::PublishedPort*> server_mappings(const deploy::Model& model);
 
 // The TCP mappings among `mappings` that publish `container_port`.
 std::vector<const deploy::PublishedPort*> mappings_to(
     const std::vector<const deploy::PublishedPort*>& mappings, int container_port);
+
+// The ports devices reach `listener` on: the host ports the server's compose service
+// publishes for it, else its listen port; empty for a null listener.
+std::vector<int> reach_ports(const deploy::Model& model, const deploy::Listener* listener);
 
 // Whether a URL host is this machine: loopback, server.ip, one of the host's addresses
 // when probed, or (without a probe, when nothing tells otherwise) any IP literal.
@@ -39,6 +41,18 @@ bool is_this_machine(std::string_view host, const Inputs& inputs);
 // The address the server derives for devices: the host's first LAN address when
 // probed (IPv4 preferred), else "<this host's LAN address>". IPv6 comes bracketed.
 std::string derived_host(const host::Snapshot& host);
+
+// The host the server derives for a template URL: "<the container's address>" in a
+// bridge container; on a host the default-route address when probed, else a description
+// of it (util.get_local_ip: the source address towards a public address).
+std::string derived_address(const Inputs& inputs);
+
+// The URL the server derives for a template of `kind` with `host`: ws://host:server.port/
+// xiaozhi/v1/, http://host:server.http_port/mcp/vision/explain (or /xiaozhi/ota/).
+std::string derived_url(deploy::UrlKind kind, const Inputs& inputs, const std::string& host);
+
+// Whether the URL is the management console's (management-API mode, from --remote).
+bool in_management_console(const deploy::AdvertisedUrl& url, const Inputs& inputs);
 
 // A string value that is set and not blank.
 std::optional<std::string> configured_string(const config::Effective& effective,

@@ -20,6 +20,9 @@ struct Finding {
     config::Origin origin;
     std::vector<config::Origin> related;
     std::string suggestion;  // a concrete fix, may be empty
+    // The compose projects (deploy::Model::deployment) the finding is about; empty when
+    // the server runs on the host from source.
+    std::vector<std::string> deployments;
 };
 
 // Most severe first, then by file, line, column, rule.

@@ -107,12 +107,49 @@ void check_holders(const Inputs& inputs, const deploy::Listener& listener, const
     }
 }
 
+// Docker's own proxy holds the published ports of running containers: that is the
+// project itself (or a process we cannot see, pid 0), not a conflict to report.
+bool held_by_docker(const host::Socket& socket) {
+    return socket.pid == 0 || socket.command.find("docker-proxy") != std::string::npos;
+}
+
+// In a bridge container the server binds inside its network namespace; on the host the
+// ports compose publishes are the ones that must be free.
+void check_published_holders(const Inputs& inputs, const SocketIndex& index,
+                             const PortSuggester& suggester, Findings& out) {
+    for (const auto& mapping : inputs.model.published) {
+        if (mapping.host_port == 0) continue;
+        auto it = index.find(socket_key(mapping.transport, mapping.host_port));
+        if (it == index.end()) continue;
+        const std::string address = mapping.host_address.empty() ? "0.0.0.0" : mapping.host_address;
+        for (const host::Socket* socket : it->second) {
+            if (held_by_docker(*socket) ||
+                !deploy::bind_addresses_overlap(address, socket->address, inputs.host.bindv6only)) {
+                continue;
+            }
+            out.push_back(make_finding(
+                "port.in-use", Severity::error,
+                transport_label(mapping.transport) + " port " + std::to_string(mapping.host_port) +
+                    " is held by " + holder_text(*socket) + " on " +
+                    socket_text(socket->address, socket->port) + ", but service " +
+                    mapping.service + " publishes it (" + mapping.origin.to_string() + ")",
+                "services." + mapping.service + ".ports", mapping.origin,
+                suggester.suggestion(mapping.host_port, mapping.transport)));
+            break;
+        }
+    }
+}
+
 }  // namespace
 
 void check_host_ports(const Inputs& inputs, Findings& out) {
     if (!inputs.host.probed) return;
     PortSuggester suggester(inputs.model, inputs.host);
     SocketIndex index = index_sockets(inputs.host);
+    if (inputs.model.placement == deploy::Placement::bridge) {
+        check_published_holders(inputs, index, suggester, out);
+        return;
+    }
     for (const auto& listener : inputs.model.listeners) {
         // The management API is a separate program: holding its port is its job.
         if (listener.service == "manager-api") continue;

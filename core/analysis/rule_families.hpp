@@ -16,12 +16,13 @@ void check_listener_ports(const Inputs& inputs, Findings& out);
 void check_port_values(const Inputs& inputs, Findings& out);
 // port.privileged, port.ephemeral, port.in-use, port.held-by-self
 void check_host_ports(const Inputs& inputs, Findings& out);
-// url.malformed, url.scheme, url.placeholder, url.unroutable, url.container-address,
-// url.docker-host, url.sentinel-host, url.path
+// url.malformed, url.scheme, url.placeholder, url.container-derived, url.unroutable,
+// url.container-address, url.docker-host, url.sentinel-host, url.path
 void check_url_entries(const Inputs& inputs, Findings& out);
 // url.list-entry
 void check_url_lists(const Inputs& inputs, Findings& out);
-// url.port-mismatch, url.wrong-service, compose.port-mismatch for advertised ports
+// url.port-mismatch, url.wrong-service, compose.port-mismatch for advertised ports,
+// url.scheme for TLS at a plain port
 void check_url_ports(const Inputs& inputs, Findings& out);
 // compose.port-mismatch for mappings, compose.port-conflict
 void check_compose_ports(const Inputs& inputs, Findings& out);
@@ -29,9 +30,15 @@ void check_compose_ports(const Inputs& inputs, Findings& out);
 void check_auth(const Inputs& inputs, Findings& out);
 // mqtt.endpoint
 void check_gateway_endpoints(const Inputs& inputs, Findings& out);
+// config.management-api, config.ignored-key
+void check_management_api(const Inputs& inputs, Findings& out);
+// firmware.url
+void check_firmware_urls(const Inputs& inputs, Findings& out);
 // config.unknown-key, config.legacy-key, and config.type for a map where a scalar belongs
 void check_config_keys(const Inputs& inputs, Findings& out);
 // config.type
 void check_config_types(const Inputs& inputs, Findings& out);
+// config.duplicate-key
+void check_duplicate_keys(const Inputs& inputs, Findings& out);
 
 }  // namespace xiaozhi::analysis

@@ -38,7 +38,7 @@ void check_list(const std::vector<const deploy::AdvertisedUrl*>& list, Findings&
                 url->key, url->origin, "remove the extra ';'"));
             continue;
         }
-        if (deploy::is_placeholder(url->text)) continue;
+        if (url->derived) continue;
         auto parsed = deploy::parse_url(url->text);
         if (!parsed) continue;
         auto [it, inserted] =

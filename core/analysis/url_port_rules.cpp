@@ -59,10 +59,14 @@ class UrlPortCheck {
     }
 
     void check(const deploy::AdvertisedUrl& url, const deploy::Url& parsed) const {
-        if (url.kind == deploy::UrlKind::websocket) {
+        if (parsed.scheme == "wss" || parsed.scheme == "https") {
+            check_tls_at_plain_port(url, parsed);
+        } else if (url.kind == deploy::UrlKind::websocket) {
             check_against(url, parsed, websocket_, {&http_, &manager_});
         } else if (url.kind == deploy::UrlKind::vision) {
-            check_against(url, parsed, http_, {&websocket_, &manager_});
+            // Another port or host may be a vision service of its own: only a port of
+            // another of the server's services is wrong.
+            wrong_service(url, parsed, http_, {&websocket_, &manager_});
         } else if (url.kind == deploy::UrlKind::ota && manager_configured_) {
             check_full_deployment_ota(url, parsed);
         } else if (url.kind == deploy::UrlKind::ota) {
@@ -70,7 +74,55 @@ class UrlPortCheck {
         }
     }
 
+    // A derived URL names the listen port; in a bridge container devices reach only the
+    // host ports compose publishes for it.
+    void check_derived(const deploy::AdvertisedUrl& url) const {
+        if (inputs_.model.placement != deploy::Placement::bridge) return;
+        const Reach& target = url.kind == deploy::UrlKind::websocket ? websocket_ : http_;
+        if (!target.listener || !target.via_compose() || target.contains(target.listener->port)) {
+            return;
+        }
+        const deploy::PublishedPort& mapping = *target.mappings.front();
+        if (mapping.host_port == 0) return;
+        Finding finding = make_finding(
+            "compose.port-mismatch", Severity::error,
+            url.key + " (" + url.origin.to_string() + ") is derived with port " +
+                std::to_string(target.listener->port) + " (" + target.listener->key +
+                "), but compose publishes that port as host port " +
+                std::to_string(mapping.host_port) + " (" + mapping.origin.to_string() +
+                "), so devices are told a port that is not published",
+            url.key, url.origin,
+            "set " + url.key + " to a URL with port " + std::to_string(mapping.host_port) +
+                ", or publish " + std::to_string(target.listener->port) + ":" +
+                std::to_string(target.listener->port));
+        for (const auto* published : target.mappings) finding.related.push_back(published->origin);
+        out_.push_back(std::move(finding));
+    }
+
   private:
+    // Neither server has TLS: a wss:// or https:// URL reaches it through a proxy that
+    // terminates TLS, whatever its port, unless the port is the server's own plain one.
+    void check_tls_at_plain_port(const deploy::AdvertisedUrl& url,
+                                 const deploy::Url& parsed) const {
+        if (!parsed.explicit_port || !deploy::is_ip_literal(parsed.host)) return;
+        for (const Reach* plain : {&websocket_, &http_}) {
+            if (!plain->listener || !plain->contains(parsed.port)) continue;
+            const bool websocket = url.kind == deploy::UrlKind::websocket;
+            Finding finding = make_finding(
+                "url.scheme", Severity::error,
+                url_label(url) + " asks for TLS (" + parsed.scheme + "://) at port " +
+                    std::to_string(parsed.port) + ", which reaches " +
+                    listener_place(*plain->listener) +
+                    ", a plain listener: the TLS handshake fails",
+                url.key, url.origin,
+                "use " + with_scheme(url.text, websocket ? "ws" : "http") +
+                    ", or point it at the TLS proxy's port");
+            finding.related.push_back(plain->listener->origin);
+            out_.push_back(std::move(finding));
+            return;
+        }
+    }
+
     // Whether the URL's port reaches one of `others` instead: url.wrong-service.
     bool wrong_service(const deploy::AdvertisedUrl& url, const deploy::Url& parsed,
                        const Reach& target, const std::vector<const Reach*>& others) const {
@@ -207,7 +259,11 @@ void check_url_ports(const Inputs& inputs, Findings& out) {
             url.kind != deploy::UrlKind::ota) {
             continue;
         }
-        if (url.text.empty() || deploy::is_placeholder(url.text)) continue;
+        if (url.derived) {
+            check.check_derived(url);
+            continue;
+        }
+        if (url.text.empty()) continue;
         auto parsed = deploy::parse_url(url.text);
         if (parsed) check.check(url, *parsed);
     }

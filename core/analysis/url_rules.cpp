@@ -20,21 +20,14 @@ bool ends_with(std::string_view text, std::string_view suffix) {
     return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }
 
-std::string port_or_key(const deploy::Listener* listener, const char* key) {
-    return listener ? std::to_string(listener->port) : std::string("<") + key + ">";
+// The URL the server derives for a template, on the host it derives.
+std::string derived_url(deploy::UrlKind kind, const Inputs& inputs) {
+    return analysis::derived_url(kind, inputs, derived_host(inputs.host));
 }
 
-// The URL the server derives when the configured one is the template text.
-std::string derived_url(deploy::UrlKind kind, const Inputs& inputs) {
-    ServiceListeners listeners = service_listeners(inputs.model);
-    std::string host = derived_host(inputs.host);
-    if (kind == deploy::UrlKind::websocket) {
-        return "ws://" + host + ":" + port_or_key(listeners.websocket, "server.port") +
-               "/xiaozhi/v1/";
-    }
-    std::string base = "http://" + host + ":" + port_or_key(listeners.http, "server.http_port");
-    return base + (kind == deploy::UrlKind::vision ? "/mcp/vision/explain" : "/xiaozhi/ota/");
-}
+// English template words in a host name ("your-ip-or-domain", "yourdomain.com"): the
+// reference hands them to devices as written.
+bool is_template_host(std::string_view host) { return lower(host).find("your") != std::string::npos; }
 
 void check_scheme(const deploy::AdvertisedUrl& url, const deploy::Url& parsed, Findings& out) {
     bool websocket = url.kind == deploy::UrlKind::websocket;
@@ -55,7 +48,14 @@ void check_host(const deploy::AdvertisedUrl& url, const deploy::Url& parsed, con
     std::string host = lower(parsed.host);
     std::string lan = derived_host(inputs.host);
     std::string use_lan = "use this host's LAN address (" + lan + ") or a name devices resolve";
-    if (host == "xiaozhi.server.com") {
+    if (is_template_host(host)) {
+        out.push_back(make_finding(
+            "url.sentinel-host", Severity::error,
+            url_label(url) + " has the template host " + parsed.host +
+                ", which no device can resolve: only text with 你的 makes the server derive an "
+                "address, anything else goes to devices as written",
+            url.key, url.origin, "use " + with_host(url.text, derived_host(inputs.host))));
+    } else if (host == "xiaozhi.server.com") {
         out.push_back(make_finding(
             "url.sentinel-host", Severity::error,
             url_label(url) +
@@ -126,16 +126,75 @@ void check_path(const deploy::AdvertisedUrl& url, const deploy::Url& parsed, Fin
     }
 }
 
-void check_placeholder(const deploy::AdvertisedUrl& url, const Inputs& inputs, Findings& out) {
+std::string entry_name(const deploy::AdvertisedUrl& url) {
+    return url.key + (url.index >= 0 ? " entry " + std::to_string(url.index + 1) : "");
+}
+
+// Where the published port of the listener a derived URL names is, for the suggestion.
+int published_port_for(deploy::UrlKind kind, const Inputs& inputs) {
+    ServiceListeners listeners = service_listeners(inputs.model);
+    const deploy::Listener* listener =
+        kind == deploy::UrlKind::websocket ? listeners.websocket : listeners.http;
+    if (!listener) return 0;
+    auto mappings = mappings_to(server_mappings(inputs.model), listener->port);
+    for (const auto* mapping : mappings) {
+        if (mapping->host_port == listener->port) return listener->port;
+    }
+    return mappings.empty() || mappings.front()->host_port == 0 ? listener->port
+                                                               : mappings.front()->host_port;
+}
+
+void check_serve_placeholder(const deploy::AdvertisedUrl& url, const Inputs& inputs,
+                             Findings& out) {
     // A built-in default left as the template is the intended "derive it" set-up.
     if (url.origin.layer == "default") return;
     std::string derived = derived_url(url.kind, inputs);
     out.push_back(make_finding(
         "url.placeholder", Severity::warning,
-        url.key + (url.index >= 0 ? " entry " + std::to_string(url.index + 1) : "") + " (" +
-            url.origin.to_string() + ") is still the template text, so the server will derive " +
-            derived + " itself",
+        entry_name(url) + " (" + url.origin.to_string() +
+            ") is still the template text, so the server will derive " + derived + " itself",
         url.key, url.origin, "set " + url.key + " to the URL devices should use, e.g. " + derived));
+}
+
+std::string firmware_note(const deploy::AdvertisedUrl& url, const Inputs& inputs) {
+    if (url.kind != deploy::UrlKind::vision || inputs.model.firmware_files.empty()) return "";
+    return " (firmware downloads in OTA answers are built from it too)";
+}
+
+// The reference's derivation (util.get_local_ip) inside a bridge container gives the
+// container's own address; on a host, the address of the default route.
+void check_reference_template(const deploy::AdvertisedUrl& url, const Inputs& inputs,
+                              Findings& out) {
+    const deploy::Model& model = inputs.model;
+    const std::string template_text =
+        entry_name(url) + " (" + url.origin.to_string() + ") contains the template text 你的";
+    if (model.placement == deploy::Placement::bridge) {
+        const std::string lan = derived_host(inputs.host);
+        const int port = published_port_for(url.kind, inputs);
+        std::string fixed = analysis::derived_url(url.kind, inputs, lan);
+        if (port != 0) fixed = with_port(fixed, port);
+        out.push_back(make_finding(
+            "url.container-derived", Severity::error,
+            template_text + ", so the server derives " +
+                analysis::derived_url(url.kind, inputs, derived_address(inputs)) +
+                " inside the container of service " + model.server_service +
+                " (a bridge network): the container's own address, which devices cannot reach" +
+                firmware_note(url, inputs),
+            url.key, url.origin,
+            "set " + url.key + " (in data/.config.yaml) to " + fixed +
+                ": this host's LAN address and the port compose publishes"));
+        return;
+    }
+    const std::string address = derived_address(inputs);
+    const bool described = address.starts_with("<");
+    out.push_back(make_finding(
+        "url.placeholder", Severity::warning,
+        template_text + ", so the server derives " +
+            analysis::derived_url(url.kind, inputs, address) + " itself" +
+            (described ? "" : ": " + address + " is the address of this host's default route"),
+        url.key, url.origin,
+        "set " + url.key + " to the URL devices should use if the default route's address is "
+                           "not the one they reach"));
 }
 
 }  // namespace
@@ -152,8 +211,12 @@ void check_url_entries(const Inputs& inputs, Findings& out) {
                 url.key, url.origin, "set it to " + derived_url(url.kind, inputs)));
             continue;
         }
-        if (deploy::is_placeholder(url.text)) {
-            check_placeholder(url, inputs, out);
+        if (url.derived) {
+            if (inputs.model.runtime == deploy::Runtime::python) {
+                check_reference_template(url, inputs, out);
+            } else {
+                check_serve_placeholder(url, inputs, out);
+            }
             continue;
         }
         deploy::UrlError error;

@@ -68,6 +68,12 @@ std::string with_port(std::string_view url, int port) {
     return join(split(url), std::to_string(port));
 }
 
+std::string with_host(std::string_view url, std::string_view host) {
+    UrlPieces pieces = split(url);
+    pieces.host = host;
+    return join(pieces, pieces.port);
+}
+
 std::string with_path(std::string_view url, std::string_view path) {
     UrlPieces pieces = split(url);
     std::size_t tail = pieces.rest.find_first_of("?#");

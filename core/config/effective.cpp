@@ -154,7 +154,11 @@ Effective Effective::merge(const std::vector<Layer>& layers) {
     effective.tree_ = Node::map_at(Position{});
     LeafStates leaves;
     Merger merger(leaves);
-    for (const auto& layer : layers) merger.merge_layer(effective.tree_, layer);
+    for (const auto& layer : layers) {
+        merger.merge_layer(effective.tree_, layer);
+        effective.duplicate_keys_.insert(effective.duplicate_keys_.end(),
+                                         layer.duplicate_keys.begin(), layer.duplicate_keys.end());
+    }
     Path path;
     for (const auto& [key, child] : effective.tree_.entries) {
         path.push_back(key);

@@ -17,7 +17,8 @@ struct Origin {
     std::string layer;  // layer_kind_name(): "default", "file", "remote", "env", "set"
     Position pos;       // file "XIAOZHI_SERVER__PORT" for env, "--set server.port=8100" for set
 
-    // "file:line:col" for files, "environment XIAOZHI_SERVER__PORT", "--set server.port=8100", "built-in default".
+    // "file:line:col" for files, "environment XIAOZHI_SERVER__PORT", "--set server.port=8100",
+    // "built-in default".
     std::string to_string() const;
 };
 
@@ -38,10 +39,10 @@ struct Entry {
 };
 
 class Effective {
-public:
+  public:
     // Merges layers in the order given (lowest precedence first): maps merge key
     // by key, scalars and lists replace. A layer's `dropped` values are recorded
-    // as overrides with their reason.
+    // as overrides with their reason, its duplicate_keys kept as they are.
     static Effective merge(const std::vector<Layer>& layers);
 
     const Node& tree() const { return tree_; }
@@ -55,10 +56,13 @@ public:
     const Node* get(std::string_view dotted) const;
     // Origin of a key; for a map key, the origin of its first leaf; "built-in default" if unset.
     Origin origin_of(std::string_view dotted) const;
+    // The keys the merged file layers repeat, layer by layer in precedence order.
+    const std::vector<DuplicateKey>& duplicate_keys() const { return duplicate_keys_; }
 
-private:
+  private:
     Node tree_;
     std::vector<Entry> entries_;
+    std::vector<DuplicateKey> duplicate_keys_;
 };
 
 }  // namespace xiaozhi::config

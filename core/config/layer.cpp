@@ -25,7 +25,9 @@ std::string_view layer_kind_name(LayerKind kind) {
 }
 
 Layer file_layer(const std::string& path) {
-    return Layer{LayerKind::file, path, parse_file(path), {}};
+    Document document = read_document(path);
+    return Layer{
+        LayerKind::file, path, std::move(document.tree), {}, std::move(document.duplicate_keys)};
 }
 
 const std::vector<std::string>& management_api_local_keys() {

@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/duplicate_key.hpp"
 #include "config/node.hpp"
 
 namespace xiaozhi::config {
@@ -27,12 +28,14 @@ struct Layer {
     std::string source;  // file path, "built-in defaults", "environment", "--set"
     Node tree;           // always a map
     std::vector<DroppedValue> dropped;
+    std::vector<DuplicateKey> duplicate_keys = {};  // YAML keys the file repeats (file layers)
 };
 
 // The built-in defaults of PROTOCOL.md §2 plus this project's own server keys.
 Layer defaults_layer();
 
-// A parsed configuration file (throws InputError).
+// A parsed configuration file, read as the reference server's PyYAML reads it: a
+// repeated key keeps the later value and is recorded in duplicate_keys (throws InputError).
 Layer file_layer(const std::string& path);
 
 // Variables named XIAOZHI_<SECTION>__<KEY>=value from `environment` ("NAME=VALUE"

@@ -16,28 +16,58 @@ struct LoadOptions {
     std::vector<std::string> environment;    // "NAME=VALUE"; only XIAOZHI_* are read
     std::vector<std::string> assignments;    // --set key=value
     bool with_defaults = true;
+    // --compose FILE...: exactly this compose project (files merged in order) instead of
+    // the ones a folder holds.
+    std::vector<std::string> compose_files;
+    bool no_compose = false;  // --no-compose: the server runs on the host from source
 };
 
-// A docker-compose file found beside a folder's config.yaml.
+// A docker-compose file.
 struct ComposeFile {
     std::string path;
     Node tree;
 };
 
+// What `docker compose` starts from one set of files: the default file plus its override,
+// an alternative file alone, or the files of --compose, merged in order.
+struct ComposeProject {
+    std::string label;  // the files' names joined by " + "
+    std::vector<ComposeFile> files;
+};
+
+// A value of data/.config.yaml that the reference ignores in management-API mode.
+struct IgnoredValue {
+    std::string key;  // a server.* leaf, or a top-level key
+    Position pos;
+};
+
+// Management-API mode (PROTOCOL.md §2): data/.config.yaml sets manager-api.url, so the
+// reference reads neither config.yaml nor any local key but a few.
+struct ManagementApiMode {
+    bool active = false;
+    std::vector<IgnoredValue> ignored;  // local keys the reference does not read
+};
+
 struct Loaded {
     std::vector<Layer> layers;         // in precedence order
-    std::vector<ComposeFile> compose;  // docker-compose*.yml of the folders given
+    // The compose projects a folder describes: the default one first, then every
+    // alternative file alone; empty when the server runs on the host.
+    std::vector<ComposeProject> compose;
     // True when an input is a xiaozhi-server folder or a .yaml/.yml file (the
     // python runtime is then the default for the analysis).
     bool python_layout = false;
     // True when a file layer sets manager-api.url: the remote layer is then the
     // management API's and the server section stays local.
     bool remote_is_management_api = false;
+    ManagementApiMode management_api;  // of a xiaozhi-server folder
+    // Firmware images in the folder's data/bin (<model>_<version>.bin), by file name.
+    std::vector<std::string> firmware_files;
     Effective effective;
 };
 
-// A folder contributes config.yaml, then data/.config.yaml when present, and
-// its docker-compose*.yml / compose*.yml files; a folder with neither config
+// A folder contributes config.yaml, then data/.config.yaml when present (in
+// management-API mode only the keys of data/.config.yaml the reference reads), its
+// compose projects and its data/bin firmware names; a folder with neither config
 // file is an InputError. Throws InputError for every unreadable or invalid input.
 Loaded load(const LoadOptions& options);
 

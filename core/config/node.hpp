@@ -9,11 +9,14 @@
 
 namespace xiaozhi::config {
 
-// Where a node was written: file name, 1-based line and column (0 when unknown).
+// Where a node was written: file name, 1-based line and column (0 when unknown). The
+// column counts characters (code points), as an editor does; utf16_column counts UTF-16
+// code units, as SARIF does (0 when unknown: then the same as column).
 struct Position {
     std::string file;
     int line = 0;
     int column = 0;
+    int utf16_column = 0;
 
     // "file:line:col", or just "file" when the line is unknown.
     std::string to_string() const;

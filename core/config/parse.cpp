@@ -75,6 +75,15 @@ std::string read_bounded(const std::string& path) {
     return content;
 }
 
+// The tree of a document that repeats no key; else an InputError at the first repetition.
+Node without_duplicate_keys(Document document) {
+    if (!document.duplicate_keys.empty()) {
+        const DuplicateKey& duplicate = document.duplicate_keys.front();
+        throw InputError(duplicate.later, "duplicate key '" + duplicate.key + "'");
+    }
+    return std::move(document.tree);
+}
+
 Node with_position(Node node, const Position& pos) {
     node.pos = pos;
     for (auto& item : node.items) item = with_position(std::move(item), pos);
@@ -98,24 +107,24 @@ Syntax detect_syntax(const std::string& path, std::string_view content) {
     return Syntax::yaml;
 }
 
-Node parse_text(std::string_view content, Syntax syntax, const std::string& file) {
+Document parse_document(std::string_view content, Syntax syntax, const std::string& file) {
     if (content.size() > max_config_bytes) {
         throw InputError(Position{file, 0, 0}, size_message(content.size()));
     }
     detail::require_text(content, file);
-    if (only_whitespace(content)) return Node::map_at(Position{file, 1, 1});
+    if (only_whitespace(content)) return Document{Node::map_at(Position{file, 1, 1}), {}};
     switch (syntax) {
         case Syntax::yaml:
             return detail::parse_yaml(content, file);
         case Syntax::toml:
-            return detail::parse_toml(content, file);
+            return Document{detail::parse_toml(content, file), {}};
         case Syntax::json:
-            return detail::parse_json(content, file);
+            return Document{detail::parse_json(content, file), {}};
     }
     return detail::parse_yaml(content, file);
 }
 
-Node parse_file(const std::string& path) {
+Document read_document(const std::string& path) {
     namespace fs = std::filesystem;
     std::error_code error;
     const fs::file_status status = fs::status(path, error);
@@ -131,7 +140,15 @@ Node parse_file(const std::string& path) {
         }
     }
     const std::string content = read_bounded(path);
-    return parse_text(content, detect_syntax(path, content), path);
+    return parse_document(content, detect_syntax(path, content), path);
+}
+
+Node parse_text(std::string_view content, Syntax syntax, const std::string& file) {
+    return without_duplicate_keys(parse_document(content, syntax, file));
+}
+
+Node parse_file(const std::string& path) {
+    return without_duplicate_keys(read_document(path));
 }
 
 Node parse_scalar(std::string_view text, Position pos) {
@@ -140,7 +157,7 @@ Node parse_scalar(std::string_view text, Position pos) {
     const char lead = first == std::string_view::npos ? '\0' : text[first];
     if (lead == '[' || lead == '{' || lead == '"' || lead == '\'') {
         try {
-            const Node document = detail::parse_yaml("value: " + std::string(text), pos.file);
+            const Node document = parse_text("value: " + std::string(text), Syntax::yaml, pos.file);
             if (const Node* value = document.find("value")) return with_position(*value, pos);
         } catch (const InputError&) {
             // Not valid flow YAML: the text is taken literally below.

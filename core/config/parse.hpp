@@ -3,7 +3,9 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "config/duplicate_key.hpp"
 #include "config/input_error.hpp"
 #include "config/node.hpp"
 
@@ -15,18 +17,35 @@ enum class Syntax { yaml, toml, json };
 inline constexpr std::size_t max_config_bytes = 16 * 1024 * 1024;
 
 // Syntax from the file extension (.yaml .yml .toml .json); unknown extensions
-// are sniffed from the content (a leading '{' or '[' is JSON, a '[section]' line is TOML, else YAML).
+// are sniffed from the content (a leading '{' or '[' is JSON, a '[section]' line is TOML, else
+// YAML).
 Syntax detect_syntax(const std::string& path, std::string_view content);
 
-// Parses `content` named `file` in messages. YAML scalars resolve as the
-// reference server's PyYAML does for the values configs use: null/~/empty,
-// true/false/yes/no/on/off, decimal/hex/octal integers with sign, floats;
-// quoted scalars are always strings. Throws InputError on invalid input,
-// binary content (NUL bytes, invalid UTF-8) or a document that is not a map.
+// A parsed configuration file: its tree, and the YAML keys it repeats.
+struct Document {
+    Node tree;  // always a map
+    std::vector<DuplicateKey> duplicate_keys;
+};
+
+// Parses `content` named `file` in messages, as the reference server's PyYAML
+// (safe_load) reads YAML: scalars resolve as PyYAML does for the values configs
+// use (null/~/empty, true/false/yes/no/on/off, decimal/hex/octal integers with
+// sign, floats; quoted scalars are always strings), and a key repeated in a map
+// keeps the later value and is recorded in `duplicate_keys`. TOML and JSON
+// forbid repeated keys: an InputError at the later one. Throws InputError on
+// invalid input, binary content (NUL bytes, invalid UTF-8) or a document that
+// is not a map. Columns in positions count characters, not bytes.
+Document parse_document(std::string_view content, Syntax syntax, const std::string& file);
+
+// Reads and parses a file with parse_document; throws InputError when it cannot
+// be read, is a directory, is larger than max_config_bytes, or does not parse.
+Document read_document(const std::string& path);
+
+// The tree of parse_document, for readers stricter than PyYAML (Docker Compose,
+// the admin API): a repeated YAML key is an InputError at its later occurrence.
 Node parse_text(std::string_view content, Syntax syntax, const std::string& file);
 
-// Reads and parses a file; throws InputError when it cannot be read, is a
-// directory, is larger than max_config_bytes, or does not parse.
+// The tree of read_document, with parse_text's strictness about repeated keys.
 Node parse_file(const std::string& path);
 
 // Parses one scalar as a YAML value would be read (for --set and environment values):

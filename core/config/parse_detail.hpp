@@ -1,11 +1,11 @@
 // Internal to the config parsers: per-syntax entry points and shared helpers.
 #pragma once
 
-#include <cstddef>
 #include <string>
 #include <string_view>
 
 #include "config/node.hpp"
+#include "config/parse.hpp"
 
 namespace xiaozhi::config::detail {
 
@@ -14,9 +14,6 @@ namespace xiaozhi::config::detail {
 // (decimal, 0x, 0o, 0b, leading-0 octal, underscores, sign), floats
 // (1.5, 1e3, .5, .inf, .nan); integers beyond int64 and everything else are strings.
 Node resolve_plain_scalar(std::string_view text, Position pos);
-
-// The 1-based line and column (in bytes) of byte `offset` of `content`.
-Position position_at(std::string_view content, std::size_t offset, const std::string& file);
 
 // A parser message made fit for one line: control characters become spaces, runs collapse.
 std::string one_line(std::string_view message);
@@ -28,7 +25,7 @@ std::string not_a_map_message(Kind found);
 void require_text(std::string_view content, const std::string& file);
 
 // Per-syntax parsers; the content is already known to be text. Each returns a map.
-Node parse_yaml(std::string_view content, const std::string& file);
+Document parse_yaml(std::string_view content, const std::string& file);
 Node parse_toml(std::string_view content, const std::string& file);
 Node parse_json(std::string_view content, const std::string& file);
 

@@ -7,6 +7,7 @@
 
 #include "config/input_error.hpp"
 #include "config/parse_detail.hpp"
+#include "config/text_positions.hpp"
 
 namespace xiaozhi::config::detail {
 
@@ -18,14 +19,14 @@ constexpr std::size_t max_depth = 200;
 // returns the position of the next key or value token and skips it.
 class TokenScanner {
   public:
-    TokenScanner(std::string_view content, const std::string& file)
-        : content_(content), file_(file) {
+    TokenScanner(std::string_view content, const TextPositions& positions)
+        : content_(content), positions_(positions) {
         if (content_.substr(0, 3) == "\xEF\xBB\xBF") offset_ = 3;
     }
 
     Position next_token() {
         skip_separators();
-        Position pos{file_, line_, static_cast<int>(offset_ - line_start_) + 1};
+        Position pos = positions_.at_offset(offset_);
         if (offset_ >= content_.size()) return pos;
         const char c = content_[offset_];
         if (c == '"') {
@@ -45,16 +46,7 @@ class TokenScanner {
     }
 
     void skip_separators() {
-        while (offset_ < content_.size()) {
-            const char c = content_[offset_];
-            if (c == '\n') {
-                ++line_;
-                line_start_ = offset_ + 1;
-            } else if (!is_delimiter(c)) {
-                return;
-            }
-            ++offset_;
-        }
+        while (offset_ < content_.size() && is_delimiter(content_[offset_])) ++offset_;
     }
 
     void skip_string() {
@@ -66,10 +58,8 @@ class TokenScanner {
     }
 
     std::string_view content_;
-    const std::string& file_;
+    const TextPositions& positions_;
     std::size_t offset_ = 0;
-    int line_ = 1;
-    std::size_t line_start_ = 0;
 };
 
 // Parser messages start with "[json.exception.parse_error.101] parse error at line 1, column 8: ".
@@ -89,7 +79,7 @@ std::string parser_message(const std::string& what) {
 class TreeBuilder : public nlohmann::json_sax<nlohmann::json> {
   public:
     TreeBuilder(std::string_view content, const std::string& file)
-        : content_(content), file_(file), scanner_(content, file) {}
+        : positions_(content, file), scanner_(content, positions_) {}
 
     Node take_root() { return std::move(root_); }
 
@@ -137,7 +127,7 @@ class TreeBuilder : public nlohmann::json_sax<nlohmann::json> {
     bool parse_error(std::size_t position, const std::string&,
                      const nlohmann::detail::exception& error) override {
         const std::size_t offset = position > 0 ? position - 1 : 0;
-        throw InputError(position_at(content_, offset, file_), parser_message(error.what()));
+        throw InputError(positions_.at_offset(offset), parser_message(error.what()));
     }
 
   private:
@@ -176,8 +166,7 @@ class TreeBuilder : public nlohmann::json_sax<nlohmann::json> {
         return true;
     }
 
-    std::string_view content_;
-    const std::string& file_;
+    TextPositions positions_;
     TokenScanner scanner_;
     std::vector<Frame> stack_;
     Node root_;

@@ -6,14 +6,16 @@
 
 #include "config/input_error.hpp"
 #include "config/parse_detail.hpp"
+#include "config/text_positions.hpp"
 
 namespace xiaozhi::config::detail {
 
 namespace {
 
-Position position_of(const toml::source_region& source, const std::string& file) {
-    return Position{file, static_cast<int>(source.begin.line),
-                    static_cast<int>(source.begin.column)};
+// toml++ counts columns in characters already; the UTF-16 column comes from the text.
+Position position_of(const toml::source_region& source, const TextPositions& positions) {
+    return positions.at_column(static_cast<int>(source.begin.line),
+                               static_cast<int>(source.begin.column));
 }
 
 template <typename T>
@@ -23,10 +25,10 @@ std::string streamed(const T& value) {
     return out.str();
 }
 
-Node convert(const toml::node& source, const std::string& file);
+Node convert(const toml::node& source, const TextPositions& positions);
 
-Node convert_table(const toml::table& table, const std::string& file) {
-    Node map = Node::map_at(position_of(table.source(), file));
+Node convert_table(const toml::table& table, const TextPositions& positions) {
+    Node map = Node::map_at(position_of(table.source(), positions));
     std::vector<std::pair<const toml::key*, const toml::node*>> members;
     for (const auto& [key, value] : table) members.emplace_back(&key, &value);
     std::stable_sort(members.begin(), members.end(), [](const auto& a, const auto& b) {
@@ -35,17 +37,17 @@ Node convert_table(const toml::table& table, const std::string& file) {
         return left.line != right.line ? left.line < right.line : left.column < right.column;
     });
     for (const auto& [key, value] : members) {
-        map.entries.emplace_back(std::string(key->str()), convert(*value, file));
+        map.entries.emplace_back(std::string(key->str()), convert(*value, positions));
     }
     return map;
 }
 
-Node convert(const toml::node& source, const std::string& file) {
-    Position pos = position_of(source.source(), file);
-    if (const auto* table = source.as_table()) return convert_table(*table, file);
+Node convert(const toml::node& source, const TextPositions& positions) {
+    Position pos = position_of(source.source(), positions);
+    if (const auto* table = source.as_table()) return convert_table(*table, positions);
     if (const auto* array = source.as_array()) {
         Node list = Node::list_at(std::move(pos));
-        for (const auto& item : *array) list.items.push_back(convert(item, file));
+        for (const auto& item : *array) list.items.push_back(convert(item, positions));
         return list;
     }
     if (const auto* text = source.as_string()) return Node::string_at(text->get(), std::move(pos));
@@ -74,13 +76,14 @@ Node convert(const toml::node& source, const std::string& file) {
 }  // namespace
 
 Node parse_toml(std::string_view content, const std::string& file) {
+    const TextPositions positions(content, file);
     toml::table table;
     try {
         table = toml::parse(content, std::string_view(file));
     } catch (const toml::parse_error& error) {
-        throw InputError(position_of(error.source(), file), one_line(error.description()));
+        throw InputError(position_of(error.source(), positions), one_line(error.description()));
     }
-    Node tree = convert_table(table, file);
+    Node tree = convert_table(table, positions);
     if (tree.entries.empty()) tree.pos = Position{file, 1, 1};
     return tree;
 }

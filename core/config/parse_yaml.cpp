@@ -1,10 +1,14 @@
-// YAML text to a positioned Node tree (yaml-cpp), with PyYAML's scalar resolution.
+// YAML text to a positioned Node tree (yaml-cpp), with PyYAML's scalar resolution and
+// repeated keys.
 #include <yaml-cpp/yaml.h>
 
+#include <map>
 #include <set>
+#include <utility>
 
 #include "config/input_error.hpp"
 #include "config/parse_detail.hpp"
+#include "config/text_positions.hpp"
 
 namespace xiaozhi::config::detail {
 
@@ -16,16 +20,27 @@ constexpr std::size_t max_nodes = 1'000'000;
 
 constexpr std::string_view core_tag_prefix = "tag:yaml.org,2002:";
 
+constexpr std::string_view byte_order_mark = "\xEF\xBB\xBF";
+
 class YamlConverter {
   public:
-    explicit YamlConverter(const std::string& file) : file_(file) {}
+    YamlConverter(std::string_view content, const std::string& file)
+        : file_(file),
+          positions_(content, file),
+          mark_base_(content.substr(0, byte_order_mark.size()) == byte_order_mark
+                         ? byte_order_mark.size()
+                         : 0) {}
 
+    // yaml-cpp counts columns in bytes and offsets from after a byte order mark.
     Position position(const YAML::Mark& mark) const {
         if (mark.is_null()) return Position{file_, 0, 0};
-        return Position{file_, mark.line + 1, mark.column + 1};
+        return positions_.at_offset(mark_base_ + static_cast<std::size_t>(mark.pos));
     }
 
-    Node convert(const YAML::Node& source, int depth) {
+    std::vector<DuplicateKey> take_duplicate_keys() { return std::move(duplicates_); }
+
+    // `path` is where `source` sits in the document, for naming repeated keys.
+    Node convert(const YAML::Node& source, int depth, Path& path) {
         if (depth > max_depth) {
             throw InputError(position(source.Mark()), "nesting deeper than " +
                                                           std::to_string(max_depth) +
@@ -37,10 +52,14 @@ class YamlConverter {
         }
         switch (source.Type()) {
             case YAML::NodeType::Map:
-                return convert_map(source, depth);
+                return convert_map(source, depth, path);
             case YAML::NodeType::Sequence: {
                 Node list = Node::list_at(position(source.Mark()));
-                for (const auto& item : source) list.items.push_back(convert(item, depth + 1));
+                for (const auto& item : source) {
+                    path.push_back(std::to_string(list.items.size()));
+                    list.items.push_back(convert(item, depth + 1, path));
+                    path.pop_back();
+                }
                 return list;
             }
             case YAML::NodeType::Scalar:
@@ -82,10 +101,12 @@ class YamlConverter {
         return position(value.Mark());
     }
 
-    Node convert_map(const YAML::Node& source, int depth) {
+    // A repeated key keeps its first place and takes the later value, as a PyYAML dict does.
+    Node convert_map(const YAML::Node& source, int depth, Path& path) {
         Node map = Node::map_at(position(source.Mark()));
         std::vector<YAML::Node> merge_values;
-        std::set<std::string> seen;
+        std::map<std::string, Position> first_written;
+        std::vector<std::pair<std::size_t, std::string>> repeated;  // index in duplicates_, key
         for (const auto& member : source) {
             const YAML::Node& key = member.first;
             if (is_merge_key(key)) {
@@ -93,22 +114,38 @@ class YamlConverter {
                 continue;
             }
             std::string name = key_text(key);
-            if (!seen.insert(name).second) {
-                throw InputError(position(key.Mark()), "duplicate key '" + name + "'");
-            }
-            Node value = convert(member.second, depth + 1);
+            path.push_back(name);
+            Node value = convert(member.second, depth + 1, path);
             if (value.kind == Kind::null && value.text.empty()) {
                 value.pos = value_position(key, member.second);
             }
-            map.entries.emplace_back(std::move(name), std::move(value));
+            const Position key_pos = position(key.Mark());
+            const auto [first, is_new] = first_written.emplace(name, key_pos);
+            if (is_new) {
+                map.entries.emplace_back(std::move(name), std::move(value));
+            } else {
+                *map.find(name) = std::move(value);
+                if (record_duplicate(path, first->second, key_pos)) {
+                    repeated.emplace_back(duplicates_.size() - 1, name);
+                }
+            }
+            path.pop_back();
         }
-        for (const auto& merge : merge_values) merge_into(map, merge, depth);
+        for (const auto& [index, name] : repeated) duplicates_[index].value = *map.find(name);
+        for (const auto& merge : merge_values) merge_into(map, merge, depth, path);
         return map;
+    }
+
+    // Records a repetition once, though an alias may convert its map again.
+    bool record_duplicate(const Path& path, const Position& first, const Position& later) {
+        if (!recorded_.emplace(later.line, later.column).second) return false;
+        duplicates_.push_back(DuplicateKey{join_path(path), first, later, {}});
+        return true;
     }
 
     // `<<: *base` or `<<: [*a, *b]`: keys not written explicitly come from the
     // merged maps, earlier maps first (as PyYAML does).
-    void merge_into(Node& map, const YAML::Node& merge, int depth) {
+    void merge_into(Node& map, const YAML::Node& merge, int depth, Path& path) {
         std::vector<YAML::Node> sources;
         if (merge.IsMap()) {
             sources.push_back(merge);
@@ -126,7 +163,7 @@ class YamlConverter {
                              "a merge key (<<) needs a map or a list of maps");
         }
         for (const auto& item : sources) {
-            Node merged = convert(item, depth + 1);
+            Node merged = convert(item, depth + 1, path);
             for (auto& [key, value] : merged.entries) {
                 if (map.find(key) == nullptr) map.entries.emplace_back(key, std::move(value));
             }
@@ -134,37 +171,42 @@ class YamlConverter {
     }
 
     const std::string& file_;
+    TextPositions positions_;
+    std::size_t mark_base_;
     std::size_t node_count_ = 0;
+    std::vector<DuplicateKey> duplicates_;
+    std::set<std::pair<int, int>> recorded_;  // line and column of each recorded repetition
 };
 
 }  // namespace
 
-Node parse_yaml(std::string_view content, const std::string& file) {
-    YamlConverter converter(file);
+Document parse_yaml(std::string_view content, const std::string& file) {
+    YamlConverter converter(content, file);
     std::vector<YAML::Node> documents;
     try {
         documents = YAML::LoadAll(std::string(content));
     } catch (const YAML::Exception& error) {
         throw InputError(converter.position(error.mark), one_line(error.msg));
     }
-    if (documents.empty()) return Node::map_at(Position{file, 1, 1});
+    if (documents.empty()) return Document{Node::map_at(Position{file, 1, 1}), {}};
     if (documents.size() > 1) {
         throw InputError(
             converter.position(documents[1].Mark()),
             "expected a single YAML document, found " + std::to_string(documents.size()));
     }
     const YAML::Node& root = documents.front();
-    if (root.IsNull()) return Node::map_at(Position{file, 1, 1});
+    if (root.IsNull()) return Document{Node::map_at(Position{file, 1, 1}), {}};
     Node tree;
+    Path path;
     try {
-        tree = converter.convert(root, 0);
+        tree = converter.convert(root, 0, path);
     } catch (const YAML::Exception& error) {
         throw InputError(converter.position(error.mark), one_line(error.msg));
     }
     if (!tree.is_map()) {
         throw InputError(tree.pos, not_a_map_message(tree.kind));
     }
-    return tree;
+    return Document{std::move(tree), converter.take_duplicate_keys()};
 }
 
 }  // namespace xiaozhi::config::detail

@@ -1,24 +1,9 @@
-// Text helpers shared by the parsers: binary detection, byte offsets to positions, one-line
-// messages.
-#include <algorithm>
-
+// Text helpers shared by the parsers: binary detection, one-line messages.
 #include "config/input_error.hpp"
 #include "config/parse_detail.hpp"
+#include "config/text_positions.hpp"
 
 namespace xiaozhi::config::detail {
-
-Position position_at(std::string_view content, std::size_t offset, const std::string& file) {
-    offset = std::min(offset, content.size());
-    int line = 1;
-    std::size_t line_start = 0;
-    for (std::size_t i = 0; i < offset; ++i) {
-        if (content[i] == '\n') {
-            ++line;
-            line_start = i + 1;
-        }
-    }
-    return Position{file, line, static_cast<int>(offset - line_start) + 1};
-}
 
 std::string one_line(std::string_view message) {
     std::string out;
@@ -80,11 +65,13 @@ void require_text(std::string_view content, const std::string& file) {
     std::size_t i = 0;
     while (i < content.size()) {
         if (content[i] == '\0') {
-            throw InputError(position_at(content, i, file), "binary content (NUL byte)");
+            throw InputError(TextPositions(content, file).at_offset(i),
+                             "binary content (NUL byte)");
         }
         const std::size_t length = utf8_sequence_length(content, i);
         if (length == 0) {
-            throw InputError(position_at(content, i, file), "binary content (invalid UTF-8)");
+            throw InputError(TextPositions(content, file).at_offset(i),
+                             "binary content (invalid UTF-8)");
         }
         i += length;
     }

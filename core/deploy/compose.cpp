@@ -36,8 +36,8 @@ bool is_name_char(char c) {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
 }
 
-// Replaces ${VAR:-default} / ${VAR-default} by the default and "$$" by "$";
-// nullopt when the text needs a variable that has no default.
+}  // namespace
+
 std::optional<std::string> with_defaults(std::string_view text) {
     std::string out;
     for (std::size_t i = 0; i < text.size(); ++i) {
@@ -69,6 +69,8 @@ std::optional<std::string> with_defaults(std::string_view text) {
     }
     return out;
 }
+
+namespace {
 
 config::Origin origin_of(const Node& node, const config::ComposeFile& file) {
     config::Origin origin;
@@ -200,6 +202,8 @@ void expand(const PortEntry& entry, const std::string& service, const config::Or
     }
 }
 
+}  // namespace
+
 void read_service_ports(const std::string& service, const Node& ports,
                         const config::ComposeFile& file, std::vector<PublishedPort>& out) {
     if (ports.kind == Kind::null) return;
@@ -222,8 +226,6 @@ void read_service_ports(const std::string& service, const Node& ports,
         expand(parse_short(*text, origin, original), service, origin, original, out);
     }
 }
-
-}  // namespace
 
 std::vector<PublishedPort> published_ports(const config::ComposeFile& file) {
     std::vector<PublishedPort> out;

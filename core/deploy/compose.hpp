@@ -1,6 +1,9 @@
 // The ports docker-compose files publish: services.<name>.ports in short and long syntax.
 #pragma once
 
+#include <optional>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "config/load.hpp"
@@ -18,5 +21,13 @@ namespace xiaozhi::deploy {
 // at that position for a malformed entry, or at the section that is not a map
 // or list where compose expects one.
 std::vector<PublishedPort> published_ports(const config::ComposeFile& file);
+
+// The mappings of one service's `ports` node, appended to `out` (as published_ports).
+void read_service_ports(const std::string& service, const config::Node& ports,
+                        const config::ComposeFile& file, std::vector<PublishedPort>& out);
+
+// Compose's interpolation with defaults only: ${VAR:-default} and ${VAR-default} become
+// the default, "$$" becomes "$"; nullopt when the text needs a variable without one.
+std::optional<std::string> with_defaults(std::string_view text);
 
 }  // namespace xiaozhi::deploy

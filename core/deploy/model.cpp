@@ -1,10 +1,11 @@
 // Building the deployment model (listeners, advertised URLs, published ports) from a configuration.
 #include "deploy/model.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <utility>
 
-#include "deploy/compose.hpp"
+#include "deploy/compose_project.hpp"
 #include "deploy/ip_address.hpp"
 #include "deploy/url.hpp"
 
@@ -94,13 +95,25 @@ void add_listeners(const config::Effective& effective, Runtime runtime, Model& m
     }
 }
 
+bool derives(UrlKind kind, const std::string& text, const config::Origin& origin,
+             Runtime runtime) {
+    if (runtime == Runtime::python) {
+        const bool own_url = kind == UrlKind::websocket || kind == UrlKind::vision;
+        return own_url && origin.layer != "remote" && is_derived_template(text, runtime);
+    }
+    const bool device_url =
+        kind == UrlKind::websocket || kind == UrlKind::vision || kind == UrlKind::ota;
+    return device_url && is_derived_template(text, runtime);
+}
+
 void add_advertised(const config::Effective& effective, UrlKind kind, std::string key,
                     bool may_be_list, Model& model) {
     std::optional<std::string> text = scalar_text(effective, key);
     if (!text) return;
     config::Origin origin = effective.origin_of(key);
     if (!may_be_list || text->find(';') == std::string::npos) {
-        model.advertised.push_back(AdvertisedUrl{kind, *text, key, -1, 1, origin});
+        const bool derived = derives(kind, *text, origin, model.runtime);
+        model.advertised.push_back(AdvertisedUrl{kind, *text, key, -1, 1, origin, derived});
         return;
     }
     std::vector<std::string> entries;
@@ -113,8 +126,10 @@ void add_advertised(const config::Effective& effective, UrlKind kind, std::strin
     }
     int size = static_cast<int>(entries.size());
     for (int i = 0; i < size; ++i) {
-        model.advertised.push_back(AdvertisedUrl{
-            kind, std::move(entries[static_cast<std::size_t>(i)]), key, i, size, origin});
+        std::string& entry = entries[static_cast<std::size_t>(i)];
+        const bool derived = derives(kind, entry, origin, model.runtime);
+        model.advertised.push_back(
+            AdvertisedUrl{kind, std::move(entry), key, i, size, origin, derived});
     }
 }
 
@@ -140,8 +155,13 @@ std::string_view url_kind_name(UrlKind kind) {
     return "websocket";
 }
 
-Model build_model(const config::Effective& effective,
-                  const std::vector<config::ComposeFile>& compose, Runtime runtime) {
+bool is_derived_template(std::string_view text, Runtime runtime) {
+    if (runtime == Runtime::xiaozhi) return is_placeholder(text);
+    return text.find("你的") != std::string_view::npos;
+}
+
+Model build_model(const config::Effective& effective, const config::ComposeProject* project,
+                  Runtime runtime) {
     Model model;
     model.runtime = runtime;
     add_listeners(effective, runtime, model);
@@ -150,11 +170,37 @@ Model build_model(const config::Effective& effective,
     add_advertised(effective, UrlKind::ota, "server.ota", false, model);
     add_advertised(effective, UrlKind::mqtt_gateway, "server.mqtt_gateway", false, model);
     add_advertised(effective, UrlKind::udp_gateway, "server.udp_gateway", false, model);
-    for (const config::ComposeFile& file : compose) {
-        std::vector<PublishedPort> ports = published_ports(file);
-        model.published.insert(model.published.end(), ports.begin(), ports.end());
+    if (!project) return model;
+    model.deployment = project->label;
+    for (ComposeService& service : project_services(*project)) {
+        if (service.server && model.server_service.empty()) {
+            model.server_service = service.name;
+            model.placement = service.host_network ? Placement::host_network : Placement::bridge;
+        }
+        if (service.host_network) continue;
+        model.published.insert(model.published.end(), service.ports.begin(), service.ports.end());
     }
     return model;
+}
+
+std::vector<Model> build_models(const config::Loaded& loaded, Runtime runtime) {
+    std::vector<Model> models;
+    if (loaded.compose.empty()) {
+        models.push_back(build_model(loaded.effective, nullptr, runtime));
+    }
+    for (const config::ComposeProject& project : loaded.compose) {
+        models.push_back(build_model(loaded.effective, &project, runtime));
+    }
+    const bool remote_loaded =
+        std::any_of(loaded.layers.begin(), loaded.layers.end(),
+                    [](const config::Layer& layer) { return layer.kind == config::LayerKind::remote; });
+    for (Model& model : models) {
+        model.management_api = loaded.management_api.active;
+        model.remote_loaded = remote_loaded;
+        model.ignored = loaded.management_api.ignored;
+        model.firmware_files = loaded.firmware_files;
+    }
+    return models;
 }
 
 }  // namespace xiaozhi::deploy

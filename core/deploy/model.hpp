@@ -37,6 +37,9 @@ struct AdvertisedUrl {
     int index = -1;     // position in a ';' list, -1 when the value is not a list
     int list_size = 1;  // entries in that list
     config::Origin origin;
+    // The template the server replaces by an address of its own (is_derived_template):
+    // devices get that address, not `text`.
+    bool derived = false;
 };
 
 // A compose port mapping "host_ip:host_port:container_port/proto".
@@ -47,27 +50,54 @@ struct PublishedPort {
     int container_port = 0;
     Transport transport = Transport::tcp;
     config::Origin origin;  // position of the mapping in the compose file
+    bool server = false;    // published by the xiaozhi server's own service
+};
+
+// Where the server of a deployment runs.
+enum class Placement {
+    host,          // on the host from source (no compose project, or none with the server)
+    host_network,  // in a compose container with network_mode: host
+    bridge,        // in a compose container on a bridge network: it sees its own address
 };
 
 struct Model {
     Runtime runtime = Runtime::python;
+    std::string deployment;      // compose project label; "" when the server runs on the host
+    Placement placement = Placement::host;
+    std::string server_service;  // the server's compose service, "" outside compose
     std::vector<Listener> listeners;
     std::vector<AdvertisedUrl> advertised;
+    // Host ports the project publishes (not those of a host-network service).
     std::vector<PublishedPort> published;
+    // Management-API mode: the configuration, the WebSocket address included, comes from
+    // the management API; `remote_loaded` when an export of it was given (--remote).
+    bool management_api = false;
+    bool remote_loaded = false;
+    std::vector<config::IgnoredValue> ignored;  // local keys the reference does not read
+    std::vector<std::string> firmware_files;    // data/bin images the server offers
 };
 
-// Builds the model from the effective configuration and the compose files.
-// Ports that are not valid integers in 1..65535 produce no listener (the
-// analysis reports them as port.invalid). With runtime xiaozhi, equal
-// server.port and server.http_port give one "http+websocket" listener.
-// A local manager-api.url (loopback or server.ip host) adds its listener on
+// Builds the model of one deployment: the effective configuration run on the host
+// (`project` null) or in the compose project. Ports that are not valid integers in
+// 1..65535 produce no listener (the analysis reports them as port.invalid). With
+// runtime xiaozhi, equal server.port and server.http_port give one "http+websocket"
+// listener. A local manager-api.url (loopback or server.ip host) adds its listener on
 // the URL's port (8002 by default) for the python runtime; it binds 0.0.0.0.
-// Advertised URLs come from server.websocket (split on ';', every entry kept,
-// empty ones included), server.vision_explain, server.ota, server.mqtt_gateway
-// and server.udp_gateway when set and not null. Published ports come from
-// published_ports() (deploy/compose.hpp); throws config::InputError for a
+// Advertised URLs come from server.websocket (split on ';', every entry kept, empty
+// ones included), server.vision_explain, server.ota, server.mqtt_gateway and
+// server.udp_gateway when set and not null. Published ports come from
+// project_services() (deploy/compose_project.hpp); throws config::InputError for a
 // malformed compose port entry.
-Model build_model(const config::Effective& effective,
-                  const std::vector<config::ComposeFile>& compose, Runtime runtime);
+Model build_model(const config::Effective& effective, const config::ComposeProject* project,
+                  Runtime runtime);
+
+// One model per deployment `loaded` describes: each compose project, or the host run
+// when there is none; with the folder's management-API mode and firmware images.
+std::vector<Model> build_models(const config::Loaded& loaded, Runtime runtime);
+
+// Whether the server replaces `text` by an address it derives: for the python runtime
+// a value containing "你的" (ota_handler.py, util.get_vision_url), never one of the
+// management API's; for the xiaozhi runtime also the English templates of is_placeholder.
+bool is_derived_template(std::string_view text, Runtime runtime);
 
 }  // namespace xiaozhi::deploy

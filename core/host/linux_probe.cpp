@@ -217,6 +217,8 @@ Snapshot probe_linux(const ProbeOptions& options) {
     try {
         snapshot.sockets = listening_sockets(root);
         snapshot.addresses = local_addresses(root);
+        snapshot.default_route_address = proc::default_route_address(
+            read_file(root + "/net/route").value_or(""), snapshot.addresses);
         read_port_limits(root, snapshot);
         snapshot.can_bind_privileged = may_bind_privileged(root, snapshot.unprivileged_port_start);
         snapshot.instances = running_instances(options);

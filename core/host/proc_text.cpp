@@ -134,6 +134,66 @@ std::vector<std::string> parse_fib_trie_local(std::string_view text) {
     return addresses;
 }
 
+namespace {
+
+// An IPv4 address as /proc/net/route writes it: the first octet in the lowest byte.
+std::optional<std::uint32_t> route_order(const std::string& address) {
+    std::optional<deploy::IpAddress> ip = deploy::parse_ipv4(address);
+    if (!ip) return std::nullopt;
+    return static_cast<std::uint32_t>(ip->bytes[0]) | static_cast<std::uint32_t>(ip->bytes[1]) << 8 |
+           static_cast<std::uint32_t>(ip->bytes[2]) << 16 |
+           static_cast<std::uint32_t>(ip->bytes[3]) << 24;
+}
+
+struct RouteRow {
+    std::string iface;
+    std::uint32_t destination = 0;
+    std::uint32_t gateway = 0;
+    std::uint32_t mask = 0;
+    std::uint64_t metric = 0;
+};
+
+std::vector<RouteRow> parse_route_rows(std::string_view text) {
+    std::vector<RouteRow> rows;
+    for_each_line(text, [&](std::string_view line) {
+        std::vector<std::string_view> words = split_words(line);
+        if (words.size() < 8) return;
+        auto destination = parse_hex(words[1]);
+        auto gateway = parse_hex(words[2]);
+        auto metric = parse_decimal(words[6]);
+        auto mask = parse_hex(words[7]);
+        if (!destination || !gateway || !metric || !mask) return;  // the header line
+        rows.push_back(RouteRow{std::string(words[0]), static_cast<std::uint32_t>(*destination),
+                                static_cast<std::uint32_t>(*gateway),
+                                static_cast<std::uint32_t>(*mask), *metric});
+    });
+    return rows;
+}
+
+}  // namespace
+
+std::string default_route_address(std::string_view route, const std::vector<std::string>& local) {
+    std::vector<RouteRow> rows = parse_route_rows(route);
+    const RouteRow* best = nullptr;
+    for (const RouteRow& row : rows) {
+        if (row.destination != 0 || row.mask != 0) continue;
+        if (!best || row.metric < best->metric) best = &row;
+    }
+    if (!best) return "";
+    std::string fallback;
+    for (const std::string& address : local) {
+        std::optional<std::uint32_t> value = route_order(address);
+        if (!value || (*value & 0xFFu) == 127u) continue;
+        for (const RouteRow& row : rows) {
+            if (row.iface != best->iface || row.mask == 0) continue;
+            if ((*value & row.mask) != row.destination) continue;
+            if (best->gateway == 0 || (best->gateway & row.mask) == row.destination) return address;
+            if (fallback.empty()) fallback = address;
+        }
+    }
+    return fallback;
+}
+
 std::vector<std::string> parse_if_inet6(std::string_view text) {
     std::vector<std::string> addresses;
     for_each_line(text, [&](std::string_view line) {

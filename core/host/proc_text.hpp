@@ -28,6 +28,12 @@ std::vector<NetEntry> parse_net_table(std::string_view text);
 // Addresses of the "/32 host LOCAL" entries of /proc/net/fib_trie, each once.
 std::vector<std::string> parse_fib_trie_local(std::string_view text);
 
+// The local IPv4 address (one of `local`) that the default route of /proc/net/route
+// leaves from: the address in the subnet of the default route's interface that holds its
+// gateway, as a UDP socket connected to a public address would pick; "" without a
+// default route.
+std::string default_route_address(std::string_view route, const std::vector<std::string>& local);
+
 // Addresses of /proc/net/if_inet6 (32 hex digits in network order per line).
 std::vector<std::string> parse_if_inet6(std::string_view text);
 

@@ -139,6 +139,8 @@ bool read_top_level(Snapshot& snapshot, const std::string& key, const json& valu
             snapshot.addresses.push_back(
                 reader.string(value[i], key + "[" + std::to_string(i) + "]"));
         }
+    } else if (key == "default_route_address") {
+        snapshot.default_route_address = reader.string(value, key);
     } else if (key == "ephemeral_range") {
         if (!value.is_array() || value.size() != 2) reader.fail(key, "an array [low, high]");
         snapshot.ephemeral_low = reader.integer(value[0], key + "[0]", 1, 65535);
@@ -182,6 +184,7 @@ json to_json(const Snapshot& snapshot) {
                 {"probed", snapshot.probed},
                 {"sockets", sockets_to_json(snapshot.sockets)},
                 {"addresses", snapshot.addresses},
+                {"default_route_address", snapshot.default_route_address},
                 {"ephemeral_range", {snapshot.ephemeral_low, snapshot.ephemeral_high}},
                 {"unprivileged_port_start", snapshot.unprivileged_port_start},
                 {"can_bind_privileged", snapshot.can_bind_privileged},

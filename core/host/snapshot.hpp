@@ -5,6 +5,7 @@
 //    "probed": true,                     // optional, default true in a file
 //    "sockets": [SOCKET...],
 //    "addresses": ["192.168.1.5", "::1"],
+//    "default_route_address": "192.168.1.5",  // the address the default route leaves from
 //    "ephemeral_range": [32768, 60999],  // low <= high, both in 1..65535
 //    "unprivileged_port_start": 1024,    // 0..65536
 //    "can_bind_privileged": false,
@@ -45,6 +46,8 @@ struct Snapshot {
     bool probed = false;  // false for an empty snapshot (--no-probe)
     std::vector<Socket> sockets;
     std::vector<std::string> addresses;  // local interface addresses
+    // The address the default route leaves from (what the reference derives), "" if none.
+    std::string default_route_address;
     int ephemeral_low = 32768;
     int ephemeral_high = 60999;
     int unprivileged_port_start = 1024;

@@ -3,7 +3,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -12,6 +11,7 @@
 #include <vector>
 
 #include "config/input_error.hpp"
+#include "config/text_positions.hpp"
 #include "host/snapshot.hpp"
 
 namespace xiaozhi::host {
@@ -57,22 +57,6 @@ std::string read_whole_file(const std::string& path) {
     return content;
 }
 
-// Line and column (1-based) of the character at byte `offset` (0-based) of `content`.
-config::Position position_at(const std::string& path, const std::string& content,
-                             std::size_t offset) {
-    offset = std::min(offset, content.size());
-    config::Position pos{path, 1, 1};
-    for (std::size_t i = 0; i < offset; ++i) {
-        if (content[i] == '\n') {
-            ++pos.line;
-            pos.column = 1;
-        } else {
-            ++pos.column;
-        }
-    }
-    return pos;
-}
-
 nlohmann::json parse_json_file(const std::string& path) {
     std::string content = read_whole_file(path);
     try {
@@ -82,7 +66,8 @@ nlohmann::json parse_json_file(const std::string& path) {
         std::size_t detail = what.find(": ", what.find("parse error"));
         std::string message = detail == std::string::npos ? what : what.substr(detail + 2);
         std::size_t offset = error.byte > 0 ? error.byte - 1 : 0;
-        throw config::InputError(position_at(path, content, offset), "invalid JSON: " + message);
+        throw config::InputError(config::TextPositions(content, path).at_offset(offset),
+                                 "invalid JSON: " + message);
     }
 }
 

@@ -18,8 +18,9 @@ struct FindingsContext {
 };
 
 // text: "file:line:col: error[port.conflict] message" (+ "  suggestion: …" lines) and a
-// summary line "N errors, N warnings, N infos"; json: {"findings":[{rule, severity,
-// message, key, origin:{file,line,column,layer}, related, suggestion}], "summary":{…}};
+// summary line "N errors, N warnings, N infos"; json: {"version":1, "inputs":[…],
+// "findings":[{rule, severity, message, key, origin:{file,line,column,layer}, related,
+// suggestion}], "errors":[] (input errors, see input_error_report.hpp), "summary":{…}};
 // github: at most 10 annotations per level, most severe first, then one ::notice
 // saying how many were left out.
 void write_findings(std::ostream& out, Format format,

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <ostream>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -24,6 +25,13 @@ struct SeverityCounts {
 };
 
 SeverityCounts count_by_severity(const std::vector<analysis::Finding>& findings);
+
+// The compose projects of a finding joined by ", " ("" for the host run).
+std::string deployments_text(const analysis::Finding& finding);
+
+// The message, followed by " (compose project docker-compose.yml)" when the finding names
+// projects: for formats that have no field of their own for them.
+std::string message_with_deployments(const analysis::Finding& finding);
 
 // Whether an origin is a place in a file (not the environment, --set or a built-in default).
 bool is_file_origin(const config::Origin& origin);

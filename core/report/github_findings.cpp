@@ -65,7 +65,7 @@ void write_annotation(std::ostream& out, const analysis::Finding& finding) {
     }
     properties += "title=" + github_escape_property(finding.rule);
     out << "::" << command_name(finding.severity) << ' ' << properties
-        << "::" << github_escape_data(finding.message) << '\n';
+        << "::" << github_escape_data(message_with_deployments(finding)) << '\n';
 }
 
 void write_left_out_notice(std::ostream& out, const SeverityCounts& left_out) {

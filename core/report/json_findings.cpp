@@ -1,4 +1,5 @@
-// Findings as one JSON document: version, inputs, findings and a summary by severity.
+// Findings as one JSON document: version, inputs, findings, errors (none) and a summary by
+// severity.
 #include "report/findings_writers.hpp"
 #include "report/json_values.hpp"
 
@@ -19,6 +20,7 @@ void write_json_findings(std::ostream& out, const std::vector<analysis::Finding>
     document["version"] = 1;
     document["inputs"] = context.inputs;
     document["findings"] = std::move(items);
+    document["errors"] = Json::array();  // input errors: see write_input_error_document
     document["summary"] = std::move(summary);
     write_json(out, document);
 }

@@ -26,6 +26,7 @@ Json finding_json(const analysis::Finding& finding) {
     result["origin"] = origin_json(finding.origin);
     result["related"] = std::move(related);
     result["suggestion"] = finding.suggestion;
+    result["deployments"] = finding.deployments;
     return result;
 }
 

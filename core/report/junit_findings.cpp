@@ -38,7 +38,8 @@ void write_testcase(std::ostream& out, const analysis::Finding& finding) {
         out << "      <system-out>" << xml_escape_content(finding_text(finding))
             << "</system-out>\n";
     } else {
-        out << "      <failure message=\"" << xml_escape(finding.message) << "\" type=\""
+        out << "      <failure message=\"" << xml_escape(message_with_deployments(finding))
+            << "\" type=\""
             << analysis::severity_name(finding.severity) << "\">"
             << xml_escape_content(finding_text(finding)) << "</failure>\n";
     }

@@ -6,6 +6,7 @@
 #include "analysis/catalogue.hpp"
 #include "report/findings_writers.hpp"
 #include "report/json_values.hpp"
+#include "report/sarif_location.hpp"
 
 namespace xiaozhi::report {
 
@@ -55,45 +56,11 @@ Json rule_json(const analysis::RuleInfo& rule) {
     return result;
 }
 
-// The relative path as given, with forward slashes and the characters a URI cannot hold
-// percent-encoded.
-std::string artifact_uri(std::string_view file) {
-    if (file.substr(0, 2) == "./") file.remove_prefix(2);
-    std::string uri;
-    for (char c : file) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (c == '\\') {
-            uri += '/';
-        } else if (byte <= 0x20 || byte == 0x7f || c == '%' || c == '"' || c == '<' || c == '>' ||
-                   c == '#' || c == '?' || c == '[' || c == ']' || c == '^' || c == '`' ||
-                   c == '{' || c == '|' || c == '}') {
-            char encoded[4];
-            std::snprintf(encoded, sizeof encoded, "%%%02X", byte);
-            uri += encoded;
-        } else {
-            uri += c;
-        }
-    }
-    return uri;
-}
-
-Json physical_location(const config::Origin& origin) {
-    Json location = Json::object();
-    location["artifactLocation"] = {{"uri", artifact_uri(origin.pos.file)}};
-    if (origin.pos.line > 0) {
-        Json region = Json::object();
-        region["startLine"] = origin.pos.line;
-        if (origin.pos.column > 0) region["startColumn"] = origin.pos.column;
-        location["region"] = std::move(region);
-    }
-    return location;
-}
-
 // A file origin as a physical location; any other as a logical location named `name`.
 Json location_json(const config::Origin& origin, const std::string& name) {
     Json location = Json::object();
     if (is_file_origin(origin)) {
-        location["physicalLocation"] = physical_location(origin);
+        location["physicalLocation"] = physical_location(origin.pos);
     } else {
         Json logical = Json::object();
         logical["name"] = name;
@@ -131,7 +98,8 @@ Json result_json(const analysis::Finding& finding) {
     result["ruleId"] = finding.rule;
     if (const auto index = catalogue_index(finding.rule)) result["ruleIndex"] = *index;
     result["level"] = sarif_level(finding.severity);
-    result["message"] = {{"text", finding.message.empty() ? finding.rule : finding.message}};
+    result["message"] = {
+        {"text", finding.message.empty() ? finding.rule : message_with_deployments(finding)}};
     const std::string logical_name = finding.key.empty() ? finding.rule : finding.key;
     result["locations"] = Json::array();
     result["locations"].push_back(location_json(finding.origin, logical_name));

@@ -27,6 +27,10 @@ void write_text_finding(std::ostream& out, const analysis::Finding& finding, boo
     out << styled(analysis::severity_name(finding.severity), severity_style(finding.severity),
                   color)
         << '[' << styled(finding.rule, Style::bold, color) << "] " << finding.message << '\n';
+    if (!finding.deployments.empty()) {
+        out << indent << "  compose project" << (finding.deployments.size() > 1 ? "s" : "") << ": "
+            << deployments_text(finding) << '\n';
+    }
     if (!finding.suggestion.empty()) {
         out << indent << "  suggestion: " << finding.suggestion << '\n';
     }

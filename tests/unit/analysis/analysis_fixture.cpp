@@ -2,7 +2,9 @@
 #include "analysis_fixture.hpp"
 
 #include <algorithm>
+#include <optional>
 
+#include "analysis/deployments.hpp"
 #include "config/parse.hpp"
 
 namespace xiaozhi::analysis::testing {
@@ -36,20 +38,25 @@ Deployment deployment(const DeploymentSpec& spec) {
     std::vector<config::Layer> layers{config::defaults_layer()};
     for (std::size_t i = 0; i < spec.files.size(); ++i) {
         std::string name = file_name(i);
-        layers.push_back(
-            config::Layer{config::LayerKind::file,
-                          name,
-                          config::parse_text(spec.files[i], config::Syntax::yaml, name),
-                          {}});
+        config::Document document =
+            config::parse_document(spec.files[i], config::Syntax::yaml, name);
+        layers.push_back(config::Layer{config::LayerKind::file,
+                                       name,
+                                       std::move(document.tree),
+                                       {},
+                                       std::move(document.duplicate_keys)});
     }
-    std::vector<config::ComposeFile> compose;
+    std::optional<config::ComposeProject> compose;
     if (!spec.compose.empty()) {
-        compose.push_back(config::ComposeFile{
+        compose = config::ComposeProject{
             "docker-compose.yml",
-            config::parse_text(spec.compose, config::Syntax::yaml, "docker-compose.yml")});
+            {config::ComposeFile{"docker-compose.yml",
+                                 config::parse_text(spec.compose, config::Syntax::yaml,
+                                                    "docker-compose.yml")}}};
     }
     Deployment result{config::Effective::merge(layers), {}, spec.host};
-    result.model = deploy::build_model(result.effective, compose, spec.runtime);
+    result.model =
+        deploy::build_model(result.effective, compose ? &*compose : nullptr, spec.runtime);
     return result;
 }
 
@@ -100,9 +107,7 @@ std::vector<Finding> fixture_findings(const std::string& name, deploy::Runtime r
     config::LoadOptions options;
     options.paths = {std::string(XIAOZHI_FIXTURES) + "/" + name};
     config::Loaded loaded = config::load(options);
-    deploy::Model model = deploy::build_model(loaded.effective, loaded.compose, runtime);
-    host::Snapshot host;
-    return analyze(Inputs{loaded.effective, model, host});
+    return analyze_deployments(loaded, runtime, host::Snapshot{});
 }
 
 }  // namespace xiaozhi::analysis::testing

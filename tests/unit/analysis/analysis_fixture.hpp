@@ -12,7 +12,8 @@
 
 namespace xiaozhi::analysis::testing {
 
-// One deployment to analyse: the defaults layer plus YAML files, a model and a host.
+// One deployment to analyse: the defaults layer plus YAML files (read as file_layer reads
+// them, repeated keys recorded), a model and a host.
 struct Deployment {
     config::Effective effective;
     deploy::Model model;

@@ -36,7 +36,8 @@ TEST_CASE("catalogue: every rule of DESIGN.md plus port.shared, ids unique",
                                             "config.unknown-key",
                                             "config.legacy-key",
                                             "config.type",
-                                            "port.shared"};
+                                            "port.shared",
+                                            "config.duplicate-key"};
     std::set<std::string> ids;
     for (const auto& rule : rule_catalogue()) {
         CHECK(ids.insert(rule.id).second);

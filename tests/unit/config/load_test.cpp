@@ -53,27 +53,114 @@ TEST_CASE("Compose files beside config.yaml are parsed") {
     options.paths = {XIAOZHI_FIXTURES "/compose-published"};
     const Loaded loaded = load(options);
     REQUIRE(loaded.compose.size() == 1);
-    CHECK(loaded.compose[0].path == XIAOZHI_FIXTURES "/compose-published/docker-compose.yml");
-    const Node* ports =
-        loaded.compose[0].tree.find(Path{"services", "xiaozhi-esp32-server", "ports"});
+    CHECK(loaded.compose[0].label == "docker-compose.yml");
+    REQUIRE(loaded.compose[0].files.size() == 1);
+    const ComposeFile& file = loaded.compose[0].files[0];
+    CHECK(file.path == XIAOZHI_FIXTURES "/compose-published/docker-compose.yml");
+    const Node* ports = file.tree.find(Path{"services", "xiaozhi-esp32-server", "ports"});
     REQUIRE(ports != nullptr);
     CHECK(ports->items.at(0).text == "18000:8000");
     CHECK(ports->items.at(0).pos.line == 6);
 }
 
-TEST_CASE("Compose file names that count") {
+TEST_CASE("The default compose project takes its override; every other compose file is a project of its own") {
     TempDir dir;
     dir.write("config.yaml", "server:\n  port: 8000\n");
+    dir.write("docker-compose.yml", "services: {}\n");
     dir.write("compose.yaml", "services: {}\n");
     dir.write("docker-compose.override.yml", "services: {}\n");
     dir.write("compose-notes.txt", "x");
+    dir.write("docker-compose_all.yml", "services: {}\n");
     dir.write("my-compose.yml", "services: {}\n");
     LoadOptions options;
     options.paths = {dir.path()};
     const Loaded loaded = load(options);
-    REQUIRE(loaded.compose.size() == 2);
-    CHECK(loaded.compose[0].path == dir.path() + "/compose.yaml");
-    CHECK(loaded.compose[1].path == dir.path() + "/docker-compose.override.yml");
+    REQUIRE(loaded.compose.size() == 4);
+    CHECK(loaded.compose[0].label == "compose.yaml + docker-compose.override.yml");
+    REQUIRE(loaded.compose[0].files.size() == 2);
+    CHECK(loaded.compose[0].files[0].path == dir.path() + "/compose.yaml");
+    CHECK(loaded.compose[0].files[1].path == dir.path() + "/docker-compose.override.yml");
+    CHECK(loaded.compose[1].label == "docker-compose.yml");
+    CHECK(loaded.compose[2].label == "docker-compose_all.yml");
+    CHECK(loaded.compose[3].label == "my-compose.yml");
+    for (std::size_t i = 1; i < 4; ++i) CHECK(loaded.compose[i].files.size() == 1);
+}
+
+TEST_CASE("--compose names exactly one project and --no-compose none") {
+    TempDir dir;
+    dir.write("config.yaml", "server:\n  port: 8000\n");
+    dir.write("docker-compose.yml", "services: {}\n");
+    dir.write("docker-compose-vps.yml", "services: {}\n");
+    dir.write("extra.yml", "services: {}\n");
+    LoadOptions options;
+    options.paths = {dir.path()};
+    options.compose_files = {dir.path() + "/docker-compose-vps.yml", dir.path() + "/extra.yml"};
+    Loaded loaded = load(options);
+    REQUIRE(loaded.compose.size() == 1);
+    CHECK(loaded.compose[0].label == "docker-compose-vps.yml + extra.yml");
+    CHECK(loaded.compose[0].files.size() == 2);
+
+    options.compose_files.clear();
+    options.no_compose = true;
+    loaded = load(options);
+    CHECK(loaded.compose.empty());
+
+    options.no_compose = false;
+    options.compose_files = {dir.path() + "/missing.yml"};
+    CHECK_THROWS_AS(load(options), InputError);
+}
+
+TEST_CASE("Management-API mode: config.yaml is not read, and data/.config.yaml only for the keys the reference keeps") {
+    TempDir dir;
+    dir.write("config.yaml", "server:\n  port: 9999\n  websocket: ws://10.0.0.1:9999/xiaozhi/v1/\n"
+                             "log:\n  log_level: DEBUG\n");
+    dir.write("data/.config.yaml",
+              "manager-api:\n  url: http://xiaozhi-esp32-server-web:8002/xiaozhi\n"
+              "  secret: 0f8e3c1a-4b7d\n"
+              "server:\n  port: 8100\n  websocket: ws://192.168.1.5:8100/xiaozhi/v1/\n"
+              "  auth:\n    enabled: true\n"
+              "selected_module:\n  LLM: ChatGLMLLM\n");
+    LoadOptions options;
+    options.paths = {dir.path()};
+    const Loaded loaded = load(options);
+    CHECK(loaded.management_api.active);
+    CHECK(loaded.remote_is_management_api);
+    CHECK(loaded.effective.get_int("server.port") == 8100);
+    CHECK_FALSE(loaded.effective.get("server.websocket"));
+    CHECK_FALSE(loaded.effective.get("server.auth.enabled"));
+    CHECK_FALSE(loaded.effective.get("selected_module.LLM"));
+    CHECK(loaded.effective.get_string("log.log_level") != "DEBUG");
+    for (const Layer& layer : loaded.layers) CHECK(layer.source != dir.path() + "/config.yaml");
+    REQUIRE(loaded.management_api.ignored.size() == 3);
+    CHECK(loaded.management_api.ignored[0].key == "server.websocket");
+    CHECK(loaded.management_api.ignored[0].pos.line == 6);
+    CHECK(loaded.management_api.ignored[1].key == "server.auth.enabled");
+    CHECK(loaded.management_api.ignored[2].key == "selected_module");
+}
+
+TEST_CASE("manager-api.url in config.yaml alone is not management-API mode") {
+    TempDir dir;
+    dir.write("config.yaml", "manager-api:\n  url: http://127.0.0.1:8002/xiaozhi\n");
+    dir.write("data/.config.yaml", "server:\n  port: 8100\n");
+    LoadOptions options;
+    options.paths = {dir.path()};
+    const Loaded loaded = load(options);
+    CHECK_FALSE(loaded.management_api.active);
+    CHECK_FALSE(loaded.remote_is_management_api);
+}
+
+TEST_CASE("Firmware images of data/bin follow the reference's naming rule") {
+    TempDir dir;
+    dir.write("config.yaml", "server:\n  port: 8000\n");
+    dir.write("data/bin/bread-compact-wifi_1.6.2.bin", "x");
+    dir.write("data/bin/esp-box_v2.bin", "x");
+    dir.write("data/bin/notes.txt", "x");
+    dir.write("data/bin/lichuang_dev_2.0.0-beta_1.bin", "x");
+    LoadOptions options;
+    options.paths = {dir.path()};
+    const Loaded loaded = load(options);
+    CHECK(loaded.firmware_files ==
+          std::vector<std::string>{"bread-compact-wifi_1.6.2.bin", "lichuang_dev_2.0.0-beta_1.bin"});
 }
 
 TEST_CASE("A folder without a config file is an InputError") {

@@ -89,14 +89,18 @@ TEST_CASE("YAML merge key with a list of maps: explicit keys win, earlier maps f
     CHECK(at(tree, "m.z").integer == 3);
 }
 
-TEST_CASE("YAML duplicate keys are an error naming the key") {
+TEST_CASE(
+    "YAML duplicate keys: parse_text names the key by its path, parse_document keeps the last") {
     try {
         parse_text("server:\n  port: 1\n  port: 2\n", Syntax::yaml, "d.yaml");
         FAIL("no error");
     } catch (const InputError& error) {
-        CHECK(std::string(error.what()) == "d.yaml:3:3: duplicate key 'port'");
+        CHECK(std::string(error.what()) == "d.yaml:3:3: duplicate key 'server.port'");
         CHECK(error.position().line == 3);
     }
+    CHECK(parse_document("server:\n  port: 1\n  port: 2\n", Syntax::yaml, "d.yaml")
+              .tree.find(Path{"server", "port"})
+              ->integer == 2);
     CHECK_NOTHROW(parse_text("server:\n  port: 1\nother:\n  port: 2\n", Syntax::yaml, "d.yaml"));
 }
 

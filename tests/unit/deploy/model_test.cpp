@@ -21,7 +21,7 @@ config::Effective effective_from_yaml(const std::string& yaml) {
 }
 
 Model model_from_yaml(const std::string& yaml, Runtime runtime) {
-    return deploy::build_model(effective_from_yaml(yaml), {}, runtime);
+    return deploy::build_model(effective_from_yaml(yaml), nullptr, runtime);
 }
 
 config::Loaded load_fixture(const std::string& name) {
@@ -61,7 +61,7 @@ TEST_CASE("names of runtimes and URL kinds") {
 
 TEST_CASE("single-module fixture: two listeners and the advertised URLs with their origins") {
     config::Loaded loaded = load_fixture("single-module");
-    Model model = deploy::build_model(loaded.effective, loaded.compose, Runtime::python);
+    Model model = deploy::build_models(loaded, Runtime::python).front();
     CHECK(model.runtime == Runtime::python);
     REQUIRE(model.listeners.size() == 2);
 
@@ -103,7 +103,7 @@ TEST_CASE("single-module fixture: two listeners and the advertised URLs with the
 TEST_CASE("native-toml fixture: one shared listener for serve, two for the python runtime") {
     config::Loaded loaded = load_fixture("native-toml/xiaozhi.toml");
 
-    Model shared = deploy::build_model(loaded.effective, loaded.compose, Runtime::xiaozhi);
+    Model shared = deploy::build_models(loaded, Runtime::xiaozhi).front();
     REQUIRE(shared.listeners.size() == 1);
     CHECK(shared.listeners[0].service == "http+websocket");
     CHECK(shared.listeners[0].port == 8000);
@@ -111,7 +111,7 @@ TEST_CASE("native-toml fixture: one shared listener for serve, two for the pytho
     CHECK(shared.listeners[0].origin.pos.line == 4);
     CHECK(ends_with(shared.listeners[0].origin.pos.file, "xiaozhi.toml"));
 
-    Model python = deploy::build_model(loaded.effective, loaded.compose, Runtime::python);
+    Model python = deploy::build_models(loaded, Runtime::python).front();
     REQUIRE(python.listeners.size() == 2);
     CHECK(python.listeners[0].port == 8000);
     CHECK(python.listeners[1].port == 8000);
@@ -120,7 +120,7 @@ TEST_CASE("native-toml fixture: one shared listener for serve, two for the pytho
 
 TEST_CASE("compose-published fixture: published ports with their compose-file positions") {
     config::Loaded loaded = load_fixture("compose-published");
-    Model model = deploy::build_model(loaded.effective, loaded.compose, Runtime::python);
+    Model model = deploy::build_models(loaded, Runtime::python).front();
     REQUIRE(model.published.size() == 2);
     const deploy::PublishedPort& websocket = model.published[0];
     CHECK(websocket.service == "xiaozhi-esp32-server");

@@ -234,6 +234,18 @@ TEST_CASE("instance files: write and read ports.json") {
     CHECK(read.state_dir == dir.path());
 }
 
+TEST_CASE("snapshot files: the position of a JSON error counts characters, not bytes") {
+    test::TempDir dir;
+    std::string bad = dir.write("cjk.json", "{\n  \"note\": \"你好\" x\n}\n");
+    try {
+        host::read_snapshot_file(bad);
+        FAIL("no error for invalid JSON");
+    } catch (const config::InputError& error) {
+        CHECK(error.position().line == 2);
+        CHECK(error.position().column == 16);
+    }
+}
+
 TEST_CASE("snapshot files: unreadable, not JSON, unwritable") {
     test::TempDir dir;
     std::string bad = dir.write("bad.json", "{\n  \"probed\": true,\n  \"sockets\": [,]\n}\n");

@@ -51,6 +51,7 @@ TEST_CASE("json findings: document fields present and typed", "[json]") {
     CHECK(third.at("related").empty());
     CHECK(third.at("suggestion") == "");
 
+    CHECK(document.at("errors") == json::array());
     CHECK(document.at("summary") == json{{"error", 2}, {"warning", 1}, {"info", 0}});
 }
 

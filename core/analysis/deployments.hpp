@@ -1,0 +1,20 @@
+// The pipeline every subcommand shares: one model per deployment of a loaded configuration, the rules over each.
+#pragma once
+
+#include <vector>
+
+#include "analysis/finding.hpp"
+#include "config/load.hpp"
+#include "deploy/model.hpp"
+#include "host/snapshot.hpp"
+
+namespace xiaozhi::analysis {
+
+// deploy::build_models, then analyze() on each deployment. Each finding names the
+// compose projects it is about in `deployments` (empty for a server run on the host);
+// a finding that is the same in several projects is reported once, naming them all.
+// Sorted with sort_findings.
+std::vector<Finding> analyze_deployments(const config::Loaded& loaded, deploy::Runtime runtime,
+                                         const host::Snapshot& host);
+
+}  // namespace xiaozhi::analysis

@@ -1,0 +1,187 @@
+// Merging a compose project's files into services and telling the xiaozhi server's service from the others.
+#include "deploy/compose_project.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <optional>
+#include <string_view>
+#include <tuple>
+
+#include "config/input_error.hpp"
+#include "deploy/compose.hpp"
+
+namespace xiaozhi::deploy {
+
+namespace {
+
+using config::Kind;
+using config::Node;
+
+std::string lower(std::string_view text) {
+    std::string out(text);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+std::string interpolated(const Node& node) {
+    return with_defaults(node.text).value_or(node.text);
+}
+
+bool image_is_server(std::string image) {
+    image = lower(image.substr(0, image.find('@')));
+    const std::size_t slash = image.rfind('/');
+    std::string repository = image.substr(slash == std::string::npos ? 0 : slash + 1);
+    std::string tag;
+    if (const std::size_t colon = repository.find(':'); colon != std::string::npos) {
+        tag = repository.substr(colon + 1);
+        repository.resize(colon);
+    }
+    if (tag.starts_with("web")) return false;
+    if (repository == "xiaozhi-esp32-server") return true;
+    return tag.starts_with("server") && repository.find("xiaozhi") != std::string::npos;
+}
+
+bool image_is_management(const Node& service) {
+    const Node* image = service.find("image");
+    if (!image || image->kind != Kind::string) return false;
+    const std::string text = lower(interpolated(*image));
+    const std::size_t colon = text.rfind(':');
+    return colon != std::string::npos && text.find('/', colon) == std::string::npos &&
+           text.substr(colon + 1).starts_with("web");
+}
+
+bool is_data_folder(std::string source) {
+    while (source.size() > 1 && source.back() == '/') source.pop_back();
+    return source == "./data" || source == "data";
+}
+
+bool volume_is_server_data(const Node& volume) {
+    std::string source;
+    std::string target;
+    if (volume.kind == Kind::string) {
+        const std::string text = interpolated(volume);
+        const std::size_t colon = text.find(':');
+        if (colon == std::string::npos) return false;
+        source = text.substr(0, colon);
+        target = text.substr(colon + 1);
+        target = target.substr(0, target.find(':'));
+    } else if (volume.is_map()) {
+        if (const Node* value = volume.find("source")) source = interpolated(*value);
+        if (const Node* value = volume.find("target")) target = interpolated(*value);
+    }
+    while (target.size() > 1 && target.back() == '/') target.pop_back();
+    return is_data_folder(source) || target.starts_with("/opt/xiaozhi-esp32-server/data");
+}
+
+bool mentions(const Node& node, std::string_view text) {
+    if (node.kind == Kind::string) return node.text.find(text) != std::string::npos;
+    if (node.kind == Kind::list) {
+        return std::any_of(node.items.begin(), node.items.end(),
+                           [text](const Node& item) { return mentions(item, text); });
+    }
+    return false;
+}
+
+bool built_from_server_dockerfile(const Node& build) {
+    const Node* dockerfile = build.is_map() ? build.find("dockerfile") : nullptr;
+    return dockerfile && mentions(*dockerfile, "Dockerfile-server");
+}
+
+struct MergedService {
+    Node definition = Node::map_at({});
+    std::vector<PublishedPort> ports;
+    config::Origin origin;
+};
+
+bool same_mapping(const PublishedPort& a, const PublishedPort& b) {
+    return std::tie(a.host_address, a.host_port, a.container_port, a.transport) ==
+           std::tie(b.host_address, b.host_port, b.container_port, b.transport);
+}
+
+void merge_definition(MergedService& merged, const std::string& name, const Node& service,
+                      const config::ComposeFile& file) {
+    for (const auto& [key, value] : service.entries) {
+        if (key == "ports") {
+            std::vector<PublishedPort> ports;
+            read_service_ports(name, value, file, ports);
+            for (auto& port : ports) {
+                const bool seen =
+                    std::any_of(merged.ports.begin(), merged.ports.end(),
+                                [&port](const PublishedPort& earlier) { return same_mapping(earlier, port); });
+                if (!seen) merged.ports.push_back(std::move(port));
+            }
+        } else if (key == "volumes" && value.kind == Kind::list) {
+            Node* volumes = merged.definition.find("volumes");
+            if (!volumes) volumes = &merged.definition.set("volumes", Node::list_at(value.pos));
+            volumes->items.insert(volumes->items.end(), value.items.begin(), value.items.end());
+        } else {
+            merged.definition.set(key, value);
+        }
+    }
+}
+
+}  // namespace
+
+bool is_server_service(const Node& service) {
+    if (!service.is_map() || image_is_management(service)) return false;
+    if (const Node* image = service.find("image");
+        image && image->kind == Kind::string && image_is_server(interpolated(*image))) {
+        return true;
+    }
+    if (const Node* volumes = service.find("volumes"); volumes && volumes->kind == Kind::list) {
+        if (std::any_of(volumes->items.begin(), volumes->items.end(), volume_is_server_data)) {
+            return true;
+        }
+    }
+    for (const char* key : {"command", "entrypoint"}) {
+        if (const Node* value = service.find(key); value && mentions(*value, "app.py")) return true;
+    }
+    const Node* build = service.find("build");
+    return build && built_from_server_dockerfile(*build);
+}
+
+std::vector<ComposeService> project_services(const config::ComposeProject& project) {
+    std::vector<std::string> order;
+    std::vector<MergedService> merged;
+    for (const config::ComposeFile& file : project.files) {
+        const Node* services = file.tree.find("services");
+        if (!services || services->kind == Kind::null) continue;
+        if (!services->is_map()) {
+            throw config::InputError(services->pos, "services: expected a map");
+        }
+        for (const auto& [name, service] : services->entries) {
+            if (service.kind == Kind::null) continue;
+            if (!service.is_map()) {
+                throw config::InputError(service.pos, "services." + name + ": expected a map");
+            }
+            auto it = std::find(order.begin(), order.end(), name);
+            if (it == order.end()) {
+                order.push_back(name);
+                merged.emplace_back();
+                merged.back().origin.layer = "file";
+                merged.back().origin.pos = service.pos;
+                if (merged.back().origin.pos.file.empty()) merged.back().origin.pos.file = file.path;
+                it = order.end() - 1;
+            }
+            merge_definition(merged[static_cast<std::size_t>(it - order.begin())], name, service,
+                             file);
+        }
+    }
+    std::vector<ComposeService> services;
+    for (std::size_t i = 0; i < order.size(); ++i) {
+        ComposeService service;
+        service.name = order[i];
+        service.server = is_server_service(merged[i].definition);
+        const Node* network = merged[i].definition.find("network_mode");
+        service.host_network =
+            network && network->kind == Kind::string && interpolated(*network) == "host";
+        service.ports = std::move(merged[i].ports);
+        for (auto& port : service.ports) port.server = service.server;
+        service.origin = merged[i].origin;
+        services.push_back(std::move(service));
+    }
+    return services;
+}
+
+}  // namespace xiaozhi::deploy

@@ -1,0 +1,33 @@
+// The services of a compose project after Compose's merge: which one is the xiaozhi server, its network, its ports.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "config/load.hpp"
+#include "deploy/model.hpp"
+
+namespace xiaozhi::deploy {
+
+struct ComposeService {
+    std::string name;
+    bool server = false;        // the xiaozhi server (is_server_service)
+    bool host_network = false;  // network_mode: host; Compose then ignores `ports`
+    std::vector<PublishedPort> ports;  // merged over the project's files, each mapping once
+    config::Origin origin;             // the service's first definition
+};
+
+// The project's services in order of first definition. Files merge as Compose merges
+// them: scalars (image, network_mode, command, build) from the last file that sets them,
+// volumes appended, ports appended with a mapping identical in host address, host port,
+// container port and protocol kept once. Throws config::InputError for a malformed
+// ports entry or a services section that is not a map.
+std::vector<ComposeService> project_services(const config::ComposeProject& project);
+
+// Whether a merged service definition is the xiaozhi server: its image is
+// .../xiaozhi-esp32-server with a tag not starting "web", or any xiaozhi image tagged
+// server*; or it mounts ./data, or anything into /opt/xiaozhi-esp32-server/data; or its command or entrypoint runs app.py; or it is
+// built from Dockerfile-server. An image tagged web* (the management API) never is.
+bool is_server_service(const config::Node& service);
+
+}  // namespace xiaozhi::deploy
