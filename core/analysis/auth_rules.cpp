@@ -50,10 +50,17 @@ void check_auth_key(const Inputs& inputs, Findings& out) {
         "set server.auth_key to a long random string, e.g. the output of `openssl rand -hex 32`"));
 }
 
+// The reference's own test (manage_api_client.py): a secret with "你" in it is the template.
+bool usable_manager_secret(const config::Effective& effective) {
+    auto secret = configured_string(effective, "manager-api.secret");
+    return usable_secret(effective, "manager-api.secret") &&
+           secret->find("你") == std::string::npos;
+}
+
 void check_manager_secret(const Inputs& inputs, Findings& out) {
     const config::Effective& effective = inputs.effective;
     if (!manager_api_configured(effective)) return;
-    if (usable_secret(effective, "manager-api.secret")) return;
+    if (usable_manager_secret(effective)) return;
     bool secret_written = effective.entry("manager-api.secret") != nullptr;
     config::Origin origin = secret_written ? effective.origin_of("manager-api.secret")
                                            : effective.origin_of("manager-api.url");

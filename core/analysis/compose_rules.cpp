@@ -69,7 +69,8 @@ void check_conflicts(const Inputs& inputs, Findings& out) {
         for (std::size_t index : group) addresses.push_back(published[index].host_address);
         auto overlaps = earlier_overlaps(addresses, inputs.host.bindv6only);
         for (std::size_t j = 0; j < group.size(); ++j) {
-            if (!overlaps[j].first) continue;
+            // Host port 0: Docker picks a free port for each mapping; they never collide.
+            if (!overlaps[j].first || published[group[j]].host_port == 0) continue;
             const deploy::PublishedPort& later = published[group[j]];
             const deploy::PublishedPort& earlier = published[group[*overlaps[j].first]];
             Finding finding = make_finding(

@@ -15,6 +15,11 @@ void check_config_types(const Inputs& inputs, Findings& out) {
         if (spec->type == config::ValueType::port && entry.value.kind == config::Kind::integer) {
             continue;
         }
+        // The reference reads its ports with int(): "8000" is a port there.
+        if (spec->type == config::ValueType::port && inputs.model.runtime == deploy::Runtime::python &&
+            entry.value.kind == config::Kind::string && deploy::reference_port_text(entry.value.text)) {
+            continue;
+        }
         if (config::matches_type(entry.value, spec->type)) continue;
         out.push_back(type_finding(entry.key, spec->type, entry.value, entry.origin));
     }

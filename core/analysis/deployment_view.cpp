@@ -113,6 +113,11 @@ std::string derived_url(deploy::UrlKind kind, const Inputs& inputs, const std::s
     return base + (kind == deploy::UrlKind::vision ? "/mcp/vision/explain" : "/xiaozhi/ota/");
 }
 
+bool is_unsplit_list(const deploy::AdvertisedUrl& url, const Inputs& inputs) {
+    return inputs.model.runtime == deploy::Runtime::python && url.index < 0 &&
+           url.kind == deploy::UrlKind::websocket && url.text.find(';') != std::string::npos;
+}
+
 bool in_management_console(const deploy::AdvertisedUrl& url, const Inputs& inputs) {
     return inputs.model.management_api && url.origin.layer == "remote";
 }

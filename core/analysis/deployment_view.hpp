@@ -51,6 +51,9 @@ std::string derived_address(const Inputs& inputs);
 // xiaozhi/v1/, http://host:server.http_port/mcp/vision/explain (or /xiaozhi/ota/).
 std::string derived_url(deploy::UrlKind kind, const Inputs& inputs, const std::string& host);
 
+// A ';' list the reference hands out whole (a local server.websocket, python runtime).
+bool is_unsplit_list(const deploy::AdvertisedUrl& url, const Inputs& inputs);
+
 // Whether the URL is the management console's (management-API mode, from --remote).
 bool in_management_console(const deploy::AdvertisedUrl& url, const Inputs& inputs);
 

@@ -15,6 +15,18 @@ void check_ignored(const Inputs& inputs, Findings& out) {
     const std::string url_origin = inputs.effective.origin_of("manager-api.url").to_string();
     for (const config::IgnoredValue& ignored : inputs.model.ignored) {
         const config::Origin origin{"file", ignored.pos};
+        if (ignored.key == "selected_module") {
+            out.push_back(make_finding(
+                "config.ignored-key", Severity::error,
+                "selected_module (" + origin.to_string() + ") with manager-api.url set (" +
+                    url_origin +
+                    ") makes the reference refuse to start (settings.check_config_file: the "
+                    "file holds both management-console and local configuration)",
+                ignored.key, origin,
+                "keep only manager-api (url, secret) in this file, as upstream's "
+                "config_from_api.yaml does, and choose the modules in the management console"));
+            continue;
+        }
         const bool server_key = ignored.key.starts_with("server.");
         out.push_back(make_finding(
             "config.ignored-key", server_key ? Severity::warning : Severity::info,

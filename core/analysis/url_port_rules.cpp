@@ -263,7 +263,7 @@ void check_url_ports(const Inputs& inputs, Findings& out) {
             check.check_derived(url);
             continue;
         }
-        if (url.text.empty()) continue;
+        if (url.text.empty() || is_unsplit_list(url, inputs)) continue;
         auto parsed = deploy::parse_url(url.text);
         if (parsed) check.check(url, *parsed);
     }

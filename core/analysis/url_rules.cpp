@@ -52,8 +52,8 @@ void check_host(const deploy::AdvertisedUrl& url, const deploy::Url& parsed, con
         out.push_back(make_finding(
             "url.sentinel-host", Severity::error,
             url_label(url) + " has the template host " + parsed.host +
-                ", which no device can resolve: only text with 你的 makes the server derive an "
-                "address, anything else goes to devices as written",
+                ", which no device can resolve: devices get it as written (only a value with "
+                "你的 is replaced by an address the server works out)",
             url.key, url.origin, "use " + with_host(url.text, derived_host(inputs.host))));
     } else if (host == "xiaozhi.server.com") {
         out.push_back(make_finding(
@@ -197,18 +197,54 @@ void check_reference_template(const deploy::AdvertisedUrl& url, const Inputs& in
                            "not the one they reach"));
 }
 
+// A local server.websocket that is null: `"你的" not in None` raises in every OTA request
+// of the reference (ota_handler._get_websocket_url), which answers "request error.".
+void check_null_websocket(const Inputs& inputs, Findings& out) {
+    const deploy::Model& model = inputs.model;
+    if (model.runtime != deploy::Runtime::python || model.management_api) return;
+    const config::Node* value = inputs.effective.get("server.websocket");
+    if (!value || value->kind != config::Kind::null) return;
+    if (configured_string(inputs.effective, "server.mqtt_gateway")) return;
+    const config::Origin origin = inputs.effective.origin_of("server.websocket");
+    if (origin.layer == "default") return;
+    out.push_back(make_finding(
+        "url.sentinel-host", Severity::error,
+        "server.websocket (" + origin.to_string() +
+            ") is null, so every OTA request to the server fails with \"request error.\" "
+            "(the template test raises on it) and devices get no address",
+        "server.websocket", origin, "set it to " + derived_url(deploy::UrlKind::websocket, inputs)));
+}
+
+// A ';' list in a local file: only the management API splits it; the reference's own
+// OTA endpoint hands the whole text to every device.
+bool check_unsplit_list(const deploy::AdvertisedUrl& url, const Inputs& inputs, Findings& out) {
+    if (!is_unsplit_list(url, inputs)) return false;
+    out.push_back(make_finding(
+        "url.list-entry", Severity::error,
+        url_label(url) +
+            " is a ';' list, but the server's own OTA endpoint hands the whole text to every "
+            "device: only the management API picks one entry of such a list",
+        url.key, url.origin, "keep one URL here, or set the list in the management console"));
+    return true;
+}
+
 }  // namespace
 
 void check_url_entries(const Inputs& inputs, Findings& out) {
+    check_null_websocket(inputs, out);
     for (const auto& url : inputs.model.advertised) {
         if (!is_device_url(url.kind)) continue;
+        if (check_unsplit_list(url, inputs, out)) continue;
         if (is_blank(url.text)) {
             // Empty entries of a ';' list are url.list-entry's; a built-in empty default is unset.
             if (url.index >= 0 || url.origin.layer == "default") continue;
             out.push_back(make_finding(
                 "url.sentinel-host", Severity::error,
                 url.key + " (" + url.origin.to_string() + ") is empty, so devices get no address",
-                url.key, url.origin, "set it to " + derived_url(url.kind, inputs)));
+                url.key, url.origin,
+                (in_management_console(url, inputs) ? "set " + url.key + " in the management console to "
+                                                    : std::string("set it to ")) +
+                    derived_url(url.kind, inputs)));
             continue;
         }
         if (url.derived) {

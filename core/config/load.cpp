@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <fstream>
 #include <optional>
 #include <system_error>
 
@@ -26,19 +27,53 @@ bool is_yaml_path(const std::string& path) {
     return extension == ".yaml" || extension == ".yml";
 }
 
-// Docker Compose's default file names, in the order it looks for them, and its overrides.
+// Docker Compose's default file names and its overrides, in the order it looks for them
+// (compose-go, cli/options.go: DefaultFileNames, DefaultOverrideFileNames).
 constexpr const char* default_compose_names[] = {"compose.yaml", "compose.yml",
-                                                 "docker-compose.yaml", "docker-compose.yml"};
+                                                 "docker-compose.yml", "docker-compose.yaml"};
 constexpr const char* override_compose_names[] = {
-    "compose.override.yaml", "compose.override.yml", "docker-compose.override.yaml",
-    "docker-compose.override.yml"};
+    "compose.override.yml", "compose.override.yaml", "docker-compose.override.yml",
+    "docker-compose.override.yaml"};
 
 bool is_compose_name(const std::string& name) {
     const bool yaml_suffix = name.ends_with(".yml") || name.ends_with(".yaml");
     return yaml_suffix && name.find("compose") != std::string::npos;
 }
 
-ComposeFile read_compose(const std::string& path) { return ComposeFile{path, parse_file(path)}; }
+std::string unquoted(std::string value) {
+    const auto not_space = [](unsigned char c) { return std::isspace(c) == 0; };
+    value.erase(value.begin(), std::find_if(value.begin(), value.end(), not_space));
+    value.erase(std::find_if(value.rbegin(), value.rend(), not_space).base(), value.end());
+    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
+        value.back() == value.front()) {
+        return value.substr(1, value.size() - 2);
+    }
+    if (const std::size_t comment = value.find(" #"); comment != std::string::npos) {
+        return unquoted(value.substr(0, comment));
+    }
+    return value;
+}
+
+// Compose's .env beside the project: NAME=VALUE lines, # comments, optional quotes and
+// "export ". Compose also reads the shell's environment; a check is made without it.
+ComposeVariables dotenv_variables(const fs::path& dir) {
+    ComposeVariables variables;
+    std::ifstream in(dir / ".env");
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.starts_with("export ")) line.erase(0, 7);
+        const std::size_t equals = line.find('=');
+        if (equals == std::string::npos || line.starts_with('#')) continue;
+        std::string name = unquoted(line.substr(0, equals));
+        if (!name.empty()) variables[name] = unquoted(line.substr(equals + 1));
+    }
+    return variables;
+}
+
+ComposeFile read_compose(const std::string& path) {
+    const fs::path parent = fs::path(path).parent_path();
+    return ComposeFile{path, parse_file(path), dotenv_variables(parent.empty() ? "." : parent)};
+}
 
 // The first of `names` that is a file in `dir`, or "".
 std::string first_existing(const fs::path& dir, const auto& names) {

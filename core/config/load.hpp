@@ -1,6 +1,7 @@
 // Turn command-line inputs (files, xiaozhi-server folders, remote, env, --set) into layers.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,10 +23,14 @@ struct LoadOptions {
     bool no_compose = false;  // --no-compose: the server runs on the host from source
 };
 
+// The variables Compose interpolates from the project folder's .env file.
+using ComposeVariables = std::map<std::string, std::string>;
+
 // A docker-compose file.
 struct ComposeFile {
     std::string path;
     Node tree;
+    ComposeVariables variables;  // of the .env beside the project's first file
 };
 
 // What `docker compose` starts from one set of files: the default file plus its override,

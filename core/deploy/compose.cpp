@@ -38,7 +38,7 @@ bool is_name_char(char c) {
 
 }  // namespace
 
-std::optional<std::string> with_defaults(std::string_view text) {
+std::optional<std::string> interpolate(std::string_view text, const config::ComposeVariables& variables) {
     std::string out;
     for (std::size_t i = 0; i < text.size(); ++i) {
         if (text[i] != '$') {
@@ -50,22 +50,30 @@ std::optional<std::string> with_defaults(std::string_view text) {
             ++i;
             continue;
         }
-        if (i + 1 >= text.size() || text[i + 1] != '{') return std::nullopt;
-        std::size_t close = text.find('}', i);
-        if (close == std::string_view::npos) return std::nullopt;
-        std::string_view inner = text.substr(i + 2, close - i - 2);
+        const bool braced = i + 1 < text.size() && text[i + 1] == '{';
+        std::size_t close = braced ? text.find('}', i) : i + 1;
+        if (braced && close == std::string_view::npos) return std::nullopt;
+        if (!braced) {
+            while (close < text.size() && is_name_char(text[close])) ++close;
+        }
+        std::string_view inner =
+            braced ? text.substr(i + 2, close - i - 2) : text.substr(i + 1, close - i - 1);
         std::size_t name_end = 0;
         while (name_end < inner.size() && is_name_char(inner[name_end])) ++name_end;
-        std::string_view rest = inner.substr(name_end);
         if (name_end == 0) return std::nullopt;
+        const auto value = variables.find(std::string(inner.substr(0, name_end)));
+        std::string_view rest = inner.substr(name_end);
         if (rest.starts_with(":-")) {
-            out += rest.substr(2);
+            const bool set = value != variables.end() && !value->second.empty();
+            out += set ? std::string_view(value->second) : rest.substr(2);
         } else if (rest.starts_with("-")) {
-            out += rest.substr(1);
+            out += value != variables.end() ? std::string_view(value->second) : rest.substr(1);
+        } else if (rest.empty() && value != variables.end()) {
+            out += value->second;
         } else {
             return std::nullopt;
         }
-        i = close;
+        i = braced ? close : close - 1;
     }
     return out;
 }
@@ -145,7 +153,8 @@ PortEntry parse_short(std::string_view text, const config::Origin& origin,
 }
 
 // {target, published, protocol, host_ip}; nullopt when a value needs an unset variable.
-std::optional<PortEntry> parse_long(const Node& node, const config::Origin& origin) {
+std::optional<PortEntry> parse_long(const Node& node, const config::Origin& origin,
+                                    const config::ComposeVariables& variables) {
     PortEntry entry;
     for (const auto& [key, value] : node.entries) {
         if (key != "target" && key != "published" && key != "protocol" && key != "host_ip") {
@@ -154,7 +163,7 @@ std::optional<PortEntry> parse_long(const Node& node, const config::Origin& orig
         if (!value.is_scalar() || value.kind == Kind::null) {
             malformed(origin, key, "expected a number or a string");
         }
-        std::optional<std::string> text = with_defaults(scalar_text(value));
+        std::optional<std::string> text = interpolate(scalar_text(value), variables);
         if (!text) return std::nullopt;
         if (key == "target") entry.target = *text;
         if (key == "published") entry.published = *text;
@@ -213,7 +222,7 @@ void read_service_ports(const std::string& service, const Node& ports,
     for (const Node& item : ports.items) {
         config::Origin origin = origin_of(item, file);
         if (item.kind == Kind::map) {
-            std::optional<PortEntry> entry = parse_long(item, origin);
+            std::optional<PortEntry> entry = parse_long(item, origin, file.variables);
             if (entry) expand(*entry, service, origin, item.render(), out);
             continue;
         }
@@ -221,7 +230,7 @@ void read_service_ports(const std::string& service, const Node& ports,
             malformed(origin, item.render(), "expected \"host:container\" or a map with target");
         }
         std::string original = scalar_text(item);
-        std::optional<std::string> text = with_defaults(original);
+        std::optional<std::string> text = interpolate(original, file.variables);
         if (!text) continue;
         expand(parse_short(*text, origin, original), service, origin, original, out);
     }

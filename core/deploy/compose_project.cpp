@@ -24,8 +24,8 @@ std::string lower(std::string_view text) {
     return out;
 }
 
-std::string interpolated(const Node& node) {
-    return with_defaults(node.text).value_or(node.text);
+std::string interpolated(const Node& node, const config::ComposeVariables& variables) {
+    return interpolate(node.text, variables).value_or(node.text);
 }
 
 bool image_is_server(std::string image) {
@@ -37,15 +37,19 @@ bool image_is_server(std::string image) {
         tag = repository.substr(colon + 1);
         repository.resize(colon);
     }
-    if (tag.starts_with("web")) return false;
-    if (repository == "xiaozhi-esp32-server") return true;
-    return tag.starts_with("server") && repository.find("xiaozhi") != std::string::npos;
+    if (tag.starts_with("web") || repository.find("xiaozhi") == std::string::npos) return false;
+    if (repository == "xiaozhi-esp32-server" || tag.starts_with("server")) return true;
+    // A fork's own image: xiaozhi-server, my-xiaozhi-server, but not its web or gateway.
+    for (const char* other : {"web", "manager", "mqtt", "gateway"}) {
+        if (repository.find(other) != std::string::npos) return false;
+    }
+    return repository.find("server") != std::string::npos;
 }
 
-bool image_is_management(const Node& service) {
+bool image_is_management(const Node& service, const config::ComposeVariables& variables) {
     const Node* image = service.find("image");
     if (!image || image->kind != Kind::string) return false;
-    const std::string text = lower(interpolated(*image));
+    const std::string text = lower(interpolated(*image, variables));
     const std::size_t colon = text.rfind(':');
     return colon != std::string::npos && text.find('/', colon) == std::string::npos &&
            text.substr(colon + 1).starts_with("web");
@@ -56,19 +60,19 @@ bool is_data_folder(std::string source) {
     return source == "./data" || source == "data";
 }
 
-bool volume_is_server_data(const Node& volume) {
+bool volume_is_server_data(const Node& volume, const config::ComposeVariables& variables) {
     std::string source;
     std::string target;
     if (volume.kind == Kind::string) {
-        const std::string text = interpolated(volume);
+        const std::string text = interpolated(volume, variables);
         const std::size_t colon = text.find(':');
         if (colon == std::string::npos) return false;
         source = text.substr(0, colon);
         target = text.substr(colon + 1);
         target = target.substr(0, target.find(':'));
     } else if (volume.is_map()) {
-        if (const Node* value = volume.find("source")) source = interpolated(*value);
-        if (const Node* value = volume.find("target")) target = interpolated(*value);
+        if (const Node* value = volume.find("source")) source = interpolated(*value, variables);
+        if (const Node* value = volume.find("target")) target = interpolated(*value, variables);
     }
     while (target.size() > 1 && target.back() == '/') target.pop_back();
     return is_data_folder(source) || target.starts_with("/opt/xiaozhi-esp32-server/data");
@@ -123,14 +127,15 @@ void merge_definition(MergedService& merged, const std::string& name, const Node
 
 }  // namespace
 
-bool is_server_service(const Node& service) {
-    if (!service.is_map() || image_is_management(service)) return false;
+bool is_server_service(const Node& service, const config::ComposeVariables& variables) {
+    if (!service.is_map() || image_is_management(service, variables)) return false;
     if (const Node* image = service.find("image");
-        image && image->kind == Kind::string && image_is_server(interpolated(*image))) {
+        image && image->kind == Kind::string && image_is_server(interpolated(*image, variables))) {
         return true;
     }
     if (const Node* volumes = service.find("volumes"); volumes && volumes->kind == Kind::list) {
-        if (std::any_of(volumes->items.begin(), volumes->items.end(), volume_is_server_data)) {
+        if (std::any_of(volumes->items.begin(), volumes->items.end(),
+                        [&variables](const Node& volume) { return volume_is_server_data(volume, variables); })) {
             return true;
         }
     }
@@ -168,14 +173,17 @@ std::vector<ComposeService> project_services(const config::ComposeProject& proje
                              file);
         }
     }
+    const config::ComposeVariables no_variables;
+    const config::ComposeVariables& variables =
+        project.files.empty() ? no_variables : project.files.front().variables;
     std::vector<ComposeService> services;
     for (std::size_t i = 0; i < order.size(); ++i) {
         ComposeService service;
         service.name = order[i];
-        service.server = is_server_service(merged[i].definition);
+        service.server = is_server_service(merged[i].definition, variables);
         const Node* network = merged[i].definition.find("network_mode");
         service.host_network =
-            network && network->kind == Kind::string && interpolated(*network) == "host";
+            network && network->kind == Kind::string && interpolated(*network, variables) == "host";
         service.ports = std::move(merged[i].ports);
         for (auto& port : service.ports) port.server = service.server;
         service.origin = merged[i].origin;

@@ -25,9 +25,11 @@ struct ComposeService {
 std::vector<ComposeService> project_services(const config::ComposeProject& project);
 
 // Whether a merged service definition is the xiaozhi server: its image is
-// .../xiaozhi-esp32-server with a tag not starting "web", or any xiaozhi image tagged
-// server*; or it mounts ./data, or anything into /opt/xiaozhi-esp32-server/data; or its command or entrypoint runs app.py; or it is
+// .../xiaozhi-esp32-server with a tag not starting "web", a xiaozhi image tagged
+// server*, or a fork's xiaozhi*server* image (not *web*, *manager*, *mqtt*, *gateway*); or it mounts ./data, or anything into /opt/xiaozhi-esp32-server/data; or its command or entrypoint runs app.py; or it is
 // built from Dockerfile-server. An image tagged web* (the management API) never is.
-bool is_server_service(const config::Node& service);
+// Values are interpolated with `variables` (the project's .env).
+bool is_server_service(const config::Node& service,
+                       const config::ComposeVariables& variables = {});
 
 }  // namespace xiaozhi::deploy

@@ -18,10 +18,17 @@ using config::Node;
 
 constexpr int manager_api_default_port = 8002;
 
-// The port a key sets, when it is an integer in 1..65535.
-std::optional<int> valid_port(const config::Effective& effective, std::string_view key) {
+// The port a key sets, when it is an integer in 1..65535; for the python runtime also
+// a string of digits, which the reference reads with int().
+std::optional<int> valid_port(const config::Effective& effective, std::string_view key,
+                              Runtime runtime) {
     const Node* node = effective.get(key);
-    if (!node || node->kind != Kind::integer || node->integer < 1 || node->integer > 65535) {
+    if (!node) return std::nullopt;
+    if (runtime == Runtime::python && node->kind == Kind::string) {
+        std::optional<int> port = reference_port_text(node->text);
+        if (port) return port;
+    }
+    if (node->kind != Kind::integer || node->integer < 1 || node->integer > 65535) {
         return std::nullopt;
     }
     return static_cast<int>(node->integer);
@@ -73,8 +80,8 @@ std::optional<Listener> manager_api_listener(const config::Effective& effective)
 
 void add_listeners(const config::Effective& effective, Runtime runtime, Model& model) {
     std::string address = bind_address(effective);
-    std::optional<int> websocket = valid_port(effective, "server.port");
-    std::optional<int> http = valid_port(effective, "server.http_port");
+    std::optional<int> websocket = valid_port(effective, "server.port", runtime);
+    std::optional<int> http = valid_port(effective, "server.http_port", runtime);
     if (runtime == Runtime::xiaozhi && websocket && http && *websocket == *http) {
         model.listeners.push_back(
             make_listener(effective, "http+websocket", address, *websocket, "server.port"));
@@ -111,7 +118,10 @@ void add_advertised(const config::Effective& effective, UrlKind kind, std::strin
     std::optional<std::string> text = scalar_text(effective, key);
     if (!text) return;
     config::Origin origin = effective.origin_of(key);
-    if (!may_be_list || text->find(';') == std::string::npos) {
+    // The reference's own OTA endpoint hands a local value out whole; only the management
+    // API splits a ';' list (and Java's split drops trailing empty entries).
+    const bool split = model.runtime == Runtime::xiaozhi || origin.layer == "remote";
+    if (!may_be_list || !split || text->find(';') == std::string::npos) {
         const bool derived = derives(kind, *text, origin, model.runtime);
         model.advertised.push_back(AdvertisedUrl{kind, *text, key, -1, 1, origin, derived});
         return;
@@ -123,6 +133,9 @@ void add_advertised(const config::Effective& effective, UrlKind kind, std::strin
         entries.push_back(text->substr(start, separator - start));
         if (separator == std::string::npos) break;
         start = separator + 1;
+    }
+    if (model.runtime == Runtime::python) {
+        while (entries.size() > 1 && entries.back().empty()) entries.pop_back();
     }
     int size = static_cast<int>(entries.size());
     for (int i = 0; i < size; ++i) {
@@ -153,6 +166,17 @@ std::string_view url_kind_name(UrlKind kind) {
             return "udp";
     }
     return "websocket";
+}
+
+std::optional<int> reference_port_text(std::string_view text) {
+    if (text.empty() || text.size() > 5) return std::nullopt;
+    int value = 0;
+    for (char c : text) {
+        if (c < '0' || c > '9') return std::nullopt;
+        value = value * 10 + (c - '0');
+    }
+    if (value < 1 || value > 65535) return std::nullopt;
+    return value;
 }
 
 bool is_derived_template(std::string_view text, Runtime runtime) {

@@ -1,6 +1,7 @@
 // The deployment model: what listens where and what addresses devices are told, with origins.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -94,6 +95,10 @@ Model build_model(const config::Effective& effective, const config::ComposeProje
 // One model per deployment `loaded` describes: each compose project, or the host run
 // when there is none; with the folder's management-API mode and firmware images.
 std::vector<Model> build_models(const config::Loaded& loaded, Runtime runtime);
+
+// A port written as a string of digits ("8000"), which the reference reads with int():
+// the port when it is in 1..65535.
+std::optional<int> reference_port_text(std::string_view text);
 
 // Whether the server replaces `text` by an address it derives: for the python runtime
 // a value containing "你的" (ota_handler.py, util.get_vision_url), never one of the

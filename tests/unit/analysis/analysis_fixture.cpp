@@ -52,7 +52,8 @@ Deployment deployment(const DeploymentSpec& spec) {
             "docker-compose.yml",
             {config::ComposeFile{"docker-compose.yml",
                                  config::parse_text(spec.compose, config::Syntax::yaml,
-                                                    "docker-compose.yml")}}};
+                                                    "docker-compose.yml"),
+                                 {}}}};
     }
     Deployment result{config::Effective::merge(layers), {}, spec.host};
     result.model =

@@ -37,7 +37,11 @@ TEST_CASE("catalogue: every rule of DESIGN.md plus port.shared, ids unique",
                                             "config.legacy-key",
                                             "config.type",
                                             "port.shared",
-                                            "config.duplicate-key"};
+                                            "config.duplicate-key",
+                                            "url.container-derived",
+                                            "config.management-api",
+                                            "config.ignored-key",
+                                            "firmware.url"};
     std::set<std::string> ids;
     for (const auto& rule : rule_catalogue()) {
         CHECK(ids.insert(rule.id).second);

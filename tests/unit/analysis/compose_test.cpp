@@ -59,13 +59,14 @@ TEST_CASE("compose.port-mismatch: a mapping to a port the server does not listen
     auto d = composed("",
                       "services:\n"
                       "  xiaozhi-esp32-server:\n"
+                      "    image: ghcr.nju.edu.cn/xinnan-tech/xiaozhi-esp32-server:server_latest\n"
                       "    ports:\n"
                       "      - \"8000:8000\"\n"
                       "      - \"8003:8080\"\n");
     auto found = d.findings("compose.port-mismatch");
     REQUIRE(found.size() == 1);
     CHECK(found[0].origin.pos.file == "docker-compose.yml");
-    CHECK(found[0].origin.pos.line == 5);
+    CHECK(found[0].origin.pos.line == 6);
     CHECK_THAT(found[0].message, Catch::Contains("8080"));
 }
 
@@ -74,6 +75,7 @@ TEST_CASE("compose.port-mismatch: other services' mappings are theirs",
     auto d = composed("",
                       "services:\n"
                       "  xiaozhi-esp32-server:\n"
+                      "    image: ghcr.nju.edu.cn/xinnan-tech/xiaozhi-esp32-server:server_latest\n"
                       "    ports:\n"
                       "      - \"8000:8000\"\n"
                       "  xiaozhi-esp32-server-web:\n"
@@ -91,6 +93,7 @@ TEST_CASE("compose.port-conflict: two services publish the same host port",
     auto d = composed("",
                       "services:\n"
                       "  xiaozhi-esp32-server:\n"
+                      "    image: ghcr.nju.edu.cn/xinnan-tech/xiaozhi-esp32-server:server_latest\n"
                       "    ports:\n"
                       "      - \"8000:8000\"\n"
                       "  web:\n"
@@ -99,9 +102,9 @@ TEST_CASE("compose.port-conflict: two services publish the same host port",
     auto found = d.findings("compose.port-conflict");
     REQUIRE(found.size() == 1);
     CHECK(found[0].severity == Severity::error);
-    CHECK(found[0].origin.pos.line == 7);
+    CHECK(found[0].origin.pos.line == 8);
     REQUIRE(found[0].related.size() == 1);
-    CHECK(found[0].related[0].pos.line == 4);
+    CHECK(found[0].related[0].pos.line == 5);
     CHECK_THAT(found[0].message, Catch::Contains("xiaozhi-esp32-server") && Catch::Contains("web"));
     CHECK_FALSE(found[0].suggestion.empty());
 }
@@ -111,6 +114,7 @@ TEST_CASE("compose.port-conflict: other transports and other host addresses stay
     auto d = composed("",
                       "services:\n"
                       "  xiaozhi-esp32-server:\n"
+                      "    image: ghcr.nju.edu.cn/xinnan-tech/xiaozhi-esp32-server:server_latest\n"
                       "    ports:\n"
                       "      - \"127.0.0.1:8000:8000\"\n"
                       "  gateway:\n"

@@ -196,7 +196,7 @@ TEST_CASE("Management-API mode: config.yaml is never pointed at; ignored local k
               "manager-api:\n  url: http://xiaozhi-esp32-server-web:8002/xiaozhi\n"
               "  secret: 3b9f1c2e-77aa-4d1e\n"
               "server:\n  websocket: ws://192.168.1.5:8000/xiaozhi/v1/\n"
-              "selected_module:\n  LLM: ChatGLMLLM\n");
+              "LLM:\n  ChatGLMLLM:\n    type: openai\n");
     auto findings = folder_findings(dir);
     for (const Finding& finding : findings) {
         CHECK_THAT(finding.origin.pos.file, !Catch::EndsWith("/config.yaml") ||
@@ -210,7 +210,7 @@ TEST_CASE("Management-API mode: config.yaml is never pointed at; ignored local k
     CHECK(ignored[0].key == "server.websocket");
     CHECK(ignored[0].severity == Severity::warning);
     CHECK_THAT(ignored[0].suggestion, Catch::Contains("management console"));
-    CHECK(ignored[1].key == "selected_module");
+    CHECK(ignored[1].key == "LLM");
     CHECK(ignored[1].severity == Severity::info);
     CHECK(findings.size() == 3);
 
@@ -247,4 +247,36 @@ TEST_CASE("firmware.url: firmware URLs are built from the vision URL", "[analysi
                              "  websocket: ws://192.168.1.20:8000/xiaozhi/v1/\n"
                              "  vision_explain: http://192.168.1.20:8003/mcp/vision/explain\n");
     CHECK(folder_findings(dir).empty());
+}
+
+TEST_CASE("Reference behaviours: a null WebSocket URL, a local ';' list, a quoted port",
+          "[analysis][url.list-entry]") {
+    auto null_url = deployment("server:\n  websocket:\n");
+    auto sentinel = null_url.findings("url.sentinel-host");
+    REQUIRE(sentinel.size() == 1);
+    CHECK_THAT(sentinel[0].message, Catch::Contains("request error."));
+
+    auto local_list = deployment(
+        "server:\n  websocket: ws://192.168.1.20:8000/xiaozhi/v1/;ws://192.168.1.21:8000/xiaozhi/v1/\n");
+    auto list = local_list.findings("url.list-entry");
+    REQUIRE(list.size() == 1);
+    CHECK(list[0].severity == Severity::error);
+    CHECK(local_list.findings().size() == 1);
+
+    auto quoted = deployment("server:\n  port: \"8000\"\n  http_port: \"8003\"\n"
+                             "  websocket: ws://192.168.1.20:8000/xiaozhi/v1/\n");
+    CHECK(quoted.findings().empty());
+    CHECK(quoted.model.listeners.size() == 2);
+}
+
+TEST_CASE("selected_module beside manager-api.url stops the reference", "[analysis][config.ignored-key]") {
+    TempDir dir;
+    dir.write("config.yaml", "server:\n  port: 8000\n");
+    dir.write("data/.config.yaml",
+              "manager-api:\n  url: http://127.0.0.1:8002/xiaozhi\n  secret: 3b9f1c2e-77aa\n"
+              "selected_module:\n  LLM: ChatGLMLLM\n");
+    auto ignored = of_rule(folder_findings(dir), "config.ignored-key");
+    REQUIRE(ignored.size() == 1);
+    CHECK(ignored[0].severity == Severity::error);
+    CHECK_THAT(ignored[0].message, Catch::Contains("refuse to start"));
 }

@@ -36,8 +36,10 @@ TEST_CASE("url.malformed: a well-formed URL stays quiet", "[analysis][url.malfor
 }
 
 TEST_CASE("url.malformed: one finding per bad semicolon-separated entry", "[analysis][url.malformed]") {
-    auto d = with_websocket(
-        "ws://192.168.1.4:8000/xiaozhi/v1/;ws://bad host/xiaozhi/v1/;ws://10.0.0.1:x/xiaozhi/v1/");
+    auto d = deployment(
+        "server:\n  websocket: ws://192.168.1.4:8000/xiaozhi/v1/;ws://bad host/xiaozhi/v1/;"
+        "ws://10.0.0.1:x/xiaozhi/v1/\n",
+        deploy::Runtime::xiaozhi);
     auto found = d.findings("url.malformed");
     REQUIRE(found.size() == 2);
     CHECK_THAT(found[0].message, Catch::Contains("entry 2"));
@@ -73,13 +75,13 @@ TEST_CASE("url.placeholder: the template text, and the address the server derive
     REQUIRE(found.size() == 1);
     CHECK(found[0].severity == Severity::warning);
     CHECK_THAT(found[0].message,
-               Catch::Contains("ws://<this host's LAN address>:8000/xiaozhi/v1/"));
+               Catch::Contains("ws://<this host's default-route address>:8000/xiaozhi/v1/"));
     // A placeholder skips the other URL checks.
     CHECK(unprobed.findings("url.malformed").empty());
 
     DeploymentSpec spec;
     spec.files = {
-        "server:\n  port: 8100\n  vision_explain: http://your-ip:port/mcp/vision/explain\n"};
+        "server:\n  port: 8100\n  vision_explain: http://你的ip:端口/mcp/vision/explain\n"};
     spec.host = probed_host();
     auto probed = deployment(spec).findings("url.placeholder");
     REQUIRE(probed.size() == 1);

@@ -127,7 +127,7 @@ TEST_CASE("Management-API mode: config.yaml is not read, and data/.config.yaml o
     CHECK(loaded.remote_is_management_api);
     CHECK(loaded.effective.get_int("server.port") == 8100);
     CHECK_FALSE(loaded.effective.get("server.websocket"));
-    CHECK_FALSE(loaded.effective.get("server.auth.enabled"));
+    CHECK(loaded.effective.origin_of("server.auth.enabled").layer == "default");
     CHECK_FALSE(loaded.effective.get("selected_module.LLM"));
     CHECK(loaded.effective.get_string("log.log_level") != "DEBUG");
     for (const Layer& layer : loaded.layers) CHECK(layer.source != dir.path() + "/config.yaml");

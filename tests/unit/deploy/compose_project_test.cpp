@@ -9,7 +9,7 @@ using namespace xiaozhi;
 namespace {
 
 config::ComposeFile file_from(const std::string& name, const std::string& yaml) {
-    return config::ComposeFile{name, config::parse_text(yaml, config::Syntax::yaml, name)};
+    return config::ComposeFile{name, config::parse_text(yaml, config::Syntax::yaml, name), {}};
 }
 
 config::Node service_from(const std::string& yaml) {

@@ -13,7 +13,8 @@ namespace {
 
 config::ComposeFile compose_from(const std::string& yaml) {
     return config::ComposeFile{
-        "docker-compose.yml", config::parse_text(yaml, config::Syntax::yaml, "docker-compose.yml")};
+        "docker-compose.yml", config::parse_text(yaml, config::Syntax::yaml, "docker-compose.yml"),
+        {}};
 }
 
 std::vector<PublishedPort> ports_of(const std::string& entries) {
@@ -186,4 +187,22 @@ TEST_CASE("sections of the wrong shape are input errors") {
     CHECK(error_for("services:\n  server:\n    ports: \"8000:8000\"\n")
               .find("docker-compose.yml:3:12: services.server.ports: expected a list") !=
           std::string::npos);
+}
+
+TEST_CASE("Ports interpolate the variables of the project's .env") {
+    config::ComposeFile file = compose_from(
+        "services:\n  server:\n    ports:\n"
+        "      - \"${WS_PORT}:8000\"\n      - \"$HTTP_PORT:8003\"\n"
+        "      - \"${OTHER:-9000}:9000\"\n      - \"${EMPTY:-9001}:9001\"\n"
+        "      - \"${UNSET}:9003\"\n");
+    file.variables = {{"WS_PORT", "18000"}, {"HTTP_PORT", "18003"}, {"EMPTY", ""}};
+    const std::vector<PublishedPort> ports = deploy::published_ports(file);
+    REQUIRE(ports.size() == 4);
+    CHECK(ports[0].host_port == 18000);
+    CHECK(ports[1].host_port == 18003);
+    CHECK(ports[2].host_port == 9000);
+    CHECK(ports[3].host_port == 9001);
+    CHECK(deploy::interpolate("${EMPTY-9002}", file.variables) == std::string());
+    CHECK_FALSE(deploy::interpolate("${UNSET}", file.variables));
+    CHECK(deploy::interpolate("$$HOME", file.variables) == std::string("$HOME"));
 }

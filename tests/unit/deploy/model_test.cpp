@@ -159,8 +159,7 @@ TEST_CASE("equal ports: one listener only for the xiaozhi runtime") {
 }
 
 TEST_CASE("ports that are not integers in 1..65535 give no listener") {
-    const char* bad_ports[] = {"\"80a\"", "\"8000\"", "0",    "70000",
-                               "-1",      "8000.5",   "null", "[8000]"};
+    const char* bad_ports[] = {"\"80a\"", "\"0\"", "0", "70000", "-1", "8000.5", "null", "[8000]"};
     for (const char* port : bad_ports) {
         CAPTURE(port);
         Model model = model_from_yaml(
@@ -168,6 +167,12 @@ TEST_CASE("ports that are not integers in 1..65535 give no listener") {
         REQUIRE(model.listeners.size() == 1);
         CHECK(model.listeners[0].service == "http");
     }
+    // The reference reads its ports with int(): a quoted "8000" is port 8000 there only.
+    Model quoted = model_from_yaml("server:\n  port: \"8000\"\n  http_port: 8003\n", Runtime::python);
+    REQUIRE(quoted.listeners.size() == 2);
+    CHECK(quoted.listeners[0].port == 8000);
+    CHECK(model_from_yaml("server:\n  port: \"8000\"\n  http_port: 8003\n", Runtime::xiaozhi)
+              .listeners.size() == 1);
     Model edge = model_from_yaml("server:\n  port: 1\n  http_port: 65535\n", Runtime::python);
     REQUIRE(edge.listeners.size() == 2);
     CHECK(edge.listeners[0].port == 1);
@@ -219,7 +224,7 @@ TEST_CASE("a local manager-api.url adds the management API listener for the pyth
 TEST_CASE("a semicolon list of WebSocket URLs yields one entry per item, empty ones included") {
     Model model = model_from_yaml(
         "server:\n  websocket: \"ws://a:8000/xiaozhi/v1/;;ws://b:8000/xiaozhi/v1/\"\n",
-        Runtime::python);
+        Runtime::xiaozhi);
     REQUIRE(model.advertised.size() == 3);
     const char* texts[] = {"ws://a:8000/xiaozhi/v1/", "", "ws://b:8000/xiaozhi/v1/"};
     for (int i = 0; i < 3; ++i) {
@@ -234,9 +239,16 @@ TEST_CASE("a semicolon list of WebSocket URLs yields one entry per item, empty o
     }
 
     Model trailing =
-        model_from_yaml("server:\n  websocket: \"ws://a:8000/xiaozhi/v1/;\"\n", Runtime::python);
+        model_from_yaml("server:\n  websocket: \"ws://a:8000/xiaozhi/v1/;\"\n", Runtime::xiaozhi);
     REQUIRE(trailing.advertised.size() == 2);
     CHECK(trailing.advertised[1].text.empty());
+
+    // The reference's own OTA endpoint hands a local list out whole.
+    Model local = model_from_yaml(
+        "server:\n  websocket: \"ws://a:8000/xiaozhi/v1/;ws://b:8000/xiaozhi/v1/\"\n",
+        Runtime::python);
+    REQUIRE(local.advertised.size() == 1);
+    CHECK(local.advertised[0].index == -1);
 }
 
 TEST_CASE("advertised URLs of every kind, only when set and not null") {

@@ -117,3 +117,18 @@ TEST_CASE("command lines: NULs to spaces, bytes that are not UTF-8 to '?'") {
     CHECK(proc::command_line("\xe5\xb0"s) == "??");
     CHECK(proc::command_line(""s).empty());
 }
+
+TEST_CASE("default_route_address is the local address in the default route's subnet") {
+    const std::string route =
+        "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
+        "docker0\t000011AC\t00000000\t0001\t0\t0\t0\t0000FFFF\t0\t0\t0\n"
+        "wlan0\t00000000\t0101A8C0\t0003\t0\t0\t600\t00000000\t0\t0\t0\n"
+        "eth0\t00000000\t010AA8C0\t0003\t0\t0\t100\t00000000\t0\t0\t0\n"
+        "eth0\t000AA8C0\t00000000\t0001\t0\t0\t100\t00FFFFFF\t0\t0\t0\n"
+        "wlan0\t0001A8C0\t00000000\t0001\t0\t0\t600\t00FFFFFF\t0\t0\t0\n";
+    const std::vector<std::string> local = {"127.0.0.1", "172.17.0.1", "192.168.1.33",
+                                            "192.168.10.20"};
+    CHECK(proc::default_route_address(route, local) == "192.168.10.20");
+    CHECK(proc::default_route_address(route, {"127.0.0.1", "172.17.0.1"}).empty());
+    CHECK(proc::default_route_address("Iface\tDestination\n", local).empty());
+}
