@@ -21,6 +21,7 @@ std::vector<Finding> analyze(const Inputs& inputs) {
     check_gateway_endpoints(inputs, findings);
     check_management_api(inputs, findings);
     check_firmware_urls(inputs, findings);
+    check_image_config(inputs, findings);
     sort_findings(findings);
     return findings;
 }

@@ -69,6 +69,9 @@ const std::vector<RuleInfo>& rule_catalogue() {
         {"config.ignored-key", Severity::warning,
          "a local key the reference does not read in management-API mode (info outside "
          "server.*)"},
+        {"compose.config-not-mounted", Severity::error,
+         "a server value of the folder's config.yaml that a container of the release image "
+         "never reads (it runs its own config.yaml; only ./data is mounted)"},
         {"firmware.url", Severity::error,
          "firmware images are offered at URLs built from a vision URL that is not the HTTP "
          "listener's /mcp/vision/explain"},

@@ -20,6 +20,11 @@ void check_config_types(const Inputs& inputs, Findings& out) {
             entry.value.kind == config::Kind::string && deploy::reference_port_text(entry.value.text)) {
             continue;
         }
+        // What a null WebSocket URL does to the reference is url.sentinel-host's to say.
+        if (inputs.model.runtime == deploy::Runtime::python && entry.key == "server.websocket" &&
+            entry.value.kind == config::Kind::null) {
+            continue;
+        }
         if (config::matches_type(entry.value, spec->type)) continue;
         out.push_back(type_finding(entry.key, spec->type, entry.value, entry.origin));
     }

@@ -34,6 +34,8 @@ void check_gateway_endpoints(const Inputs& inputs, Findings& out);
 void check_management_api(const Inputs& inputs, Findings& out);
 // firmware.url
 void check_firmware_urls(const Inputs& inputs, Findings& out);
+// compose.config-not-mounted
+void check_image_config(const Inputs& inputs, Findings& out);
 // config.unknown-key, config.legacy-key, and config.type for a map where a scalar belongs
 void check_config_keys(const Inputs& inputs, Findings& out);
 // config.type

@@ -105,7 +105,7 @@ class YamlConverter {
     Node convert_map(const YAML::Node& source, int depth, Path& path) {
         Node map = Node::map_at(position(source.Mark()));
         std::vector<YAML::Node> merge_values;
-        std::map<std::string, Position> first_written;
+        std::map<std::string, YAML::Mark> first_written;
         std::vector<std::pair<std::size_t, std::string>> repeated;  // index in duplicates_, key
         for (const auto& member : source) {
             const YAML::Node& key = member.first;
@@ -119,13 +119,12 @@ class YamlConverter {
             if (value.kind == Kind::null && value.text.empty()) {
                 value.pos = value_position(key, member.second);
             }
-            const Position key_pos = position(key.Mark());
-            const auto [first, is_new] = first_written.emplace(name, key_pos);
+            const auto [first, is_new] = first_written.emplace(name, key.Mark());
             if (is_new) {
                 map.entries.emplace_back(std::move(name), std::move(value));
             } else {
                 *map.find(name) = std::move(value);
-                if (record_duplicate(path, first->second, key_pos)) {
+                if (record_duplicate(path, first->second, key.Mark())) {
                     repeated.emplace_back(duplicates_.size() - 1, name);
                 }
             }
@@ -137,9 +136,9 @@ class YamlConverter {
     }
 
     // Records a repetition once, though an alias may convert its map again.
-    bool record_duplicate(const Path& path, const Position& first, const Position& later) {
-        if (!recorded_.emplace(later.line, later.column).second) return false;
-        duplicates_.push_back(DuplicateKey{join_path(path), first, later, {}});
+    bool record_duplicate(const Path& path, const YAML::Mark& first, const YAML::Mark& later) {
+        if (!recorded_.insert(later.pos).second) return false;
+        duplicates_.push_back(DuplicateKey{join_path(path), position(first), position(later), {}});
         return true;
     }
 
@@ -175,7 +174,7 @@ class YamlConverter {
     std::size_t mark_base_;
     std::size_t node_count_ = 0;
     std::vector<DuplicateKey> duplicates_;
-    std::set<std::pair<int, int>> recorded_;  // line and column of each recorded repetition
+    std::set<int> recorded_;  // yaml-cpp offsets of the repetitions recorded
 };
 
 }  // namespace

@@ -2,7 +2,6 @@
 #include "config/text_positions.hpp"
 
 #include <algorithm>
-#include <iterator>
 
 namespace xiaozhi::config {
 
@@ -22,6 +21,7 @@ TextPositions::TextPositions(std::string_view content, std::string file)
     if (content_.substr(0, byte_order_mark.size()) == byte_order_mark) {
         start_.offset = byte_order_mark.size();
     }
+    last_.place = start_;
     Place place = start_;
     std::size_t next_checkpoint = place.offset + checkpoint_spacing;
     while (place.offset < content_.size()) {
@@ -36,7 +36,8 @@ TextPositions::TextPositions(std::string_view content, std::string file)
 std::size_t TextPositions::character_end(std::size_t offset) const {
     if (offset >= content_.size()) return offset + 1;
     const auto lead = static_cast<unsigned char>(content_[offset]);
-    const std::size_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    if (lead < 0xC0) return offset + 1;  // ASCII, or a stray continuation byte
+    const std::size_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
     std::size_t end = offset + 1;
     while (end < offset + length && end < content_.size() && is_continuation(content_[end])) {
         ++end;
@@ -59,12 +60,17 @@ void TextPositions::step(Place& place) const {
 
 template <typename Before>
 TextPositions::Place TextPositions::walk(const Before& before) const {
-    const auto after = std::partition_point(checkpoints_.begin(), checkpoints_.end(), before);
-    Place place = after == checkpoints_.begin() ? start_ : *std::prev(after);
-    // Parsers ask in text order, mostly: go on from the last answer when it is on the way.
-    if (last_.offset > place.offset && before(last_)) place = last_;
+    // Parsers ask in text order, mostly: then go on from the last answer.
+    const bool after_last = before(last_.place);
+    auto first = checkpoints_.begin();
+    if (after_last) first += static_cast<std::ptrdiff_t>(last_.next_checkpoint);
+    const bool near = after_last && (first == checkpoints_.end() || !before(*first));
+    const auto after = near ? first : std::partition_point(first, checkpoints_.end(), before);
+    const auto next = static_cast<std::size_t>(after - checkpoints_.begin());
+    Place place = next == 0 ? start_ : checkpoints_[next - 1];
+    if (after_last && last_.place.offset > place.offset) place = last_.place;
     while (place.offset < content_.size() && before(place)) step(place);
-    last_ = place;
+    last_ = LastLookup{place, next};
     return place;
 }
 

@@ -42,11 +42,17 @@ class TextPositions {
     Place walk(const Before& before) const;
     Position position_of(const Place& place) const;
 
+    // The answer of the last lookup, and the first checkpoint after it.
+    struct LastLookup {
+        Place place;
+        std::size_t next_checkpoint = 0;
+    };
+
     std::string_view content_;
     std::string file_;
     Place start_;
     std::vector<Place> checkpoints_;  // every few hundred bytes, in text order
-    mutable Place last_;              // the place of the last lookup
+    mutable LastLookup last_;
 };
 
 }  // namespace xiaozhi::config

@@ -92,6 +92,44 @@ bool built_from_server_dockerfile(const Node& build) {
     return dockerfile && mentions(*dockerfile, "Dockerfile-server");
 }
 
+bool is_upstream_server_image(std::string image) {
+    image = lower(image.substr(0, image.find('@')));
+    const std::size_t slash = image.rfind('/');
+    const std::string last = image.substr(slash == std::string::npos ? 0 : slash + 1);
+    return last == "xiaozhi-esp32-server" || last.starts_with("xiaozhi-esp32-server:server");
+}
+
+bool mounts_config_file(const Node& volume, const config::ComposeVariables& variables) {
+    std::string target;
+    if (volume.kind == Kind::string) {
+        const std::string text = interpolated(volume, variables);
+        const std::size_t colon = text.find(':');
+        if (colon == std::string::npos) return false;
+        target = text.substr(colon + 1);
+        target = target.substr(0, target.find(':'));
+    } else if (const Node* value = volume.is_map() ? volume.find("target") : nullptr) {
+        target = interpolated(*value, variables);
+    }
+    return target == "/opt/xiaozhi-esp32-server/config.yaml" ||
+           target == "/opt/xiaozhi-esp32-server" || target == "/opt/xiaozhi-esp32-server/";
+}
+
+// The release image brings main/xiaozhi-server's config.yaml; upstream's compose files
+// mount only ./data, so the folder's config.yaml is not what the container reads.
+bool runs_image_config(const Node& service, const config::ComposeVariables& variables) {
+    if (service.find("build")) return false;
+    const Node* image = service.find("image");
+    if (!image || image->kind != Kind::string ||
+        !is_upstream_server_image(interpolated(*image, variables))) {
+        return false;
+    }
+    const Node* volumes = service.find("volumes");
+    if (!volumes || volumes->kind != Kind::list) return true;
+    return std::none_of(volumes->items.begin(), volumes->items.end(), [&variables](const Node& volume) {
+        return mounts_config_file(volume, variables);
+    });
+}
+
 struct MergedService {
     Node definition = Node::map_at({});
     std::vector<PublishedPort> ports;
@@ -181,6 +219,7 @@ std::vector<ComposeService> project_services(const config::ComposeProject& proje
         ComposeService service;
         service.name = order[i];
         service.server = is_server_service(merged[i].definition, variables);
+        service.image_config = service.server && runs_image_config(merged[i].definition, variables);
         const Node* network = merged[i].definition.find("network_mode");
         service.host_network =
             network && network->kind == Kind::string && interpolated(*network, variables) == "host";

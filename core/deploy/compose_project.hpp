@@ -13,6 +13,9 @@ struct ComposeService {
     std::string name;
     bool server = false;        // the xiaozhi server (is_server_service)
     bool host_network = false;  // network_mode: host; Compose then ignores `ports`
+    // Upstream's published server image, not built here and without config.yaml mounted:
+    // the container reads the image's own config.yaml, not the folder's.
+    bool image_config = false;
     std::vector<PublishedPort> ports;  // merged over the project's files, each mapping once
     config::Origin origin;             // the service's first definition
 };

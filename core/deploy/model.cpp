@@ -200,6 +200,7 @@ Model build_model(const config::Effective& effective, const config::ComposeProje
         if (service.server && model.server_service.empty()) {
             model.server_service = service.name;
             model.placement = service.host_network ? Placement::host_network : Placement::bridge;
+            model.image_config = service.image_config;
         }
         if (service.host_network) continue;
         model.published.insert(model.published.end(), service.ports.begin(), service.ports.end());

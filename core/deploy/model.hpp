@@ -66,6 +66,7 @@ struct Model {
     std::string deployment;      // compose project label; "" when the server runs on the host
     Placement placement = Placement::host;
     std::string server_service;  // the server's compose service, "" outside compose
+    bool image_config = false;   // it reads its image's config.yaml (ComposeService)
     std::vector<Listener> listeners;
     std::vector<AdvertisedUrl> advertised;
     // Host ports the project publishes (not those of a host-network service).

@@ -15,7 +15,7 @@ pages=("$source_dir"/man/*.1)
 [[ -e ${pages[0]} ]] || { echo "manpages.sh: no man pages in $source_dir/man" >&2; exit 1; }
 
 for page in "${pages[@]}"; do
-    warnings=$(groff -man -ww -z "$page" 2>&1) || fail "groff failed on $page"
+    warnings=$(groff -man -Tutf8 -ww -z "$page" 2>&1) || fail "groff failed on $page"
     [[ -z $warnings ]] || fail "groff warnings for $page:"$'\n'"$warnings"
 done
 

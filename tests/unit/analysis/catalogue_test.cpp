@@ -41,7 +41,8 @@ TEST_CASE("catalogue: every rule of DESIGN.md plus port.shared, ids unique",
                                             "url.container-derived",
                                             "config.management-api",
                                             "config.ignored-key",
-                                            "firmware.url"};
+                                            "firmware.url",
+                                            "compose.config-not-mounted"};
     std::set<std::string> ids;
     for (const auto& rule : rule_catalogue()) {
         CHECK(ids.insert(rule.id).second);

@@ -9,9 +9,11 @@ using namespace xiaozhi::analysis::testing;
 
 namespace {
 
+// The operator's values in data/.config.yaml, which a container of the release image reads.
 Deployment composed(const std::string& server_keys, const std::string& compose) {
     DeploymentSpec spec;
-    spec.files = {"server:\n  port: 8000\n  http_port: 8003\n" + server_keys};
+    spec.files = {"server:\n  port: 8000\n  http_port: 8003\n",
+                  server_keys.empty() ? "" : "server:\n" + server_keys};
     spec.compose = compose;
     return deployment(spec);
 }

@@ -25,9 +25,10 @@ const std::string upstream_compose =
     "    ports:\n      - \"8000:8000\"\n      - \"8003:8003\"\n"
     "    volumes:\n      - ./data:/opt/xiaozhi-esp32-server/data\n";
 
+// `config` as data/.config.yaml, which a container of the release image reads.
 Deployment with_compose(const std::string& config, const std::string& compose) {
     DeploymentSpec spec;
-    spec.files = {config};
+    spec.files = {"", config};
     spec.compose = compose;
     return deployment(spec);
 }
@@ -156,7 +157,7 @@ TEST_CASE("A server on the host's network and a service publishing its port: com
     CHECK_THAT(conflict[0].message, Catch::Contains("8003"));
 }
 
-TEST_CASE("Alternative compose files are projects of their own; shared findings name them all",
+TEST_CASE("Alternative compose files are projects of their own, and shared findings name them all",
           "[analysis][deployments]") {
     TempDir dir;
     dir.write("config.yaml", template_urls);
@@ -188,7 +189,7 @@ TEST_CASE("Alternative compose files are projects of their own; shared findings 
     }
 }
 
-TEST_CASE("Management-API mode: config.yaml is never pointed at; ignored local keys; one info",
+TEST_CASE("Management-API mode: config.yaml is never pointed at, ignored local keys, one info",
           "[analysis][config.management-api]") {
     TempDir dir;
     dir.write("config.yaml", "server:\n  port: 8000\n  http_port: 8000\n  websocket: ws://0.0.0.0:1/\n");
@@ -249,7 +250,7 @@ TEST_CASE("firmware.url: firmware URLs are built from the vision URL", "[analysi
     CHECK(folder_findings(dir).empty());
 }
 
-TEST_CASE("Reference behaviours: a null WebSocket URL, a local ';' list, a quoted port",
+TEST_CASE("Reference behaviours: a null WebSocket URL, a local URL list, a quoted port",
           "[analysis][url.list-entry]") {
     auto null_url = deployment("server:\n  websocket:\n");
     auto sentinel = null_url.findings("url.sentinel-host");
@@ -279,4 +280,25 @@ TEST_CASE("selected_module beside manager-api.url stops the reference", "[analys
     REQUIRE(ignored.size() == 1);
     CHECK(ignored[0].severity == Severity::error);
     CHECK_THAT(ignored[0].message, Catch::Contains("refuse to start"));
+}
+
+TEST_CASE("The release image reads its own config.yaml: the folder's edits never reach it",
+          "[analysis][compose.config-not-mounted]") {
+    DeploymentSpec spec;
+    spec.files = {"server:\n  port: 8000\n  websocket: ws://192.168.1.20:8000/xiaozhi/v1/\n"
+                  "  vision_explain: http://你的ip或者域名:端口号/mcp/vision/explain\n",
+                  "server:\n  http_port: 8003\n"};
+    spec.compose = upstream_compose;
+    auto found = deployment(spec).findings("compose.config-not-mounted");
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].key == "server.websocket");
+    CHECK(found[0].origin.pos.file == "config.yaml");
+    CHECK_THAT(found[0].message, Catch::Contains("ws://你的ip或者域名:端口号/xiaozhi/v1/"));
+
+    spec.compose = upstream_compose + "      - ./config.yaml:/opt/xiaozhi-esp32-server/config.yaml\n";
+    CHECK(deployment(spec).findings("compose.config-not-mounted").empty());
+    spec.compose =
+        "services:\n  server:\n    build:\n      context: .\n      dockerfile: Dockerfile-server\n"
+        "    ports:\n      - \"8000:8000\"\n";
+    CHECK(deployment(spec).findings("compose.config-not-mounted").empty());
 }

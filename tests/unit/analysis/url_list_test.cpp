@@ -37,7 +37,7 @@ TEST_CASE("url.list-entry: empty entries are errors", "[analysis][url.list-entry
     }
 }
 
-TEST_CASE("url.list-entry: a trailing ';' is dropped by the management API's split",
+TEST_CASE("url.list-entry: a trailing separator is dropped by the management API's split",
           "[analysis][url.list-entry]") {
     CHECK(list_findings("ws://192.168.1.4:8000/xiaozhi/v1/;").empty());
 }

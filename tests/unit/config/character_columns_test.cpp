@@ -65,6 +65,22 @@ TEST_CASE("TextPositions: long lines and many lines, past the checkpoints") {
     CHECK(positions.at_column(1, 301).utf16_column == 601);
 }
 
+TEST_CASE("TextPositions: lookups in any order give the answers of a fresh lookup") {
+    std::string text;
+    for (int i = 0; i < 2000; ++i) text += (i % 7 == 0 ? "\n" : i % 3 == 0 ? emoji : "你a");
+    const TextPositions reused(text, "t");
+    for (const std::size_t offset :
+         {std::size_t{5000}, std::size_t{10}, std::size_t{7000}, std::size_t{7001},
+          std::size_t{300}, std::size_t{2999}, std::size_t{3000}, text.size(), std::size_t{0}}) {
+        const Position fresh = TextPositions(text, "t").at_offset(offset);
+        const Position again = reused.at_offset(offset);
+        INFO("offset " << offset);
+        CHECK(again.line == fresh.line);
+        CHECK(again.column == fresh.column);
+        CHECK(again.utf16_column == fresh.utf16_column);
+    }
+}
+
 TEST_CASE("TextPositions: a byte order mark is no column") {
     const std::string text =
         "\xEF\xBB\xBF"

@@ -63,7 +63,7 @@ TEST_CASE("Compose files beside config.yaml are parsed") {
     CHECK(ports->items.at(0).pos.line == 6);
 }
 
-TEST_CASE("The default compose project takes its override; every other compose file is a project of its own") {
+TEST_CASE("The default compose project takes its override, every other compose file is a project of its own") {
     TempDir dir;
     dir.write("config.yaml", "server:\n  port: 8000\n");
     dir.write("docker-compose.yml", "services: {}\n");
@@ -86,7 +86,7 @@ TEST_CASE("The default compose project takes its override; every other compose f
     for (std::size_t i = 1; i < 4; ++i) CHECK(loaded.compose[i].files.size() == 1);
 }
 
-TEST_CASE("--compose names exactly one project and --no-compose none") {
+TEST_CASE("The compose option names exactly one project and no-compose none") {
     TempDir dir;
     dir.write("config.yaml", "server:\n  port: 8000\n");
     dir.write("docker-compose.yml", "services: {}\n");
