@@ -11,9 +11,9 @@
 #include "host/linux_probe.hpp"
 #include "host/snapshot.hpp"
 #include "option_values.hpp"
-#include "runtime_choice.hpp"
 #include "report/findings_report.hpp"
 #include "report/format.hpp"
+#include "runtime_choice.hpp"
 
 namespace xiaozhi::cli {
 

@@ -12,8 +12,8 @@ namespace xiaozhi::cli {
 
 struct ConfigInputs {
     std::vector<std::string> paths;  // files or xiaozhi-server folders, lowest precedence first
-    std::vector<std::string> assignments;  // --set key=value
-    std::string remote_file;               // --remote FILE; empty when not given
+    std::vector<std::string> assignments;    // --set key=value
+    std::string remote_file;                 // --remote FILE; empty when not given
     std::vector<std::string> compose_files;  // --compose FILE..., in order
     bool no_compose = false;                 // --no-compose
 };

@@ -116,8 +116,7 @@ class Pusher {
 
     std::vector<analysis::Finding> analyze(const config::Loaded& loaded,
                                            const host::Snapshot& snapshot) {
-        auto findings =
-            analysis::analyze_deployments(loaded, deploy::Runtime::xiaozhi, snapshot);
+        auto findings = analysis::analyze_deployments(loaded, deploy::Runtime::xiaozhi, snapshot);
         analysis::soften_for_port_fallback(findings, loaded.effective);
         return findings;
     }

@@ -1,5 +1,4 @@
-// The rule catalogue: the rules of DESIGN.md, then the ones added since (port.shared,
-// config.duplicate-key).
+// The rule catalogue: the rules of DESIGN.md, then the ones added since.
 #include "analysis/catalogue.hpp"
 
 #include <algorithm>

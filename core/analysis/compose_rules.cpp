@@ -107,8 +107,8 @@ void check_host_server_against_published(const Inputs& inputs, Findings& out) {
                 "compose.port-conflict", Severity::error,
                 "host port " + std::to_string(mapping.host_port) + " is published by " +
                     mapping_text(mapping) + " and " + service_label(listener) +
-                    ", which runs on this host's network, listens on it (" + listener.key +
-                    ", " + listener.origin.to_string() + ")",
+                    ", which runs on this host's network, listens on it (" + listener.key + ", " +
+                    listener.origin.to_string() + ")",
                 "services." + mapping.service + ".ports", mapping.origin,
                 suggester.suggestion(mapping.host_port, mapping.transport));
             finding.related.push_back(listener.origin);

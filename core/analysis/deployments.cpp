@@ -1,4 +1,4 @@
-// analyze_deployments(): every deployment a folder describes, with findings shared between projects merged.
+// analyze_deployments(): each deployment a folder describes, shared findings merged.
 #include "analysis/deployments.hpp"
 
 #include <algorithm>
@@ -15,8 +15,8 @@ bool same_finding(const Finding& a, const Finding& b) {
     const config::Position& pb = b.origin.pos;
     return std::tie(a.rule, a.severity, a.key, a.message, a.suggestion, a.origin.layer, pa.file,
                     pa.line, pa.column) == std::tie(b.rule, b.severity, b.key, b.message,
-                                                    b.suggestion, b.origin.layer, pb.file,
-                                                    pb.line, pb.column);
+                                                    b.suggestion, b.origin.layer, pb.file, pb.line,
+                                                    pb.column);
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-// The pipeline every subcommand shares: one model per deployment of a loaded configuration, the rules over each.
+// The pipeline every subcommand shares: a model per deployment, the rules over each.
 #pragma once
 
 #include <vector>

@@ -1,4 +1,4 @@
-// firmware.url: the reference builds firmware URLs from the vision URL, so it must be the HTTP listener's.
+// firmware.url: firmware URLs are built from the vision URL, which must reach the HTTP listener.
 #include <string>
 
 #include "analysis/deployment_view.hpp"
@@ -32,7 +32,8 @@ std::string wrong_place(const deploy::AdvertisedUrl* url, const Inputs& inputs,
                         std::string& fixed) {
     ServiceListeners listeners = service_listeners(inputs.model);
     const std::vector<int> ports = reach_ports(inputs.model, listeners.http);
-    const std::string http_port = ports.empty() ? "<server.http_port>" : std::to_string(ports.front());
+    const std::string http_port =
+        ports.empty() ? "<server.http_port>" : std::to_string(ports.front());
     fixed = "http://" + derived_host(inputs.host) + ":" + http_port + std::string(vision_path);
     if (!url || is_blank(url->text)) return "is empty, so they get an empty URL";
     auto parsed = deploy::parse_url(url->text);
@@ -44,7 +45,8 @@ std::string wrong_place(const deploy::AdvertisedUrl* url, const Inputs& inputs,
                "/xiaozhi/ota/download/<file> and devices are sent to the vision URL itself";
     }
     fixed = with_path(url->text, vision_path);
-    if (parsed->scheme != "http" || !deploy::is_ip_literal(parsed->host) || ports.empty()) return "";
+    if (parsed->scheme != "http" || !deploy::is_ip_literal(parsed->host) || ports.empty())
+        return "";
     for (int port : ports) {
         if (port == parsed->port) return "";
     }

@@ -1,4 +1,4 @@
-// compose.config-not-mounted: values of the folder's config.yaml that a container of the release image never reads.
+// compose.config-not-mounted: config.yaml values a container of the release image never reads.
 #include <string>
 
 #include "analysis/rule_families.hpp"

@@ -1,4 +1,4 @@
-// config.management-api and config.ignored-key: what the reference reads when manager-api.url is set.
+// config.management-api, config.ignored-key: what the reference reads with manager-api.url set.
 #include <string>
 
 #include "analysis/rule_families.hpp"

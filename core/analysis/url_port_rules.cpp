@@ -108,15 +108,15 @@ class UrlPortCheck {
         for (const Reach* plain : {&websocket_, &http_}) {
             if (!plain->listener || !plain->contains(parsed.port)) continue;
             const bool websocket = url.kind == deploy::UrlKind::websocket;
-            Finding finding = make_finding(
-                "url.scheme", Severity::error,
-                url_label(url) + " asks for TLS (" + parsed.scheme + "://) at port " +
-                    std::to_string(parsed.port) + ", which reaches " +
-                    listener_place(*plain->listener) +
-                    ", a plain listener: the TLS handshake fails",
-                url.key, url.origin,
-                "use " + with_scheme(url.text, websocket ? "ws" : "http") +
-                    ", or point it at the TLS proxy's port");
+            Finding finding =
+                make_finding("url.scheme", Severity::error,
+                             url_label(url) + " asks for TLS (" + parsed.scheme + "://) at port " +
+                                 std::to_string(parsed.port) + ", which reaches " +
+                                 listener_place(*plain->listener) +
+                                 ", a plain listener: the TLS handshake fails",
+                             url.key, url.origin,
+                             "use " + with_scheme(url.text, websocket ? "ws" : "http") +
+                                 ", or point it at the TLS proxy's port");
             finding.related.push_back(plain->listener->origin);
             out_.push_back(std::move(finding));
             return;

@@ -27,7 +27,9 @@ std::string derived_url(deploy::UrlKind kind, const Inputs& inputs) {
 
 // English template words in a host name ("your-ip-or-domain", "yourdomain.com"): the
 // reference hands them to devices as written.
-bool is_template_host(std::string_view host) { return lower(host).find("your") != std::string::npos; }
+bool is_template_host(std::string_view host) {
+    return lower(host).find("your") != std::string::npos;
+}
 
 void check_scheme(const deploy::AdvertisedUrl& url, const deploy::Url& parsed, Findings& out) {
     bool websocket = url.kind == deploy::UrlKind::websocket;
@@ -141,7 +143,7 @@ int published_port_for(deploy::UrlKind kind, const Inputs& inputs) {
         if (mapping->host_port == listener->port) return listener->port;
     }
     return mappings.empty() || mappings.front()->host_port == 0 ? listener->port
-                                                               : mappings.front()->host_port;
+                                                                : mappings.front()->host_port;
 }
 
 void check_serve_placeholder(const deploy::AdvertisedUrl& url, const Inputs& inputs,
@@ -193,8 +195,9 @@ void check_reference_template(const deploy::AdvertisedUrl& url, const Inputs& in
             analysis::derived_url(url.kind, inputs, address) + " itself" +
             (described ? "" : ": " + address + " is the address of this host's default route"),
         url.key, url.origin,
-        "set " + url.key + " to the URL devices should use if the default route's address is "
-                           "not the one they reach"));
+        "set " + url.key +
+            " to the URL devices should use if the default route's address is "
+            "not the one they reach"));
 }
 
 // A local server.websocket that is null: `"你的" not in None` raises in every OTA request
@@ -212,7 +215,8 @@ void check_null_websocket(const Inputs& inputs, Findings& out) {
         "server.websocket (" + origin.to_string() +
             ") is null, so every OTA request to the server fails with \"request error.\" "
             "(the template test raises on it) and devices get no address",
-        "server.websocket", origin, "set it to " + derived_url(deploy::UrlKind::websocket, inputs)));
+        "server.websocket", origin,
+        "set it to " + derived_url(deploy::UrlKind::websocket, inputs)));
 }
 
 // A ';' list in a local file: only the management API splits it; the reference's own
@@ -242,8 +246,9 @@ void check_url_entries(const Inputs& inputs, Findings& out) {
                 "url.sentinel-host", Severity::error,
                 url.key + " (" + url.origin.to_string() + ") is empty, so devices get no address",
                 url.key, url.origin,
-                (in_management_console(url, inputs) ? "set " + url.key + " in the management console to "
-                                                    : std::string("set it to ")) +
+                (in_management_console(url, inputs)
+                     ? "set " + url.key + " in the management console to "
+                     : std::string("set it to ")) +
                     derived_url(url.kind, inputs)));
             continue;
         }

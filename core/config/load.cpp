@@ -31,9 +31,9 @@ bool is_yaml_path(const std::string& path) {
 // (compose-go, cli/options.go: DefaultFileNames, DefaultOverrideFileNames).
 constexpr const char* default_compose_names[] = {"compose.yaml", "compose.yml",
                                                  "docker-compose.yml", "docker-compose.yaml"};
-constexpr const char* override_compose_names[] = {
-    "compose.override.yml", "compose.override.yaml", "docker-compose.override.yml",
-    "docker-compose.override.yaml"};
+constexpr const char* override_compose_names[] = {"compose.override.yml", "compose.override.yaml",
+                                                  "docker-compose.override.yml",
+                                                  "docker-compose.override.yaml"};
 
 bool is_compose_name(const std::string& name) {
     const bool yaml_suffix = name.ends_with(".yml") || name.ends_with(".yaml");
@@ -129,8 +129,7 @@ bool is_firmware_image_name(std::string_view name) {
     if (!name.ends_with(".bin")) return false;
     const std::string_view stem = name.substr(0, name.size() - 4);
     const auto version_char = [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '-' ||
-               c == '_';
+        return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '-' || c == '_';
     };
     for (std::size_t i = 1; i + 1 < stem.size(); ++i) {
         if (stem[i] != '_' || std::isdigit(static_cast<unsigned char>(stem[i + 1])) == 0) continue;
@@ -206,8 +205,8 @@ void add_folder(const std::string& dir, const LoadOptions& options, Loaded& load
         if (exists_as_file(local)) local_layer = file_layer(local.string());
         if (local_layer && sets_management_api(*local_layer)) {
             loaded.management_api.active = true;
-            loaded.layers.push_back(management_api_local_layer(std::move(*local_layer),
-                                                               loaded.management_api.ignored));
+            loaded.layers.push_back(
+                management_api_local_layer(std::move(*local_layer), loaded.management_api.ignored));
         } else {
             loaded.layers.push_back(file_layer((root / "config.yaml").string()));
             if (local_layer) loaded.layers.push_back(std::move(*local_layer));

@@ -12,7 +12,7 @@
 namespace xiaozhi::config {
 
 struct LoadOptions {
-    std::vector<std::string> paths;          // files or xiaozhi-server folders, lowest precedence first
+    std::vector<std::string> paths;  // files or xiaozhi-server folders, lowest precedence first
     std::optional<std::string> remote_file;  // --remote FILE
     std::vector<std::string> environment;    // "NAME=VALUE"; only XIAOZHI_* are read
     std::vector<std::string> assignments;    // --set key=value
@@ -54,7 +54,7 @@ struct ManagementApiMode {
 };
 
 struct Loaded {
-    std::vector<Layer> layers;         // in precedence order
+    std::vector<Layer> layers;  // in precedence order
     // The compose projects a folder describes: the default one first, then every
     // alternative file alone; empty when the server runs on the host.
     std::vector<ComposeProject> compose;

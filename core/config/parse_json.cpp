@@ -1,5 +1,4 @@
-// JSON text to a positioned Node tree: nlohmann's SAX parser for values, a token scanner for
-// positions.
+// JSON text to a positioned Node tree: nlohmann's SAX parser, a token scanner for positions.
 #include <nlohmann/json.hpp>
 
 #include <limits>

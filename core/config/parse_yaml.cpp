@@ -1,5 +1,4 @@
-// YAML text to a positioned Node tree (yaml-cpp), with PyYAML's scalar resolution and
-// repeated keys.
+// YAML text to a positioned Node tree (yaml-cpp), with PyYAML's scalars and repeated keys.
 #include <yaml-cpp/yaml.h>
 
 #include <map>

@@ -38,7 +38,8 @@ bool is_name_char(char c) {
 
 }  // namespace
 
-std::optional<std::string> interpolate(std::string_view text, const config::ComposeVariables& variables) {
+std::optional<std::string> interpolate(std::string_view text,
+                                       const config::ComposeVariables& variables) {
     std::string out;
     for (std::size_t i = 0; i < text.size(); ++i) {
         if (text[i] != '$') {

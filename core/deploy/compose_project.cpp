@@ -1,4 +1,4 @@
-// Merging a compose project's files into services and telling the xiaozhi server's service from the others.
+// A compose project's files merged into services; which service is the xiaozhi server.
 #include "deploy/compose_project.hpp"
 
 #include <algorithm>
@@ -125,9 +125,9 @@ bool runs_image_config(const Node& service, const config::ComposeVariables& vari
     }
     const Node* volumes = service.find("volumes");
     if (!volumes || volumes->kind != Kind::list) return true;
-    return std::none_of(volumes->items.begin(), volumes->items.end(), [&variables](const Node& volume) {
-        return mounts_config_file(volume, variables);
-    });
+    return std::none_of(
+        volumes->items.begin(), volumes->items.end(),
+        [&variables](const Node& volume) { return mounts_config_file(volume, variables); });
 }
 
 struct MergedService {
@@ -148,9 +148,9 @@ void merge_definition(MergedService& merged, const std::string& name, const Node
             std::vector<PublishedPort> ports;
             read_service_ports(name, value, file, ports);
             for (auto& port : ports) {
-                const bool seen =
-                    std::any_of(merged.ports.begin(), merged.ports.end(),
-                                [&port](const PublishedPort& earlier) { return same_mapping(earlier, port); });
+                const bool seen = std::any_of(
+                    merged.ports.begin(), merged.ports.end(),
+                    [&port](const PublishedPort& earlier) { return same_mapping(earlier, port); });
                 if (!seen) merged.ports.push_back(std::move(port));
             }
         } else if (key == "volumes" && value.kind == Kind::list) {
@@ -173,7 +173,9 @@ bool is_server_service(const Node& service, const config::ComposeVariables& vari
     }
     if (const Node* volumes = service.find("volumes"); volumes && volumes->kind == Kind::list) {
         if (std::any_of(volumes->items.begin(), volumes->items.end(),
-                        [&variables](const Node& volume) { return volume_is_server_data(volume, variables); })) {
+                        [&variables](const Node& volume) {
+                            return volume_is_server_data(volume, variables);
+                        })) {
             return true;
         }
     }
@@ -204,7 +206,8 @@ std::vector<ComposeService> project_services(const config::ComposeProject& proje
                 merged.emplace_back();
                 merged.back().origin.layer = "file";
                 merged.back().origin.pos = service.pos;
-                if (merged.back().origin.pos.file.empty()) merged.back().origin.pos.file = file.path;
+                if (merged.back().origin.pos.file.empty())
+                    merged.back().origin.pos.file = file.path;
                 it = order.end() - 1;
             }
             merge_definition(merged[static_cast<std::size_t>(it - order.begin())], name, service,

@@ -1,4 +1,4 @@
-// The services of a compose project after Compose's merge: which one is the xiaozhi server, its network, its ports.
+// A compose project's services after Compose's merge: the xiaozhi server, networks, ports.
 #pragma once
 
 #include <string>
@@ -29,10 +29,10 @@ std::vector<ComposeService> project_services(const config::ComposeProject& proje
 
 // Whether a merged service definition is the xiaozhi server: its image is
 // .../xiaozhi-esp32-server with a tag not starting "web", a xiaozhi image tagged
-// server*, or a fork's xiaozhi*server* image (not *web*, *manager*, *mqtt*, *gateway*); or it mounts ./data, or anything into /opt/xiaozhi-esp32-server/data; or its command or entrypoint runs app.py; or it is
-// built from Dockerfile-server. An image tagged web* (the management API) never is.
-// Values are interpolated with `variables` (the project's .env).
-bool is_server_service(const config::Node& service,
-                       const config::ComposeVariables& variables = {});
+// server*, or a fork's xiaozhi*server* image (not *web*, *manager*, *mqtt*, *gateway*); or it
+// mounts ./data, or anything into /opt/xiaozhi-esp32-server/data; or its command or entrypoint runs
+// app.py; or it is built from Dockerfile-server. An image tagged web* (the management API) never
+// is. Values are interpolated with `variables` (the project's .env).
+bool is_server_service(const config::Node& service, const config::ComposeVariables& variables = {});
 
 }  // namespace xiaozhi::deploy

@@ -102,8 +102,7 @@ void add_listeners(const config::Effective& effective, Runtime runtime, Model& m
     }
 }
 
-bool derives(UrlKind kind, const std::string& text, const config::Origin& origin,
-             Runtime runtime) {
+bool derives(UrlKind kind, const std::string& text, const config::Origin& origin, Runtime runtime) {
     if (runtime == Runtime::python) {
         const bool own_url = kind == UrlKind::websocket || kind == UrlKind::vision;
         return own_url && origin.layer != "remote" && is_derived_template(text, runtime);
@@ -216,9 +215,9 @@ std::vector<Model> build_models(const config::Loaded& loaded, Runtime runtime) {
     for (const config::ComposeProject& project : loaded.compose) {
         models.push_back(build_model(loaded.effective, &project, runtime));
     }
-    const bool remote_loaded =
-        std::any_of(loaded.layers.begin(), loaded.layers.end(),
-                    [](const config::Layer& layer) { return layer.kind == config::LayerKind::remote; });
+    const bool remote_loaded = std::any_of(
+        loaded.layers.begin(), loaded.layers.end(),
+        [](const config::Layer& layer) { return layer.kind == config::LayerKind::remote; });
     for (Model& model : models) {
         model.management_api = loaded.management_api.active;
         model.remote_loaded = remote_loaded;

@@ -22,7 +22,7 @@ struct Listener {
     Transport transport = Transport::tcp;
     std::string address;  // bind address as configured
     int port = 0;
-    std::string key;      // config key that set the port, e.g. "server.port"
+    std::string key;  // config key that set the port, e.g. "server.port"
     config::Origin origin;
 };
 
@@ -45,7 +45,7 @@ struct AdvertisedUrl {
 
 // A compose port mapping "host_ip:host_port:container_port/proto".
 struct PublishedPort {
-    std::string service;  // compose service name
+    std::string service;       // compose service name
     std::string host_address;  // "" = all addresses
     int host_port = 0;
     int container_port = 0;
@@ -63,7 +63,7 @@ enum class Placement {
 
 struct Model {
     Runtime runtime = Runtime::python;
-    std::string deployment;      // compose project label; "" when the server runs on the host
+    std::string deployment;  // compose project label; "" when the server runs on the host
     Placement placement = Placement::host;
     std::string server_service;  // the server's compose service, "" outside compose
     bool image_config = false;   // it reads its image's config.yaml (ComposeService)

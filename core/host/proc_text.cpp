@@ -140,7 +140,8 @@ namespace {
 std::optional<std::uint32_t> route_order(const std::string& address) {
     std::optional<deploy::IpAddress> ip = deploy::parse_ipv4(address);
     if (!ip) return std::nullopt;
-    return static_cast<std::uint32_t>(ip->bytes[0]) | static_cast<std::uint32_t>(ip->bytes[1]) << 8 |
+    return static_cast<std::uint32_t>(ip->bytes[0]) |
+           static_cast<std::uint32_t>(ip->bytes[1]) << 8 |
            static_cast<std::uint32_t>(ip->bytes[2]) << 16 |
            static_cast<std::uint32_t>(ip->bytes[3]) << 24;
 }

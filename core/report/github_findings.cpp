@@ -1,5 +1,4 @@
-// Findings as GitHub workflow annotations (::error / ::warning / ::notice), capped as GitHub shows
-// them.
+// Findings as GitHub workflow annotations (::error, ::warning, ::notice), capped as GitHub shows.
 #include <algorithm>
 
 #include "report/findings_writers.hpp"

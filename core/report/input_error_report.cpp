@@ -1,5 +1,4 @@
-// Input errors as json, sarif, junit and github documents, for runs that stopped before any
-// finding.
+// Input errors as json, sarif, junit and github documents, for runs stopped before any finding.
 #include "report/input_error_report.hpp"
 
 #include "report/json_values.hpp"

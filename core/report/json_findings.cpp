@@ -1,5 +1,4 @@
-// Findings as one JSON document: version, inputs, findings, errors (none) and a summary by
-// severity.
+// Findings as one JSON document: version, inputs, findings, errors and a summary by severity.
 #include "report/findings_writers.hpp"
 #include "report/json_values.hpp"
 

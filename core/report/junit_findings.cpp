@@ -39,8 +39,7 @@ void write_testcase(std::ostream& out, const analysis::Finding& finding) {
             << "</system-out>\n";
     } else {
         out << "      <failure message=\"" << xml_escape(message_with_deployments(finding))
-            << "\" type=\""
-            << analysis::severity_name(finding.severity) << "\">"
+            << "\" type=\"" << analysis::severity_name(finding.severity) << "\">"
             << xml_escape_content(finding_text(finding)) << "</failure>\n";
     }
     out << "    </testcase>\n";

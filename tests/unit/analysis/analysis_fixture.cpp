@@ -50,10 +50,10 @@ Deployment deployment(const DeploymentSpec& spec) {
     if (!spec.compose.empty()) {
         compose = config::ComposeProject{
             "docker-compose.yml",
-            {config::ComposeFile{"docker-compose.yml",
-                                 config::parse_text(spec.compose, config::Syntax::yaml,
-                                                    "docker-compose.yml"),
-                                 {}}}};
+            {config::ComposeFile{
+                "docker-compose.yml",
+                config::parse_text(spec.compose, config::Syntax::yaml, "docker-compose.yml"),
+                {}}}};
     }
     Deployment result{config::Effective::merge(layers), {}, spec.host};
     result.model =

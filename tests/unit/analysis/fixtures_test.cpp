@@ -69,8 +69,7 @@ TEST_CASE("fixture native-toml with the xiaozhi runtime: no error", "[analysis][
     config::LoadOptions options;
     options.paths = {std::string(XIAOZHI_FIXTURES) + "/native-toml/xiaozhi.toml"};
     config::Loaded loaded = config::load(options);
-    deploy::Model model =
-        deploy::build_models(loaded, deploy::Runtime::xiaozhi).front();
+    deploy::Model model = deploy::build_models(loaded, deploy::Runtime::xiaozhi).front();
     host::Snapshot host;
     auto findings = analyze(Inputs{loaded.effective, model, host});
     check_catalogued(findings);

@@ -1,4 +1,4 @@
-// The reference server's semantics per deployment: templates and derived addresses, TLS proxies, vision and firmware URLs, compose projects.
+// The reference's semantics per deployment: templates, derived addresses, TLS, vision, firmware.
 #include <catch2/catch.hpp>
 
 #include "analysis/deployments.hpp"
@@ -40,8 +40,9 @@ std::vector<Finding> folder_findings(const TempDir& dir, config::LoadOptions opt
 
 }  // namespace
 
-TEST_CASE("A template in a bridge container derives the container's own address: url.container-derived",
-          "[analysis][url.container-derived]") {
+TEST_CASE(
+    "A template in a bridge container derives the container's own address: url.container-derived",
+    "[analysis][url.container-derived]") {
     auto d = with_compose(template_urls, upstream_compose);
     auto derived = d.findings("url.container-derived");
     REQUIRE(derived.size() == 2);
@@ -55,11 +56,13 @@ TEST_CASE("A template in a bridge container derives the container's own address:
     CHECK(d.findings("compose.port-mismatch").empty());
 }
 
-TEST_CASE("A template with a remapped port: devices are told the container port, which is not published",
-          "[analysis][compose.port-mismatch]") {
-    auto d = with_compose(template_urls,
-                          "services:\n  server:\n    image: xinnan/xiaozhi-esp32-server:server_latest\n"
-                          "    ports:\n      - \"18000:8000\"\n      - \"8003:8003\"\n");
+TEST_CASE(
+    "A template with a remapped port: devices are told the container port, which is not published",
+    "[analysis][compose.port-mismatch]") {
+    auto d =
+        with_compose(template_urls,
+                     "services:\n  server:\n    image: xinnan/xiaozhi-esp32-server:server_latest\n"
+                     "    ports:\n      - \"18000:8000\"\n      - \"8003:8003\"\n");
     auto mismatch = d.findings("compose.port-mismatch");
     REQUIRE(mismatch.size() == 1);
     CHECK(mismatch[0].key == "server.websocket");
@@ -69,8 +72,9 @@ TEST_CASE("A template with a remapped port: devices are told the container port,
     CHECK_THAT(derived[0].suggestion, Catch::Contains(":18000/xiaozhi/v1/"));
 }
 
-TEST_CASE("A template on the host, or with network_mode host: url.placeholder names the default route",
-          "[analysis][url.placeholder]") {
+TEST_CASE(
+    "A template on the host, or with network_mode host: url.placeholder names the default route",
+    "[analysis][url.placeholder]") {
     DeploymentSpec spec;
     spec.files = {template_urls};
     spec.host = probed_host();
@@ -85,9 +89,10 @@ TEST_CASE("A template on the host, or with network_mode host: url.placeholder na
     REQUIRE(unprobed.size() == 2);
     CHECK_THAT(unprobed[0].message, Catch::Contains("<this host's default-route address>"));
 
-    auto host_network = with_compose(
-        template_urls, "services:\n  server:\n    image: xinnan/xiaozhi-esp32-server:server_latest\n"
-                       "    network_mode: host\n    ports:\n      - \"18000:8000\"\n");
+    auto host_network =
+        with_compose(template_urls,
+                     "services:\n  server:\n    image: xinnan/xiaozhi-esp32-server:server_latest\n"
+                     "    network_mode: host\n    ports:\n      - \"18000:8000\"\n");
     CHECK(host_network.findings("url.placeholder").size() == 2);
     CHECK(host_network.findings("url.container-derived").empty());
     CHECK(host_network.findings("compose.port-mismatch").empty());
@@ -116,7 +121,8 @@ TEST_CASE("wss:// and https:// go through a TLS proxy: no port findings, unless 
         "  vision_explain: https://voice.example.com/mcp/vision/explain\n");
     CHECK(proxied.findings().empty());
 
-    auto plain = deployment("server:\n  port: 8000\n  websocket: wss://192.168.1.20:8000/xiaozhi/v1/\n");
+    auto plain =
+        deployment("server:\n  port: 8000\n  websocket: wss://192.168.1.20:8000/xiaozhi/v1/\n");
     auto scheme = plain.findings("url.scheme");
     REQUIRE(scheme.size() == 1);
     CHECK(scheme[0].severity == Severity::error);
@@ -126,31 +132,35 @@ TEST_CASE("wss:// and https:// go through a TLS proxy: no port findings, unless 
 
 TEST_CASE("A vision URL of another port is a vision service of its own, not a port mismatch",
           "[analysis][url.port-mismatch]") {
-    auto d = deployment("server:\n  port: 8000\n  http_port: 8003\n"
-                        "  websocket: ws://192.168.1.20:8000/xiaozhi/v1/\n"
-                        "  vision_explain: http://192.168.1.20:8090/mcp/vision/explain\n");
+    auto d = deployment(
+        "server:\n  port: 8000\n  http_port: 8003\n"
+        "  websocket: ws://192.168.1.20:8000/xiaozhi/v1/\n"
+        "  vision_explain: http://192.168.1.20:8090/mcp/vision/explain\n");
     CHECK(d.findings().empty());
-    auto at_websocket = deployment("server:\n  port: 8000\n  http_port: 8003\n"
-                                   "  vision_explain: http://192.168.1.20:8000/mcp/vision/explain\n");
+    auto at_websocket = deployment(
+        "server:\n  port: 8000\n  http_port: 8003\n"
+        "  vision_explain: http://192.168.1.20:8000/mcp/vision/explain\n");
     CHECK(at_websocket.findings("url.wrong-service").size() == 1);
 }
 
 TEST_CASE("The management web service's mappings are never compared with the server's ports",
           "[analysis][compose.port-mismatch]") {
-    auto d = with_compose("server:\n  port: 8000\n  http_port: 8003\n"
-                          "  websocket: ws://192.168.1.20:8000/xiaozhi/v1/\n",
-                          upstream_compose +
-                              "  xiaozhi-esp32-server-web:\n"
-                              "    image: ghcr.nju.edu.cn/xinnan-tech/xiaozhi-esp32-server:web_latest\n"
-                              "    ports:\n      - \"8002:8002\"\n");
+    auto d = with_compose(
+        "server:\n  port: 8000\n  http_port: 8003\n"
+        "  websocket: ws://192.168.1.20:8000/xiaozhi/v1/\n",
+        upstream_compose +
+            "  xiaozhi-esp32-server-web:\n"
+            "    image: ghcr.nju.edu.cn/xinnan-tech/xiaozhi-esp32-server:web_latest\n"
+            "    ports:\n      - \"8002:8002\"\n");
     CHECK(d.findings().empty());
 }
 
 TEST_CASE("A server on the host's network and a service publishing its port: compose.port-conflict",
           "[analysis][compose.port-conflict]") {
-    auto d = with_compose("server:\n  port: 8000\n  http_port: 8003\n"
-                          "  websocket: ws://192.168.1.20:8000/xiaozhi/v1/\n",
-                          "services:\n  proxy:\n    image: nginx:stable\n    ports:\n      - \"8003:80\"\n");
+    auto d = with_compose(
+        "server:\n  port: 8000\n  http_port: 8003\n"
+        "  websocket: ws://192.168.1.20:8000/xiaozhi/v1/\n",
+        "services:\n  proxy:\n    image: nginx:stable\n    ports:\n      - \"8003:80\"\n");
     auto conflict = d.findings("compose.port-conflict");
     REQUIRE(conflict.size() == 1);
     CHECK(conflict[0].key == "services.proxy.ports");
@@ -192,7 +202,8 @@ TEST_CASE("Alternative compose files are projects of their own, and shared findi
 TEST_CASE("Management-API mode: config.yaml is never pointed at, ignored local keys, one info",
           "[analysis][config.management-api]") {
     TempDir dir;
-    dir.write("config.yaml", "server:\n  port: 8000\n  http_port: 8000\n  websocket: ws://0.0.0.0:1/\n");
+    dir.write("config.yaml",
+              "server:\n  port: 8000\n  http_port: 8000\n  websocket: ws://0.0.0.0:1/\n");
     dir.write("data/.config.yaml",
               "manager-api:\n  url: http://xiaozhi-esp32-server-web:8002/xiaozhi\n"
               "  secret: 3b9f1c2e-77aa-4d1e\n"
@@ -200,8 +211,8 @@ TEST_CASE("Management-API mode: config.yaml is never pointed at, ignored local k
               "LLM:\n  ChatGLMLLM:\n    type: openai\n");
     auto findings = folder_findings(dir);
     for (const Finding& finding : findings) {
-        CHECK_THAT(finding.origin.pos.file, !Catch::EndsWith("/config.yaml") ||
-                                                Catch::EndsWith("/.config.yaml"));
+        CHECK_THAT(finding.origin.pos.file,
+                   !Catch::EndsWith("/config.yaml") || Catch::EndsWith("/.config.yaml"));
     }
     auto info = of_rule(findings, "config.management-api");
     REQUIRE(info.size() == 1);
@@ -226,27 +237,30 @@ TEST_CASE("Management-API mode: config.yaml is never pointed at, ignored local k
 TEST_CASE("firmware.url: firmware URLs are built from the vision URL", "[analysis][firmware.url]") {
     TempDir dir;
     dir.write("data/bin/bread-compact-wifi_1.7.0.bin", "image");
-    dir.write("config.yaml", "server:\n  port: 8000\n  http_port: 8003\n"
-                             "  websocket: ws://192.168.1.20:8000/xiaozhi/v1/\n"
-                             "  vision_explain: http://192.168.1.20:8090/vision\n");
+    dir.write("config.yaml",
+              "server:\n  port: 8000\n  http_port: 8003\n"
+              "  websocket: ws://192.168.1.20:8000/xiaozhi/v1/\n"
+              "  vision_explain: http://192.168.1.20:8090/vision\n");
     auto other_path = of_rule(folder_findings(dir), "firmware.url");
     REQUIRE(other_path.size() == 1);
     CHECK(other_path[0].severity == Severity::error);
     CHECK(other_path[0].key == "server.vision_explain");
     CHECK_THAT(other_path[0].message, Catch::Contains("bread-compact-wifi_1.7.0.bin"));
 
-    dir.write("config.yaml", "server:\n  port: 8000\n  http_port: 8003\n"
-                             "  websocket: ws://192.168.1.20:8000/xiaozhi/v1/\n"
-                             "  vision_explain: http://192.168.1.20:8090/mcp/vision/explain\n");
+    dir.write("config.yaml",
+              "server:\n  port: 8000\n  http_port: 8003\n"
+              "  websocket: ws://192.168.1.20:8000/xiaozhi/v1/\n"
+              "  vision_explain: http://192.168.1.20:8090/mcp/vision/explain\n");
     auto other_port = of_rule(folder_findings(dir), "firmware.url");
     REQUIRE(other_port.size() == 1);
     CHECK(other_port[0].suggestion ==
           "set server.vision_explain to http://192.168.1.20:8003/mcp/vision/explain (the HTTP "
           "listener's vision endpoint)");
 
-    dir.write("config.yaml", "server:\n  port: 8000\n  http_port: 8003\n"
-                             "  websocket: ws://192.168.1.20:8000/xiaozhi/v1/\n"
-                             "  vision_explain: http://192.168.1.20:8003/mcp/vision/explain\n");
+    dir.write("config.yaml",
+              "server:\n  port: 8000\n  http_port: 8003\n"
+              "  websocket: ws://192.168.1.20:8000/xiaozhi/v1/\n"
+              "  vision_explain: http://192.168.1.20:8003/mcp/vision/explain\n");
     CHECK(folder_findings(dir).empty());
 }
 
@@ -258,19 +272,22 @@ TEST_CASE("Reference behaviours: a null WebSocket URL, a local URL list, a quote
     CHECK_THAT(sentinel[0].message, Catch::Contains("request error."));
 
     auto local_list = deployment(
-        "server:\n  websocket: ws://192.168.1.20:8000/xiaozhi/v1/;ws://192.168.1.21:8000/xiaozhi/v1/\n");
+        "server:\n  websocket: "
+        "ws://192.168.1.20:8000/xiaozhi/v1/;ws://192.168.1.21:8000/xiaozhi/v1/\n");
     auto list = local_list.findings("url.list-entry");
     REQUIRE(list.size() == 1);
     CHECK(list[0].severity == Severity::error);
     CHECK(local_list.findings().size() == 1);
 
-    auto quoted = deployment("server:\n  port: \"8000\"\n  http_port: \"8003\"\n"
-                             "  websocket: ws://192.168.1.20:8000/xiaozhi/v1/\n");
+    auto quoted = deployment(
+        "server:\n  port: \"8000\"\n  http_port: \"8003\"\n"
+        "  websocket: ws://192.168.1.20:8000/xiaozhi/v1/\n");
     CHECK(quoted.findings().empty());
     CHECK(quoted.model.listeners.size() == 2);
 }
 
-TEST_CASE("selected_module beside manager-api.url stops the reference", "[analysis][config.ignored-key]") {
+TEST_CASE("selected_module beside manager-api.url stops the reference",
+          "[analysis][config.ignored-key]") {
     TempDir dir;
     dir.write("config.yaml", "server:\n  port: 8000\n");
     dir.write("data/.config.yaml",
@@ -285,9 +302,10 @@ TEST_CASE("selected_module beside manager-api.url stops the reference", "[analys
 TEST_CASE("The release image reads its own config.yaml: the folder's edits never reach it",
           "[analysis][compose.config-not-mounted]") {
     DeploymentSpec spec;
-    spec.files = {"server:\n  port: 8000\n  websocket: ws://192.168.1.20:8000/xiaozhi/v1/\n"
-                  "  vision_explain: http://你的ip或者域名:端口号/mcp/vision/explain\n",
-                  "server:\n  http_port: 8003\n"};
+    spec.files = {
+        "server:\n  port: 8000\n  websocket: ws://192.168.1.20:8000/xiaozhi/v1/\n"
+        "  vision_explain: http://你的ip或者域名:端口号/mcp/vision/explain\n",
+        "server:\n  http_port: 8003\n"};
     spec.compose = upstream_compose;
     auto found = deployment(spec).findings("compose.config-not-mounted");
     REQUIRE(found.size() == 1);
@@ -295,7 +313,8 @@ TEST_CASE("The release image reads its own config.yaml: the folder's edits never
     CHECK(found[0].origin.pos.file == "config.yaml");
     CHECK_THAT(found[0].message, Catch::Contains("ws://你的ip或者域名:端口号/xiaozhi/v1/"));
 
-    spec.compose = upstream_compose + "      - ./config.yaml:/opt/xiaozhi-esp32-server/config.yaml\n";
+    spec.compose =
+        upstream_compose + "      - ./config.yaml:/opt/xiaozhi-esp32-server/config.yaml\n";
     CHECK(deployment(spec).findings("compose.config-not-mounted").empty());
     spec.compose =
         "services:\n  server:\n    build:\n      context: .\n      dockerfile: Dockerfile-server\n"

@@ -35,7 +35,8 @@ TEST_CASE("url.malformed: a well-formed URL stays quiet", "[analysis][url.malfor
     CHECK(with_websocket("ws://192.168.1.4:8000/xiaozhi/v1/").findings("url.malformed").empty());
 }
 
-TEST_CASE("url.malformed: one finding per bad semicolon-separated entry", "[analysis][url.malformed]") {
+TEST_CASE("url.malformed: one finding per bad semicolon-separated entry",
+          "[analysis][url.malformed]") {
     auto d = deployment(
         "server:\n  websocket: ws://192.168.1.4:8000/xiaozhi/v1/;ws://bad host/xiaozhi/v1/;"
         "ws://10.0.0.1:x/xiaozhi/v1/\n",

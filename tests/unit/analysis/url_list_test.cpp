@@ -12,10 +12,12 @@ namespace {
 
 // The list as the management console holds it: the remote layer in management-API mode.
 std::vector<Finding> list_findings(const std::string& list) {
-    config::Layer remote{config::LayerKind::remote, "remote.yaml",
+    config::Layer remote{config::LayerKind::remote,
+                         "remote.yaml",
                          config::parse_text("server:\n  websocket: \"" + list + "\"\n",
                                             config::Syntax::yaml, "remote.yaml"),
-                         {}, {}};
+                         {},
+                         {}};
     config::Effective effective = config::Effective::merge({config::defaults_layer(), remote});
     deploy::Model model = deploy::build_model(effective, nullptr, deploy::Runtime::python);
     model.management_api = true;

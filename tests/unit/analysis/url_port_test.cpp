@@ -75,8 +75,10 @@ TEST_CASE("url.port-mismatch: matching ports stay quiet", "[analysis][url.port-m
     CHECK(d.findings("url.wrong-service").empty());
 }
 
-TEST_CASE("url.port-mismatch: the OTA URL against the HTTP port, while a vision URL may be another service",
-          "[analysis][url.port-mismatch]") {
+TEST_CASE(
+    "url.port-mismatch: the OTA URL against the HTTP port, while a vision URL may be another "
+    "service",
+    "[analysis][url.port-mismatch]") {
     auto d = with_server(
         "  http_port: 8080\n  vision_explain: http://192.168.1.20:8003/mcp/vision/explain\n"
         "  ota: http://192.168.1.20:8004/xiaozhi/ota/\n");

@@ -63,7 +63,9 @@ TEST_CASE("Compose files beside config.yaml are parsed") {
     CHECK(ports->items.at(0).pos.line == 6);
 }
 
-TEST_CASE("The default compose project takes its override, every other compose file is a project of its own") {
+TEST_CASE(
+    "The default compose project takes its override, every other compose file is a project of its "
+    "own") {
     TempDir dir;
     dir.write("config.yaml", "server:\n  port: 8000\n");
     dir.write("docker-compose.yml", "services: {}\n");
@@ -110,10 +112,13 @@ TEST_CASE("The compose option names exactly one project and no-compose none") {
     CHECK_THROWS_AS(load(options), InputError);
 }
 
-TEST_CASE("Management-API mode: config.yaml is not read, and data/.config.yaml only for the keys the reference keeps") {
+TEST_CASE(
+    "Management-API mode: config.yaml is not read, and data/.config.yaml only for the keys the "
+    "reference keeps") {
     TempDir dir;
-    dir.write("config.yaml", "server:\n  port: 9999\n  websocket: ws://10.0.0.1:9999/xiaozhi/v1/\n"
-                             "log:\n  log_level: DEBUG\n");
+    dir.write("config.yaml",
+              "server:\n  port: 9999\n  websocket: ws://10.0.0.1:9999/xiaozhi/v1/\n"
+              "log:\n  log_level: DEBUG\n");
     dir.write("data/.config.yaml",
               "manager-api:\n  url: http://xiaozhi-esp32-server-web:8002/xiaozhi\n"
               "  secret: 0f8e3c1a-4b7d\n"
@@ -159,8 +164,8 @@ TEST_CASE("Firmware images of data/bin follow the reference's naming rule") {
     LoadOptions options;
     options.paths = {dir.path()};
     const Loaded loaded = load(options);
-    CHECK(loaded.firmware_files ==
-          std::vector<std::string>{"bread-compact-wifi_1.6.2.bin", "lichuang_dev_2.0.0-beta_1.bin"});
+    CHECK(loaded.firmware_files == std::vector<std::string>{"bread-compact-wifi_1.6.2.bin",
+                                                            "lichuang_dev_2.0.0-beta_1.bin"});
 }
 
 TEST_CASE("A folder without a config file is an InputError") {
@@ -307,15 +312,16 @@ TEST_CASE("with_remote_layer replaces the remote layer below the environment and
     REQUIRE(first.effective.get_int("server.port") == 8100);
 
     Layer second{LayerKind::remote, "remote-2", Node::map_at(Position{"remote-2", 0, 0}), {}};
-    set_path(second.tree, split_path("server.port"), Node::integer_at(8200, Position{"remote-2", 1, 1}));
-    set_path(second.tree, split_path("server.http_port"), Node::integer_at(8300, Position{"remote-2", 2, 1}));
+    set_path(second.tree, split_path("server.port"),
+             Node::integer_at(8200, Position{"remote-2", 1, 1}));
+    set_path(second.tree, split_path("server.http_port"),
+             Node::integer_at(8300, Position{"remote-2", 2, 1}));
     const Loaded replaced = with_remote_layer(first, second);
     CHECK(replaced.effective.get_int("server.port") == 8200);
     CHECK(replaced.effective.origin_of("server.port").pos.file == "remote-2");
     CHECK(replaced.effective.get_int("server.http_port") == 8200);  // --set still wins
-    CHECK(std::count_if(replaced.layers.begin(), replaced.layers.end(), [](const Layer& layer) {
-              return layer.kind == LayerKind::remote;
-          }) == 1);
+    CHECK(std::count_if(replaced.layers.begin(), replaced.layers.end(),
+                        [](const Layer& layer) { return layer.kind == LayerKind::remote; }) == 1);
 
     const Loaded removed = with_remote_layer(replaced, std::nullopt);
     CHECK(removed.effective.get_int("server.port") == 8000);

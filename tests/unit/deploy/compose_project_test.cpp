@@ -1,4 +1,4 @@
-// Tests of compose projects: which service is the xiaozhi server, its network, and Compose's merge of ports.
+// Tests of compose projects: the xiaozhi server's service, its network, Compose's port merge.
 #include <catch2/catch.hpp>
 
 #include "config/parse.hpp"
@@ -19,11 +19,12 @@ config::Node service_from(const std::string& yaml) {
 }  // namespace
 
 TEST_CASE("The server's service is known by its image, not its name") {
-    CHECK(deploy::is_server_service(service_from(
-        "image: ghcr.nju.edu.cn/xinnan-tech/xiaozhi-esp32-server:server_latest\n")));
+    CHECK(deploy::is_server_service(
+        service_from("image: ghcr.nju.edu.cn/xinnan-tech/xiaozhi-esp32-server:server_latest\n")));
     CHECK(deploy::is_server_service(
         service_from("image: ghcr.io/xinnan-tech/xiaozhi-esp32-server:server_0.8.6\n")));
-    CHECK(deploy::is_server_service(service_from("image: registry:5000/team/xiaozhi-esp32-server\n")));
+    CHECK(deploy::is_server_service(
+        service_from("image: registry:5000/team/xiaozhi-esp32-server\n")));
     CHECK(deploy::is_server_service(service_from("image: example/my-xiaozhi:server-arm64\n")));
     CHECK(deploy::is_server_service(
         service_from("image: ${SERVER_IMAGE:-xinnan/xiaozhi-esp32-server:server_latest}\n")));
@@ -36,11 +37,13 @@ TEST_CASE("The server's service is known by its image, not its name") {
 TEST_CASE("The server's service is known by its data mount, command or Dockerfile") {
     CHECK(deploy::is_server_service(
         service_from("image: me/voice:1\nvolumes:\n  - ./data:/opt/xiaozhi-esp32-server/data\n")));
-    CHECK(deploy::is_server_service(service_from("image: me/voice:1\nvolumes:\n  - ./data/:/app/data\n")));
-    CHECK(deploy::is_server_service(service_from(
-        "image: me/voice:1\nvolumes:\n  - ./config.yaml:/opt/xiaozhi-esp32-server/data/.config.yaml\n")));
-    CHECK(deploy::is_server_service(service_from(
-        "volumes:\n  - type: bind\n    source: ./data\n    target: /srv/data\n")));
+    CHECK(deploy::is_server_service(
+        service_from("image: me/voice:1\nvolumes:\n  - ./data/:/app/data\n")));
+    CHECK(deploy::is_server_service(
+        service_from("image: me/voice:1\nvolumes:\n  - "
+                     "./config.yaml:/opt/xiaozhi-esp32-server/data/.config.yaml\n")));
+    CHECK(deploy::is_server_service(
+        service_from("volumes:\n  - type: bind\n    source: ./data\n    target: /srv/data\n")));
     CHECK(deploy::is_server_service(service_from("image: python:3.10\ncommand: python app.py\n")));
     CHECK(deploy::is_server_service(
         service_from("image: python:3.10\nentrypoint: [\"python\", \"app.py\"]\n")));
@@ -55,15 +58,16 @@ TEST_CASE("The server's service is known by its data mount, command or Dockerfil
 TEST_CASE("A project's services: the server, host networking, and every other service's ports") {
     const config::ComposeProject project{
         "docker-compose_all.yml",
-        {file_from("docker-compose_all.yml",
-                   "services:\n"
-                   "  xiaozhi-esp32-server:\n"
-                   "    image: ghcr.nju.edu.cn/xinnan-tech/xiaozhi-esp32-server:server_latest\n"
-                   "    ports:\n      - \"8000:8000\"\n      - \"8003:8003\"\n"
-                   "  xiaozhi-esp32-server-web:\n"
-                   "    image: ghcr.nju.edu.cn/xinnan-tech/xiaozhi-esp32-server:web_latest\n"
-                   "    ports:\n      - \"8002:8002\"\n"
-                   "  xiaozhi-esp32-server-db:\n    image: mysql:latest\n    expose:\n      - 3306\n")}};
+        {file_from(
+            "docker-compose_all.yml",
+            "services:\n"
+            "  xiaozhi-esp32-server:\n"
+            "    image: ghcr.nju.edu.cn/xinnan-tech/xiaozhi-esp32-server:server_latest\n"
+            "    ports:\n      - \"8000:8000\"\n      - \"8003:8003\"\n"
+            "  xiaozhi-esp32-server-web:\n"
+            "    image: ghcr.nju.edu.cn/xinnan-tech/xiaozhi-esp32-server:web_latest\n"
+            "    ports:\n      - \"8002:8002\"\n"
+            "  xiaozhi-esp32-server-db:\n    image: mysql:latest\n    expose:\n      - 3306\n")}};
     const auto services = deploy::project_services(project);
     REQUIRE(services.size() == 3);
     CHECK(services[0].name == "xiaozhi-esp32-server");
@@ -79,7 +83,8 @@ TEST_CASE("A project's services: the server, host networking, and every other se
     CHECK(services[0].origin.pos.line == 3);
 }
 
-TEST_CASE("An override's ports are appended, an identical mapping kept once, and later scalars win") {
+TEST_CASE(
+    "An override's ports are appended, an identical mapping kept once, and later scalars win") {
     const config::ComposeProject project{
         "docker-compose.yml + docker-compose.override.yml",
         {file_from("docker-compose.yml",
@@ -106,7 +111,8 @@ TEST_CASE("Volumes of both files count for telling the server apart") {
         "compose.yaml + compose.override.yaml",
         {file_from("compose.yaml", "services:\n  voice:\n    image: me/voice:1\n"),
          file_from("compose.override.yaml",
-                   "services:\n  voice:\n    volumes:\n      - ./data:/opt/xiaozhi-esp32-server/data\n")}};
+                   "services:\n  voice:\n    volumes:\n      - "
+                   "./data:/opt/xiaozhi-esp32-server/data\n")}};
     const auto services = deploy::project_services(project);
     REQUIRE(services.size() == 1);
     CHECK(services[0].server);

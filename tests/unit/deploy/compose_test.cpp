@@ -12,9 +12,9 @@ using deploy::Transport;
 namespace {
 
 config::ComposeFile compose_from(const std::string& yaml) {
-    return config::ComposeFile{
-        "docker-compose.yml", config::parse_text(yaml, config::Syntax::yaml, "docker-compose.yml"),
-        {}};
+    return config::ComposeFile{"docker-compose.yml",
+                               config::parse_text(yaml, config::Syntax::yaml, "docker-compose.yml"),
+                               {}};
 }
 
 std::vector<PublishedPort> ports_of(const std::string& entries) {

@@ -1,5 +1,4 @@
-// Tests of the deployment model: listeners, advertised URLs and published ports from
-// configurations.
+// Tests of the deployment model: listeners, advertised URLs and published ports.
 #include <catch2/catch.hpp>
 
 #include "config/load.hpp"
@@ -168,7 +167,8 @@ TEST_CASE("ports that are not integers in 1..65535 give no listener") {
         CHECK(model.listeners[0].service == "http");
     }
     // The reference reads its ports with int(): a quoted "8000" is port 8000 there only.
-    Model quoted = model_from_yaml("server:\n  port: \"8000\"\n  http_port: 8003\n", Runtime::python);
+    Model quoted =
+        model_from_yaml("server:\n  port: \"8000\"\n  http_port: 8003\n", Runtime::python);
     REQUIRE(quoted.listeners.size() == 2);
     CHECK(quoted.listeners[0].port == 8000);
     CHECK(model_from_yaml("server:\n  port: \"8000\"\n  http_port: 8003\n", Runtime::xiaozhi)
