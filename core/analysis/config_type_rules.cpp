@@ -18,8 +18,7 @@ void check_config_types(const Inputs& inputs, Findings& out) {
         // The reference reads its ports with int(): "8000" is a port there.
         if (spec->type == config::ValueType::port &&
             inputs.model.runtime == deploy::Runtime::python &&
-            entry.value.kind == config::Kind::string &&
-            deploy::reference_port_text(entry.value.text)) {
+            entry.value.kind == config::Kind::string && deploy::port_in_text(entry.value.text)) {
             continue;
         }
         // What a null WebSocket URL does to the reference is url.sentinel-host's to say.

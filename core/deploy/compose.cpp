@@ -103,23 +103,12 @@ std::string scalar_text(const Node& node) {
     return node.text;
 }
 
-std::optional<int> port_number(std::string_view text) {
-    if (text.empty() || text.size() > 5) return std::nullopt;
-    int value = 0;
-    for (char c : text) {
-        if (c < '0' || c > '9') return std::nullopt;
-        value = value * 10 + (c - '0');
-    }
-    if (value < 1 || value > 65535) return std::nullopt;
-    return value;
-}
-
 // "8000" or "8000-8010".
 std::optional<PortRange> port_range(std::string_view text) {
     std::size_t dash = text.find('-');
-    std::optional<int> low = port_number(text.substr(0, dash));
+    std::optional<int> low = port_in_text(text.substr(0, dash));
     std::optional<int> high =
-        dash == std::string_view::npos ? low : port_number(text.substr(dash + 1));
+        dash == std::string_view::npos ? low : port_in_text(text.substr(dash + 1));
     if (!low || !high || *high < *low) return std::nullopt;
     return PortRange{*low, *high};
 }

@@ -25,7 +25,7 @@ std::optional<int> valid_port(const config::Effective& effective, std::string_vi
     const Node* node = effective.get(key);
     if (!node) return std::nullopt;
     if (runtime == Runtime::python && node->kind == Kind::string) {
-        std::optional<int> port = reference_port_text(node->text);
+        std::optional<int> port = port_in_text(node->text);
         if (port) return port;
     }
     if (node->kind != Kind::integer || node->integer < 1 || node->integer > 65535) {
@@ -167,7 +167,7 @@ std::string_view url_kind_name(UrlKind kind) {
     return "websocket";
 }
 
-std::optional<int> reference_port_text(std::string_view text) {
+std::optional<int> port_in_text(std::string_view text) {
     if (text.empty() || text.size() > 5) return std::nullopt;
     int value = 0;
     for (char c : text) {

@@ -97,9 +97,9 @@ Model build_model(const config::Effective& effective, const config::ComposeProje
 // when there is none; with the folder's management-API mode and firmware images.
 std::vector<Model> build_models(const config::Loaded& loaded, Runtime runtime);
 
-// A port written as a string of digits ("8000"), which the reference reads with int():
-// the port when it is in 1..65535.
-std::optional<int> reference_port_text(std::string_view text);
+// A port written as digits ("8000"): the port when it is in 1..65535. The reference
+// reads its ports with int(), so a quoted "8000" is a port there; compose ports too.
+std::optional<int> port_in_text(std::string_view text);
 
 // Whether the server replaces `text` by an address it derives: for the python runtime
 // a value containing "你的" (ota_handler.py, util.get_vision_url), never one of the

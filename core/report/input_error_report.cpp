@@ -65,12 +65,7 @@ void write_sarif_document(std::ostream& out, const config::InputError& error,
     run["invocations"].push_back(std::move(invocation));
     run["results"] = Json::array();
 
-    Json document = Json::object();
-    document["$schema"] = "https://json.schemastore.org/sarif-2.1.0.json";
-    document["version"] = "2.1.0";
-    document["runs"] = Json::array();
-    document["runs"].push_back(std::move(run));
-    write_json(out, document);
+    write_json(out, sarif_log(std::move(run)));
 }
 
 void write_junit_document(std::ostream& out, const config::InputError& error,

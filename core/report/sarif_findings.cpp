@@ -141,12 +141,7 @@ void write_sarif_findings(std::ostream& out, const std::vector<analysis::Finding
     run["tool"] = {{"driver", std::move(driver)}};
     run["results"] = std::move(results);
 
-    Json document = Json::object();
-    document["$schema"] = "https://json.schemastore.org/sarif-2.1.0.json";
-    document["version"] = "2.1.0";
-    document["runs"] = Json::array();
-    document["runs"].push_back(std::move(run));
-    write_json(out, document);
+    write_json(out, sarif_log(std::move(run)));
 }
 
 }  // namespace xiaozhi::report

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace xiaozhi::report {
 
@@ -48,6 +49,15 @@ Json physical_location(const config::Position& pos) {
         location["region"] = std::move(region);
     }
     return location;
+}
+
+Json sarif_log(Json run) {
+    Json document = Json::object();
+    document["$schema"] = "https://json.schemastore.org/sarif-2.1.0.json";
+    document["version"] = "2.1.0";
+    document["runs"] = Json::array();
+    document["runs"].push_back(std::move(run));
+    return document;
 }
 
 }  // namespace xiaozhi::report

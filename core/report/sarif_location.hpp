@@ -11,4 +11,7 @@ namespace xiaozhi::report {
 // without a line, and its column counts UTF-16 code units, SARIF's default columnKind.
 Json physical_location(const config::Position& pos);
 
+// {"$schema", "version": "2.1.0", "runs": [run]}: a SARIF log of one run.
+Json sarif_log(Json run);
+
 }  // namespace xiaozhi::report
