@@ -46,7 +46,8 @@ void check_ignored(const Inputs& inputs, Findings& out) {
 }  // namespace
 
 void check_management_api(const Inputs& inputs, Findings& out) {
-    if (!inputs.model.management_api) return;
+    // How the reference reads its folder; serve's own configuration keeps its rules.
+    if (inputs.model.runtime != deploy::Runtime::python || !inputs.model.management_api) return;
     check_ignored(inputs, out);
     if (inputs.model.remote_loaded) return;
     const config::Origin origin = inputs.effective.origin_of("manager-api.url");

@@ -321,3 +321,18 @@ TEST_CASE("The release image reads its own config.yaml: the folder's edits never
         "    ports:\n      - \"8000:8000\"\n";
     CHECK(deployment(spec).findings("compose.config-not-mounted").empty());
 }
+
+TEST_CASE("serve reading a management-API folder keeps its own rules",
+          "[analysis][config.ignored-key]") {
+    TempDir dir;
+    dir.write("config.yaml", "server:\n  port: 8000\n");
+    dir.write("data/.config.yaml",
+              "manager-api:\n  url: http://127.0.0.1:8002/xiaozhi\n  secret: 3b9f1c2e-77aa\n"
+              "selected_module:\n  LLM: ChatGLMLLM\n");
+    config::LoadOptions options;
+    options.paths = {dir.path()};
+    const auto findings =
+        analyze_deployments(config::load(options), deploy::Runtime::xiaozhi, host::Snapshot{});
+    CHECK(of_rule(findings, "config.ignored-key").empty());
+    CHECK(of_rule(findings, "config.management-api").empty());
+}
