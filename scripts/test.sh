@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
-cmake -S . -B build/test -DCMAKE_BUILD_TYPE=Debug -DXIAOZHI_SANITIZE=ON
+cmake -S . -B build/test -DCMAKE_BUILD_TYPE=Debug -DXIAOZHI_SANITIZE=ON -DXIAOZHI_WERROR=ON
 cmake --build build/test -j"$(nproc)"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
