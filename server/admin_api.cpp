@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "config/input_error.hpp"
+#include "config/layer.hpp"
 #include "config/parse.hpp"
 #include "error_response.hpp"
 #include "firmware_upload.hpp"
@@ -246,6 +247,12 @@ HttpResponse put_remote(const HttpRequest& request, ServerControl& control,
         tree = config::parse_text(request.body, body_syntax(request), "PUT /xiaozhi/admin/remote");
     } catch (const config::InputError& error) {
         return error_response(400, error.what());
+    }
+    if (const auto key = config::find_serve_local_key(tree)) {
+        spdlog::warn("remote layer refused kind=put reason=local_key key={}", *key);
+        return error_response(409, *key +
+                                       " is local to each machine and cannot be set through the "
+                                       "admin API: set it in the configuration file");
     }
     return apply_revision(control, store, tree, new_meta(request, now, "put", 0));
 }

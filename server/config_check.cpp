@@ -1,6 +1,8 @@
 // check_config: the pipeline of DESIGN.md for serve, and how its findings are shown.
 #include "config_check.hpp"
 
+#include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -8,6 +10,7 @@
 
 #include "analysis/deployments.hpp"
 #include "analysis/port_fallback.hpp"
+#include "config/input_error.hpp"
 #include "host/linux_probe.hpp"
 #include "report/findings_report.hpp"
 
@@ -38,6 +41,17 @@ std::string findings_text(const std::vector<Finding>& findings) {
     context.tool_version = XIAOZHI_VERSION;
     report::write_findings(out, report::Format::text, findings, context);
     return out.str();
+}
+
+void refuse_empty_files(const config::Loaded& loaded) {
+    for (const config::Layer& layer : loaded.layers) {
+        if (layer.kind != config::LayerKind::file || !layer.tree.entries.empty()) continue;
+        std::ifstream in(layer.source, std::ios::binary);
+        const std::string text{std::istreambuf_iterator<char>(in), {}};
+        if (in.bad() || text.find_first_not_of(" \t\r\n") != std::string::npos) continue;
+        throw config::InputError(config::Position{layer.source, 1, 1},
+                                 "the configuration file is empty");
+    }
 }
 
 Candidate check_config(config::Loaded loaded, const std::string& base_dir, bool probe,

@@ -28,6 +28,11 @@ struct Candidate {
 Candidate check_config(config::Loaded loaded, const std::string& base_dir, bool probe,
                        const std::string& fallback_auth_key);
 
+// Throws config::InputError ("the configuration file is empty") at the first file
+// layer whose file holds nothing but white space: a file truncated by a failed copy
+// must not turn into the built-in defaults (all interfaces, admin API off).
+void refuse_empty_files(const config::Loaded& loaded);
+
 // One log line per finding, at the finding's severity.
 void log_findings(const std::vector<analysis::Finding>& findings);
 

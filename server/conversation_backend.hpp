@@ -25,6 +25,8 @@ struct Reply {
     std::string sentence_text;  // the `tts sentence_start` text
     std::vector<ReplyPacket> packets;
     int duration_ms = 0;  // the end of the last packet
+    // What ended the utterance: "listen_stop", "silence", "max_turn_bytes", "max_turn_seconds".
+    const char* ended_by = "listen_stop";
 };
 
 // The conversation behind a device session, driven from the session's executor (not

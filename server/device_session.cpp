@@ -356,10 +356,19 @@ class DeviceSession final : public ClosableSession,
     }
 
     void on_hello(const protocol::DeviceHello& hello) {
+        if (hello.audio_params) {
+            if (const auto problem = protocol::find_audio_params_problem(*hello.audio_params)) {
+                services_.metrics.handshake_failures.add("audio_params");
+                spdlog::warn("hello refused device={} peer={} reason=audio_params detail=\"{}\"",
+                             identity_.device_id, peer_, problem->message);
+                close(websocket::close_code::unknown_data, "audio_params",
+                      "audio_params: " + problem->message);
+                return;
+            }
+        }
         if (!hello_done_) {
             hello_done_ = true;
             session_id_ = make_session_id();
-            uplink_ = hello.audio_params.value_or(protocol::AudioParams{});
             transcode_ = settings().echo_transcode;
             move_state(SessionState::idle);
             touch();
@@ -374,7 +383,11 @@ class DeviceSession final : public ClosableSession,
 
     // Made at a turn's `listen start`; an idle session has none (see update_state).
     std::unique_ptr<ConversationBackend> make_backend() {
-        EchoSettings echo{uplink_, settings().audio_params, transcode_, {}, 60000};
+        EchoSettings echo;
+        echo.downlink = settings().audio_params;
+        echo.transcode = transcode_;
+        echo.max_turn_bytes = settings().max_turn_bytes;
+        echo.max_turn_time = settings().max_turn_time;
         try {
             return std::make_unique<EchoBackend>(echo);
         } catch (const std::exception& error) {
@@ -451,9 +464,9 @@ class DeviceSession final : public ClosableSession,
     void deliver(std::shared_ptr<const Reply> reply) {
         if (!reply) return;
         stop_playback();
-        spdlog::info("reply device={} session={} packets={} duration_ms={} stt=\"{}\"",
+        spdlog::info("reply device={} session={} packets={} duration_ms={} ended_by={} stt=\"{}\"",
                      identity_.device_id, session_id_, reply->packets.size(), reply->duration_ms,
-                     reply->stt_text);
+                     reply->ended_by, reply->stt_text);
         enqueue_text(protocol::to_text(protocol::SttMessage{session_id_, reply->stt_text}));
         enqueue_text(
             protocol::to_text(protocol::TtsMessage{session_id_, protocol::TtsState::start, ""}));
@@ -569,7 +582,9 @@ class DeviceSession final : public ClosableSession,
 
     // --- Closing and timers ---
 
-    void close(websocket::close_code code, const char* reason) {
+    // Closes with `code`; `reason` names it in logs and metrics, `description` (if any)
+    // travels in the close frame for the device's log (at most 123 bytes).
+    void close(websocket::close_code code, const char* reason, std::string description = {}) {
         if (closing_) return;
         closing_ = true;
         services_.metrics.session_closes.add(reason);
@@ -579,7 +594,10 @@ class DeviceSession final : public ClosableSession,
         playing_.reset();
         queue_.clear();
         arm_deadline(Clock::now() + kCloseGrace);
-        ws_.async_close(code, [self = shared_from_this()](error_code ec) {
+        if (description.size() > 123) description.resize(123);
+        websocket::close_reason frame(code);
+        frame.reason = std::move(description);
+        ws_.async_close(frame, [self = shared_from_this()](error_code ec) {
             if (ec) {
                 spdlog::debug("close handshake failed device={} error={}",
                               self->identity_.device_id, ec.message());
@@ -650,8 +668,7 @@ class DeviceSession final : public ClosableSession,
     DeviceIdentity identity_;
     protocol::BinaryProtocol version_ = protocol::BinaryProtocol::v1;
     std::string session_id_;
-    protocol::AudioParams uplink_;  // from the hello
-    bool transcode_ = false;        // echo_transcode, until Opus refuses the downlink
+    bool transcode_ = false;  // echo_transcode, until Opus refuses the downlink
     std::unique_ptr<ConversationBackend> backend_;
     std::uint64_t registry_id_ = 0;
     SessionState state_ = SessionState::handshake;

@@ -1,7 +1,13 @@
 // Firmware uploads: target parsing, SHA-256 and image magic checks, atomic rename into the folder.
 #include "firmware_upload.hpp"
 
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
 #include <cctype>
+#include <cerrno>
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 
@@ -17,6 +23,23 @@
 namespace xiaozhi::server {
 
 namespace {
+
+constexpr std::string_view kPartPrefix = ".upload-";
+constexpr std::string_view kPartSuffix = ".part";
+
+// The pid in ".upload-<pid>-<n>.part", or 0 when `name` is not such a name.
+pid_t part_file_pid(std::string_view name) {
+    if (!name.starts_with(kPartPrefix) || !name.ends_with(kPartSuffix)) return 0;
+    name.remove_prefix(kPartPrefix.size());
+    long pid = 0;
+    const auto [end, error] = std::from_chars(name.data(), name.data() + name.size(), pid);
+    if (error != std::errc{} || end == name.data() || *end != '-' || pid <= 0) return 0;
+    return static_cast<pid_t>(pid);
+}
+
+bool process_alive(pid_t pid) {
+    return ::kill(pid, 0) == 0 || errno == EPERM;
+}
 
 // Removes the uploaded temporary file when the upload does not end in its rename.
 class TemporaryUpload {
@@ -109,6 +132,28 @@ std::optional<FirmwareTarget> parse_firmware_target(std::string_view rest, std::
         return std::nullopt;
     }
     return target;
+}
+
+std::string new_upload_part_path(const std::string& dir) {
+    static std::atomic<unsigned> counter{0};
+    return (std::filesystem::path(dir) /
+            (std::string(kPartPrefix) + std::to_string(::getpid()) + "-" +
+             std::to_string(counter++) + std::string(kPartSuffix)))
+        .string();
+}
+
+std::vector<std::string> remove_upload_leftovers(const std::string& dir) {
+    std::vector<std::string> removed;
+    std::error_code error;
+    std::filesystem::directory_iterator it(dir, error);
+    for (; !error && it != std::filesystem::directory_iterator(); it.increment(error)) {
+        const std::string name = it->path().filename().string();
+        const pid_t pid = part_file_pid(name);
+        if (pid == 0 || (pid != ::getpid() && process_alive(pid))) continue;
+        std::error_code remove_error;
+        if (std::filesystem::remove(it->path(), remove_error)) removed.push_back(name);
+    }
+    return removed;
 }
 
 HttpResponse store_firmware_upload(const HttpRequest& request, const FirmwareTarget& target,

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "http_message.hpp"
 
@@ -16,6 +17,14 @@ inline constexpr std::size_t firmware_upload_limit = 32 * 1024 * 1024;
 
 // The first byte of an ESP32 application image.
 inline constexpr unsigned char esp32_image_magic = 0xE9;
+
+// A fresh name for an upload being received: <dir>/.upload-<pid>-<n>.part.
+std::string new_upload_part_path(const std::string& dir);
+
+// Removes the .upload-<pid>-<n>.part files in `dir` that no running process is
+// writing (their pid is gone or is this process's: a crash's leftovers, a restart's
+// leftovers); returns the names removed.
+std::vector<std::string> remove_upload_leftovers(const std::string& dir);
 
 struct FirmwareTarget {
     std::string model;

@@ -1,6 +1,8 @@
 // HTTP connection handling with Beast: read a head, plan the body, route, write, keep alive.
 #include "http_connection.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -17,6 +19,7 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 
 #include "device_session.hpp"
+#include "firmware_upload.hpp"
 
 namespace xiaozhi::server {
 
@@ -39,12 +42,9 @@ class UploadFile {
 
     // Creates <dir>/.upload-<pid>-<n>.part and returns its path.
     std::string create(const std::string& dir) {
-        static std::atomic<unsigned> counter{0};
         std::error_code ignored;
         std::filesystem::create_directories(dir, ignored);
-        path_ = (std::filesystem::path(dir) / (".upload-" + std::to_string(::getpid()) + "-" +
-                                               std::to_string(counter++) + ".part"))
-                    .string();
+        path_ = new_upload_part_path(dir);
         return path_;
     }
     void discard() {
@@ -57,6 +57,26 @@ class UploadFile {
   private:
     std::string path_;
 };
+
+// Opens `path` for reading into `body` without following a symbolic link in its last
+// component; anything but a regular file is an error.
+void open_regular_file(const std::string& path, http::file_body::value_type& body,
+                       beast::error_code& error) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        error.assign(errno, beast::system_category());
+        return;
+    }
+    struct stat status {};
+    if (::fstat(fd, &status) != 0 || !S_ISREG(status.st_mode)) {
+        ::close(fd);
+        error = boost::system::errc::make_error_code(boost::system::errc::not_supported);
+        return;
+    }
+    beast::file file;
+    file.native_handle(fd);
+    body.reset(std::move(file), error);
+}
 
 class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   public:
@@ -246,7 +266,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
         if (!response.file_path.empty()) {
             auto message = std::make_shared<http::response<http::file_body>>();
             beast::error_code error;
-            message->body().open(response.file_path.c_str(), beast::file_mode::scan, error);
+            open_regular_file(response.file_path, message->body(), error);
             if (error) {
                 write(json_response(404, R"({"error":"file not found"})"), keep_alive);
                 return;

@@ -107,10 +107,18 @@ HttpRoutes::HttpRoutes(const ServerServices& services) : services_(services) {}
 
 BodyPlan HttpRoutes::plan_body(const HttpRequest& head) const {
     BodyPlan plan;
-    if (head.method != "PUT" || !head.path.starts_with(kFirmwarePrefix)) return plan;
+    if (!head.path.starts_with(admin_prefix)) {
+        plan.limit = device_body_limit;
+        return plan;
+    }
+    plan.limit = admin_body_limit;
     try {
         const std::shared_ptr<const RunningConfig> running = services_.control.current();
+        // Authorized from the head alone, so no body is read for a refused request.
         std::optional<HttpResponse> refusal = admin_refusal(head, running->settings);
+        if (!refusal && (head.method != "PUT" || !head.path.starts_with(kFirmwarePrefix))) {
+            return plan;
+        }
         std::string error;
         if (!refusal && !parse_firmware_target(
                             std::string_view(head.path).substr(kFirmwarePrefix.size()), error)) {
@@ -125,9 +133,9 @@ BodyPlan HttpRoutes::plan_body(const HttpRequest& head) const {
         }
         plan.rejection = std::move(*refusal);
     } catch (const std::exception& failure) {
-        spdlog::error("upload refused path={} error=\"{}\"", head.path, failure.what());
+        spdlog::error("admin request refused path={} error=\"{}\"", head.path, failure.what());
         plan.rejection =
-            error_response(500, std::string("cannot accept the upload: ") + failure.what());
+            error_response(500, std::string("cannot accept the request: ") + failure.what());
     }
     plan.kind = BodyPlan::Kind::reject;
     add_cors(plan.rejection);

@@ -9,22 +9,28 @@
 
 namespace xiaozhi::server {
 
+// Largest body of a device's or browser's request (an OTA POST is about 1 KiB).
+inline constexpr std::size_t device_body_limit = 64 * 1024;
+// Largest body of an authorized admin request other than a firmware upload.
+inline constexpr std::size_t admin_body_limit = 1024 * 1024;
+
 // Where the body of a request goes, decided from its head before the body is read.
 struct BodyPlan {
     enum class Kind { memory, file, reject };
     Kind kind = Kind::memory;
-    std::size_t limit = 1024 * 1024;  // bytes; beyond it the answer is 413
-    std::string file_dir;             // Kind::file: the folder for the temporary upload file
-    HttpResponse rejection;           // Kind::reject: the answer, sent without reading the body
+    std::size_t limit = 0;   // bytes; beyond it the answer is 413
+    std::string file_dir;    // Kind::file: the folder for the temporary upload file
+    HttpResponse rejection;  // Kind::reject: the answer, sent without reading the body
 };
 
 class HttpRoutes {
   public:
     explicit HttpRoutes(const ServerServices& services);
 
-    // From the request head (no body yet): in memory for everything except a
-    // firmware upload (PUT /xiaozhi/admin/firmware/<model>/<version>), which streams
-    // to a file once the admin checks pass; rejected early when they fail.
+    // From the request head (no body yet): in memory (device_body_limit, or
+    // admin_body_limit for the admin API) except a firmware upload (PUT
+    // /xiaozhi/admin/firmware/<model>/<version>), which streams to a file. An admin
+    // request whose token or peer the admin checks refuse is rejected before its body.
     BodyPlan plan_body(const HttpRequest& head) const;
 
     // The answer to a complete request. Never throws: internal errors are a 500

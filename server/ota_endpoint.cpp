@@ -81,7 +81,9 @@ HttpResponse firmware_download(std::string_view file, const RunningConfig& confi
     }
     const std::filesystem::path path = std::filesystem::path(config.settings.firmware_dir) / name;
     std::error_code error;
-    if (!std::filesystem::is_regular_file(path, error)) {
+    // A symbolic link is not followed (it could lead out of the folder), nor is anything
+    // that is not a regular file served.
+    if (!std::filesystem::is_regular_file(std::filesystem::symlink_status(path, error))) {
         return error_response(404, "no firmware file " + name);
     }
     HttpResponse response;

@@ -19,6 +19,8 @@
 #include "advertised_addresses.hpp"
 #include "config/input_error.hpp"
 #include "config_check.hpp"
+#include "firmware_upload.hpp"
+#include "heap_release.hpp"
 #include "http_routes.hpp"
 #include "io_pool.hpp"
 #include "listener.hpp"
@@ -35,6 +37,7 @@ using analysis::Finding;
 using analysis::Severity;
 
 constexpr auto shutdown_grace = std::chrono::seconds(3);
+constexpr auto heap_release_interval = std::chrono::seconds(10);
 
 std::string random_key() {
     unsigned char bytes[32];
@@ -75,6 +78,7 @@ class ServerApp final : public ServerControl {
             log_findings({*contradiction});
             return refuse({*contradiction}, "devices would be sent to a port nothing listens on");
         }
+        remove_leftover_uploads(candidate.settings.firmware_dir);
         publish(std::move(candidate), bound, revision);
         {
             std::lock_guard apply_lock(apply_mutex_);
@@ -85,6 +89,7 @@ class ServerApp final : public ServerControl {
         announce();
         wait_for_signals();
         check_unconfirmed();
+        release_heap_now_and_then();
         notify_systemd("READY=1\nSTATUS=serving");
         io_->pool.run();
         remove_port_registry(current()->settings.state_dir);
@@ -124,6 +129,7 @@ class ServerApp final : public ServerControl {
     // folder by the admin API unless --remote names one; `revision` is its ETag.
     config::Loaded load_with_kept_remote(std::string& revision) {
         config::Loaded loaded = config::load(options_.load);
+        refuse_empty_files(loaded);
         const ServerSettings settings = read_server_settings(loaded.effective, options_.base_dir);
         const RemoteStore store(settings.state_dir);
         revision = RemoteStore::etag_of(store.current_revision());
@@ -312,6 +318,7 @@ class ServerApp final : public ServerControl {
         std::lock_guard apply_lock(apply_mutex_);
         try {
             config::Loaded reloaded = config::load(options_.load);
+            refuse_empty_files(reloaded);
             std::optional<config::Layer> remote;
             for (const auto& layer : current()->loaded.layers) {
                 if (layer.kind == config::LayerKind::remote) remote = layer;
@@ -355,12 +362,30 @@ class ServerApp final : public ServerControl {
         });
     }
 
+    // Gives freed memory back every heap_release_interval: a session's turn buffers go
+    // back to the system after it ends, not only to the allocator.
+    void release_heap_now_and_then() {
+        io_->heap_timer.expires_after(heap_release_interval);
+        io_->heap_timer.async_wait([this](boost::system::error_code error) {
+            if (error) return;
+            release_free_heap();
+            release_heap_now_and_then();
+        });
+    }
+
+    static void remove_leftover_uploads(const std::string& firmware_dir) {
+        for (const std::string& name : remove_upload_leftovers(firmware_dir)) {
+            spdlog::info("removed an interrupted upload file={} folder={}", name, firmware_dir);
+        }
+    }
+
     void shutdown(int signal) {
         std::lock_guard apply_lock(apply_mutex_);
         spdlog::info("signal {}: stopping; closing {} sessions", signal, sessions_.size());
         notify_systemd("STOPPING=1");
         for (auto& listener : listeners_) listener->stop();
         io_->confirm_timer.cancel();
+        io_->heap_timer.cancel();
         sessions_.close_all();
         shutdown_deadline_ = std::chrono::steady_clock::now() + shutdown_grace;
         poll_drained();
@@ -402,6 +427,7 @@ class ServerApp final : public ServerControl {
         asio::signal_set signals{pool.main(), SIGINT, SIGTERM, SIGHUP};
         asio::steady_timer drain_timer{pool.main()};
         asio::steady_timer confirm_timer{pool.main()};
+        asio::steady_timer heap_timer{pool.main()};
     };
     std::unique_ptr<Io> io_ = std::make_unique<Io>(thread_count());
 };
@@ -409,6 +435,7 @@ class ServerApp final : public ServerControl {
 }  // namespace
 
 int run_serve(const ServeOptions& options) {
+    tune_allocator();
     ServerApp app(options);
     return app.run();
 }

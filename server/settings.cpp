@@ -144,6 +144,10 @@ ServerSettings read_server_settings(const config::Effective& effective,
         integer(effective, "server.max_message_size", 65536, 64, 64 * 1024 * 1024));
     s.send_queue_limit =
         static_cast<std::size_t>(integer(effective, "server.send_queue_limit", 64, 1, 100000));
+    s.max_turn_bytes = static_cast<std::size_t>(
+        integer(effective, "server.max_turn_bytes", 384 * 1024, 4096, 64 * 1024 * 1024));
+    s.max_turn_time =
+        std::chrono::seconds(integer(effective, "server.max_turn_seconds", 60, 1, 3600));
     s.idle_timeout = std::chrono::seconds(
         integer(effective, "close_connection_no_voice_time", 120, 1, 7 * 24 * 3600));
     s.websocket_ping = flag(effective, "enable_websocket_ping", false);

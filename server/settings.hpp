@@ -37,8 +37,10 @@ struct ServerSettings {
     int max_connections = 10000;
     std::size_t max_message_size = 65536;
     std::size_t send_queue_limit = 64;  // queued outgoing frames before a slow reader is closed
-    std::chrono::seconds idle_timeout{120};  // close_connection_no_voice_time
-    bool websocket_ping = false;             // enable_websocket_ping
+    std::size_t max_turn_bytes = 384 * 1024;  // audio one listen turn keeps (server.max_turn_bytes)
+    std::chrono::milliseconds max_turn_time{60000};  // server.max_turn_seconds
+    std::chrono::seconds idle_timeout{120};          // close_connection_no_voice_time
+    bool websocket_ping = false;                     // enable_websocket_ping
     // server.websocket_ping_interval: a ping after this long without traffic, a close
     // after twice as long without an answer.
     std::chrono::seconds websocket_ping_interval{30};

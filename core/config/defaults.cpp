@@ -39,6 +39,9 @@ Layer defaults_layer() {
     set_default(tree, "server.max_connections", number(10000));
     set_default(tree, "server.max_message_size", number(65536));
     set_default(tree, "server.send_queue_limit", number(64));
+    set_default(tree, "server.max_turn_bytes", number(384 * 1024));
+    set_default(tree, "server.max_turn_seconds", number(60));
+    set_default(tree, "server.request_head_timeout", number(10));
     set_default(tree, "server.websocket_ping_interval", number(30));
     set_default(tree, "xiaozhi.type", text("hello"));
     set_default(tree, "xiaozhi.version", number(1));

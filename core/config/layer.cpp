@@ -36,24 +36,65 @@ const std::vector<std::string>& management_api_local_keys() {
     return keys;
 }
 
+const std::vector<std::string>& serve_local_keys() {
+    static const std::vector<std::string> keys = {
+        "server.state_dir", "server.firmware_dir", "server.admin_token", "server.admin_allow",
+        "server.tls",       "log.log_dir",         "log.log_file",       "log.data_dir"};
+    return keys;
+}
+
+namespace {
+
+// The value at `dotted` in `tree`, or nullptr.
+const Node* value_at(const Node& tree, const std::string& dotted) {
+    const Node* node = &tree;
+    for (const auto& segment : split_path(dotted)) {
+        if (node == nullptr || node->kind != Kind::map) return nullptr;
+        node = node->find(segment);
+    }
+    return node;
+}
+
+// Removes `dotted` from the layer's tree, recording it in `dropped` with `reason`.
+void drop_key(Layer& layer, const std::string& dotted, const std::string& reason) {
+    Path path_of_key = split_path(dotted);
+    const std::string last = path_of_key.back();
+    path_of_key.pop_back();
+    Node* parent = &layer.tree;
+    for (const auto& segment : path_of_key) {
+        if (parent != nullptr && parent->kind == Kind::map) {
+            parent = parent->find(segment);
+        } else {
+            parent = nullptr;
+        }
+    }
+    if (parent == nullptr || parent->kind != Kind::map) return;
+    const Node* value = parent->find(last);
+    if (value == nullptr) return;
+    path_of_key.push_back(last);
+    layer.dropped.push_back(DroppedValue{path_of_key, *value, reason});
+    parent->erase(last);
+}
+
+}  // namespace
+
+std::optional<std::string> find_serve_local_key(const Node& tree) {
+    for (const auto& dotted : serve_local_keys()) {
+        if (value_at(tree, dotted) != nullptr) return dotted;
+    }
+    return std::nullopt;
+}
+
 Layer remote_layer(const std::string& path, bool from_management_api) {
     Layer layer{LayerKind::remote, path, parse_file(path), {}};
+    for (const auto& dotted : serve_local_keys()) {
+        drop_key(
+            layer, dotted,
+            "ignored: " + dotted + " is local to each machine; set it in a configuration file");
+    }
     if (!from_management_api) return layer;
     for (const auto& dotted : management_api_local_keys()) {
-        Path path_of_key = split_path(dotted);
-        const std::string last = path_of_key.back();
-        path_of_key.pop_back();
-        Node* parent = &layer.tree;
-        for (const auto& segment : path_of_key) {
-            if (parent != nullptr) parent = parent->find(segment);
-        }
-        const Node* value = parent == nullptr ? nullptr : parent->find(last);
-        if (value == nullptr) continue;
-        path_of_key.push_back(last);
-        layer.dropped.push_back(
-            DroppedValue{path_of_key, *value,
-                         "ignored: " + dotted + " stays local when manager-api.url is set"});
-        parent->erase(last);
+        drop_key(layer, dotted, "ignored: " + dotted + " stays local when manager-api.url is set");
     }
     return layer;
 }

@@ -1,6 +1,7 @@
 // A configuration layer: one source of values (defaults, a file, remote, environment, --set).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,8 +48,9 @@ Layer environment_layer(const std::vector<std::string>& environment);
 // `--set key=value` assignments, later ones winning (throws InputError on "key" without "=").
 Layer command_line_layer(const std::vector<std::string>& assignments);
 
-// The remote layer from a file (management API export or serve's admin API).
-// When `from_management_api`, the keys that the reference server keeps local
+// The remote layer from a file (management API export or serve's admin API). The keys
+// of serve_local_keys() are removed from the tree and recorded in `dropped`. When
+// `from_management_api`, the keys that the reference server keeps local
 // (server.ip, server.port, server.http_port, server.vision_explain, server.auth_key)
 // are removed from the tree and recorded in `dropped` (PROTOCOL.md §2).
 Layer remote_layer(const std::string& path, bool from_management_api);
@@ -56,5 +58,13 @@ Layer remote_layer(const std::string& path, bool from_management_api);
 // The keys of the `server` section that stay local when the remote layer comes
 // from the management API.
 const std::vector<std::string>& management_api_local_keys();
+
+// Paths and security keys that no remote layer may set (serve's admin API refuses
+// them with 409): server.state_dir, server.firmware_dir, server.admin_token,
+// server.admin_allow, server.tls and the log paths. A key names its whole subtree.
+const std::vector<std::string>& serve_local_keys();
+
+// The first key of serve_local_keys() that `tree` sets, if any.
+std::optional<std::string> find_serve_local_key(const Node& tree);
 
 }  // namespace xiaozhi::config

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdint>
 
 #include "config/input_error.hpp"
@@ -12,14 +13,23 @@ namespace xiaozhi::protocol {
 namespace {
 
 constexpr std::array kOpusSampleRates = {8000, 12000, 16000, 24000, 48000};
-constexpr std::array kOpusFrameDurations = {10, 20, 40, 60, 80, 100, 120};
+constexpr std::array kOpusFrameDurations = {2.5, 5.0, 10.0, 20.0, 40.0, 60.0, 80.0, 100.0, 120.0};
 
-template <std::size_t N>
-std::string list_text(const std::array<int, N>& values) {
+// "2.5" or "60": a value of the lists above as the protocol writes it.
+std::string number_text(double value) {
+    const auto whole = static_cast<long long>(value);
+    if (static_cast<double>(whole) == value) return std::to_string(whole);
+    std::string text = std::to_string(value);
+    text.erase(text.find_last_not_of('0') + 1);
+    return text;
+}
+
+template <typename T, std::size_t N>
+std::string list_text(const std::array<T, N>& values) {
     std::string text;
-    for (int value : values) {
+    for (T value : values) {
         if (!text.empty()) text += ", ";
-        text += std::to_string(value);
+        text += number_text(static_cast<double>(value));
     }
     return text;
 }
@@ -35,6 +45,17 @@ bool read_int_field(const nlohmann::json& object, const char* name, int& out, st
     return true;
 }
 
+bool read_duration_field(const nlohmann::json& object, double& out, std::string* error) {
+    const auto it = object.find("frame_duration");
+    if (it == object.end() || it->is_null()) return true;
+    if (!it->is_number() || !std::isfinite(it->get<double>())) {
+        if (error) *error = "audio_params.frame_duration must be a number";
+        return false;
+    }
+    out = it->get<double>();
+    return true;
+}
+
 }  // namespace
 
 AudioParams default_server_audio_params() {
@@ -46,7 +67,12 @@ nlohmann::ordered_json to_json(const AudioParams& params) {
     json["format"] = params.format;
     json["sample_rate"] = params.sample_rate;
     json["channels"] = params.channels;
-    json["frame_duration"] = params.frame_duration;
+    const auto whole = static_cast<long long>(params.frame_duration);
+    if (static_cast<double>(whole) == params.frame_duration) {
+        json["frame_duration"] = whole;
+    } else {
+        json["frame_duration"] = params.frame_duration;
+    }
     return json;
 }
 
@@ -66,7 +92,7 @@ std::optional<AudioParams> audio_params_from_json(const nlohmann::json& value,
     }
     if (!read_int_field(value, "sample_rate", params.sample_rate, error) ||
         !read_int_field(value, "channels", params.channels, error) ||
-        !read_int_field(value, "frame_duration", params.frame_duration, error)) {
+        !read_duration_field(value, params.frame_duration, error)) {
         return std::nullopt;
     }
     return params;
@@ -89,7 +115,7 @@ std::optional<AudioParamsProblem> find_audio_params_problem(const AudioParams& p
     if (std::find(kOpusFrameDurations.begin(), kOpusFrameDurations.end(), params.frame_duration) ==
         kOpusFrameDurations.end()) {
         return AudioParamsProblem{"frame_duration",
-                                  "frame_duration " + std::to_string(params.frame_duration) +
+                                  "frame_duration " + number_text(params.frame_duration) +
                                       " is not one of " + list_text(kOpusFrameDurations)};
     }
     return std::nullopt;
@@ -121,12 +147,18 @@ AudioParams server_audio_params(const config::Effective& effective) {
         }
         params.format = format->value.text;
     }
+    int frame_duration = static_cast<int>(params.frame_duration);
     read_int("sample_rate", params.sample_rate);
     read_int("channels", params.channels);
-    read_int("frame_duration", params.frame_duration);
+    read_int("frame_duration", frame_duration);
+    params.frame_duration = frame_duration;
 
     if (const auto problem = find_audio_params_problem(params)) {
         throw config::InputError(position_of(problem->field), prefix + problem->message);
+    }
+    if (params.frame_duration < 10) {
+        throw config::InputError(position_of("frame_duration"),
+                                 prefix + "frame_duration must be 10 ms or more for the server");
     }
     return params;
 }

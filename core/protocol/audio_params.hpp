@@ -16,10 +16,10 @@ struct AudioParams {
     std::string format = "opus";
     int sample_rate = 16000;
     int channels = 1;
-    int frame_duration = 60;  // milliseconds
+    double frame_duration = 60;  // milliseconds; Opus also has 2.5
 
     // Samples per channel in one frame: sample_rate * frame_duration / 1000.
-    int samples_per_frame() const { return sample_rate * frame_duration / 1000; }
+    int samples_per_frame() const { return static_cast<int>(sample_rate * frame_duration / 1000); }
 
     bool operator==(const AudioParams&) const = default;
 };
@@ -31,8 +31,9 @@ AudioParams default_server_audio_params();
 nlohmann::ordered_json to_json(const AudioParams& params);
 
 // Reads an `audio_params` object; a missing field keeps its value from `defaults`.
-// Returns nullopt with `*error` set ("audio_params.sample_rate must be an integer")
-// when the value is not an object or a field has the wrong type. Values are not
+// Returns nullopt with `*error` set ("audio_params.sample_rate must be an integer",
+// "audio_params.frame_duration must be a number") when the value is not an object or a
+// field has the wrong type. Values are not
 // range-checked here: see audio_params_problem.
 std::optional<AudioParams> audio_params_from_json(const nlohmann::json& value,
                                                   const AudioParams& defaults,
@@ -45,13 +46,15 @@ struct AudioParamsProblem {
 };
 
 // The first field Opus cannot carry, or nullopt when it can: format "opus", sample
-// rate 8/12/16/24/48 kHz, 1 or 2 channels, frame duration 10, 20, 40, 60, 80, 100 or 120 ms.
+// rate 8/12/16/24/48 kHz, 1 or 2 channels, frame duration 2.5, 5, 10, 20, 40, 60, 80, 100
+// or 120 ms.
 std::optional<AudioParamsProblem> find_audio_params_problem(const AudioParams& params);
 
 // The server's downlink parameters from `xiaozhi.audio_params` of the effective
 // configuration (unset fields take default_server_audio_params()). Throws
-// config::InputError at the offending value's position for a wrong type or a
-// value find_audio_params_problem rejects.
+// config::InputError at the offending value's position for a wrong type, a value
+// find_audio_params_problem rejects, or a frame duration that is not whole milliseconds
+// (the server's encoder takes 10 to 120 ms).
 AudioParams server_audio_params(const config::Effective& effective);
 
 }  // namespace xiaozhi::protocol

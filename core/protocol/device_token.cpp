@@ -53,6 +53,8 @@ std::string_view token_check_name(TokenCheck check) {
             return "bad_signature";
         case TokenCheck::expired:
             return "expired";
+        case TokenCheck::from_future:
+            return "from_future";
     }
     return "malformed";
 }
@@ -81,6 +83,8 @@ TokenCheck verify_token(std::string_view auth_key, std::string_view token,
     }
     // now - ts > expire_seconds, written so that it cannot overflow.
     if (*ts < now && now - *ts > expire_seconds) return TokenCheck::expired;
+    // ts - now > skew, written so that it cannot overflow (ts is never negative).
+    if (*ts - kTokenClockSkewSeconds > now) return TokenCheck::from_future;
     return TokenCheck::ok;
 }
 

@@ -9,9 +9,13 @@
 namespace xiaozhi::protocol {
 
 // Outcome of verify_token; names for logs and metrics come from token_check_name.
-enum class TokenCheck { ok, malformed, bad_signature, expired };
+enum class TokenCheck { ok, malformed, bad_signature, expired, from_future };
 
-// "ok", "malformed", "bad_signature", "expired".
+// How far a token's timestamp may lie ahead of this clock (the device's or the
+// issuer's clock running fast) before it is refused.
+inline constexpr std::int64_t kTokenClockSkewSeconds = 300;
+
+// "ok", "malformed", "bad_signature", "expired", "from_future".
 std::string_view token_check_name(TokenCheck check);
 
 // The token the reference server (xiaozhi-esp32-server's AuthManager) issues:
@@ -25,7 +29,8 @@ std::string make_token(std::string_view auth_key, std::string_view client_id,
 // seconds). `malformed`: not exactly one '.', an empty signature, or a timestamp
 // that is not a decimal number. The signature is compared in constant time and
 // checked before the age, so only a genuine token is ever reported `expired`:
-// now - ts > expire_seconds. A timestamp in the future is accepted, as the reference does.
+// now - ts > expire_seconds. A timestamp more than kTokenClockSkewSeconds ahead of `now`
+// is `from_future` (the reference accepts it, and such a token would never expire).
 TokenCheck verify_token(std::string_view auth_key, std::string_view token,
                         std::string_view client_id, std::string_view device_id, std::int64_t now,
                         std::int64_t expire_seconds);

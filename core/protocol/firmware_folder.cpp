@@ -11,7 +11,10 @@ std::vector<std::string> list_firmware_folder(const std::string& directory) {
     std::filesystem::directory_iterator it(directory, error);
     for (; !error && it != std::filesystem::directory_iterator(); it.increment(error)) {
         std::error_code type_error;
-        if (it->is_regular_file(type_error)) names.push_back(it->path().filename().string());
+        // Symbolic links are not offered: they may lead out of the folder.
+        if (it->symlink_status(type_error).type() == std::filesystem::file_type::regular) {
+            names.push_back(it->path().filename().string());
+        }
     }
     return names;
 }

@@ -41,9 +41,11 @@ TEST_CASE("audio_params_from_json fills missing fields and rejects wrong types")
     CHECK(audio_params_from_json(nlohmann::json{{"channels", 2}, {"format", nullptr}},
                                  AudioParams{}, &error) == AudioParams{"opus", 16000, 2, 60});
 
+    CHECK(audio_params_from_json(nlohmann::json{{"frame_duration", 2.5}}, AudioParams{}, &error)
+              ->frame_duration == 2.5);
     CHECK_FALSE(
-        audio_params_from_json(nlohmann::json{{"frame_duration", 60.5}}, AudioParams{}, &error));
-    CHECK(error == "audio_params.frame_duration must be an integer");
+        audio_params_from_json(nlohmann::json{{"frame_duration", "60"}}, AudioParams{}, &error));
+    CHECK(error == "audio_params.frame_duration must be a number");
     CHECK_FALSE(
         audio_params_from_json(nlohmann::json{{"sample_rate", 1e12}}, AudioParams{}, &error));
     CHECK_FALSE(audio_params_from_json(nlohmann::json{{"sample_rate", 99999999999}}, AudioParams{},
@@ -73,6 +75,22 @@ TEST_CASE("find_audio_params_problem names the field Opus cannot carry") {
     problem = find_audio_params_problem(AudioParams{"opus", 16000, 1, 30});
     REQUIRE(problem);
     CHECK(problem->field == "frame_duration");
+    CHECK(problem->message ==
+          "frame_duration 30 is not one of 2.5, 5, 10, 20, 40, 60, 80, 100, 120");
+    for (const double duration : {0.0, -60.0, 60.5, 1e9}) {
+        INFO(duration);
+        problem = find_audio_params_problem(AudioParams{"opus", 16000, 1, duration});
+        REQUIRE(problem);
+        CHECK(problem->field == "frame_duration");
+    }
+    CHECK_FALSE(find_audio_params_problem(AudioParams{"opus", 16000, 1, 2.5}));
+    CHECK_FALSE(find_audio_params_problem(AudioParams{"opus", 16000, 1, 5}));
+}
+
+TEST_CASE("to_json writes a whole frame duration as an integer") {
+    CHECK(to_json(AudioParams{}).dump().find(R"("frame_duration":60})") != std::string::npos);
+    CHECK(to_json(AudioParams{"opus", 16000, 1, 2.5}).dump().find(R"("frame_duration":2.5})") !=
+          std::string::npos);
 }
 
 TEST_CASE("server_audio_params reads xiaozhi.audio_params of the configuration") {
@@ -95,5 +113,7 @@ TEST_CASE("server_audio_params rejects values Opus cannot carry, at their origin
     CHECK_THROWS_AS(server_audio_params(with_settings({"xiaozhi.audio_params.channels=two"})),
                     config::InputError);
     CHECK_THROWS_AS(server_audio_params(with_settings({"xiaozhi.audio_params.format=mp3"})),
+                    config::InputError);
+    CHECK_THROWS_AS(server_audio_params(with_settings({"xiaozhi.audio_params.frame_duration=5"})),
                     config::InputError);
 }

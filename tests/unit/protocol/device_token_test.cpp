@@ -33,8 +33,21 @@ TEST_CASE("verify_token accepts a reference token within its lifetime") {
     CHECK(verify_token(kKey, token, kClient, kDevice, kTs, kThirtyDays) == TokenCheck::ok);
     CHECK(verify_token(kKey, token, kClient, kDevice, kTs + kThirtyDays, kThirtyDays) ==
           TokenCheck::ok);
-    // The reference accepts a timestamp ahead of the clock.
-    CHECK(verify_token(kKey, token, kClient, kDevice, kTs - 3600, kThirtyDays) == TokenCheck::ok);
+    // A clock a few minutes behind the issuer's still accepts it.
+    CHECK(verify_token(kKey, token, kClient, kDevice, kTs - kTokenClockSkewSeconds, kThirtyDays) ==
+          TokenCheck::ok);
+}
+
+TEST_CASE("verify_token refuses a timestamp further ahead than the clock skew") {
+    // The reference accepts it, and such a token would never expire.
+    CHECK(verify_token(kKey, kReferenceToken, kClient, kDevice, kTs - kTokenClockSkewSeconds - 1,
+                       kThirtyDays) == TokenCheck::from_future);
+    CHECK(verify_token(kKey, kReferenceToken, kClient, kDevice, kTs - 3600, kThirtyDays) ==
+          TokenCheck::from_future);
+    const std::string far = make_token("k", "c", "d", 9'000'000'000'000'000'000);
+    CHECK(verify_token("k", far, "c", "d", -9'000'000'000'000'000'000, 10) ==
+          TokenCheck::from_future);
+    CHECK(token_check_name(TokenCheck::from_future) == "from_future");
 }
 
 TEST_CASE("verify_token reports expiry one second after the lifetime") {

@@ -143,25 +143,80 @@ TEST_CASE("abort drops what the turn collected so far", "[echo]") {
 
 TEST_CASE("a turn reaching the length limit ends by itself", "[echo]") {
     EchoSettings settings = echo_settings();
-    settings.max_turn_ms = 600;
+    settings.max_turn_time = std::chrono::milliseconds(600);
     EchoBackend backend(settings);
     const Packets packets = speech_then_silence(1200, 0);
     backend.listen_start(ListenMode::manual_stop);
     const auto [reply, fed] = feed_until_reply(backend, packets);
     REQUIRE(reply);
     CHECK(fed == 10);
+    CHECK(std::string(reply->ended_by) == "max_turn_seconds");
 }
 
-TEST_CASE("packets that are not Opus count with the uplink frame duration", "[echo]") {
+TEST_CASE("a turn ends when its packets would pass the byte budget", "[echo]") {
+    EchoSettings settings = echo_settings();
+    settings.max_turn_bytes = 64 * 1024;
+    EchoBackend backend(settings);
+    // 4 KiB packets whose TOC says 2.5 ms (CELT-only, config 16, one frame): they would
+    // take 24,000 packets (96 MB) to reach 60 s of audio.
+    std::vector<std::uint8_t> packet(4096, 0x55);
+    packet[0] = 16 << 3;
+    backend.listen_start(ListenMode::manual_stop);
+    std::shared_ptr<const Reply> reply;
+    std::size_t fed = 0;
+    while (!reply && fed < 1000) {
+        CHECK(backend.kept_bytes() <= settings.max_turn_bytes);
+        reply = backend.audio(packet);
+        ++fed;
+    }
+    REQUIRE(reply);
+    CHECK(std::string(reply->ended_by) == "max_turn_bytes");
+    CHECK(reply->packets.size() < 16);
+    CHECK(reply->packets.size() * packet.size() <= settings.max_turn_bytes);
+    CHECK(reply->packets[1].start_ms == 2);  // 2.5 ms from the TOC, in whole ms
+    CHECK(backend.kept_bytes() == 0);
+    // Manual mode: the turn is over, later packets are not kept.
+    CHECK_FALSE(backend.audio(packet));
+    CHECK(backend.kept_bytes() == 0);
+}
+
+TEST_CASE("a turn ends on the arrival clock however short its packets claim to be", "[echo]") {
+    auto now = std::chrono::steady_clock::time_point{};
+    EchoSettings settings = echo_settings();
+    settings.max_turn_time = std::chrono::seconds(5);
+    settings.clock = [&now] { return now; };
+    EchoBackend backend(settings);
+    std::vector<std::uint8_t> packet(40, 0x11);
+    packet[0] = 16 << 3;  // 2.5 ms
+    backend.listen_start(ListenMode::manual_stop);
+    for (int i = 0; i < 10; ++i) {
+        REQUIRE_FALSE(backend.audio(packet));
+        now += std::chrono::milliseconds(400);
+    }
+    now += std::chrono::seconds(2);
+    const auto reply = backend.audio(packet);
+    REQUIRE(reply);
+    CHECK(std::string(reply->ended_by) == "max_turn_seconds");
+    CHECK(reply->packets.size() == 11);
+}
+
+TEST_CASE("packets that are not Opus are not kept", "[echo]") {
     EchoBackend backend(echo_settings());
     backend.listen_start(ListenMode::manual_stop);
     const std::vector<std::uint8_t> garbage(300, 0xFF);
     CHECK_FALSE(backend.audio(garbage));
     CHECK_FALSE(backend.audio(garbage));
+    CHECK(backend.kept_bytes() == 0);
+    CHECK_FALSE(backend.end_of_utterance());
+    const Packets packets = speech_then_silence(120, 0);
+    backend.listen_start(ListenMode::manual_stop);
+    CHECK_FALSE(backend.audio(garbage));
+    CHECK_FALSE(backend.audio(packets[0]));
     const auto reply = backend.end_of_utterance();
     REQUIRE(reply);
-    CHECK(reply->duration_ms == 120);
-    CHECK(reply->packets[1].opus == garbage);
+    CHECK(reply->packets.size() == 1);
+    CHECK(reply->duration_ms == 60);
+    CHECK(std::string(reply->ended_by) == "listen_stop");
 }
 
 TEST_CASE("transcoding re-encodes at the downlink rate and frame duration", "[echo]") {

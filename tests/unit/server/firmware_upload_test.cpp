@@ -91,10 +91,26 @@ TEST_CASE("plan_body streams a valid firmware upload to the firmware folder", "[
     CHECK(good.file_dir == dir.path() + "/bin");
     CHECK(good.limit == 32u * 1024 * 1024);
     CHECK(std::filesystem::is_directory(dir.path() + "/bin"));
-    CHECK(routes.plan_body(request("PUT", "/xiaozhi/admin/remote")).kind ==
-          server::BodyPlan::Kind::memory);
-    CHECK(routes.plan_body(request("POST", "/xiaozhi/ota/")).kind ==
-          server::BodyPlan::Kind::memory);
+    const server::BodyPlan remote = routes.plan_body(
+        request("PUT", "/xiaozhi/admin/remote", {{"Authorization", "Bearer secret-token"}}));
+    CHECK(remote.kind == server::BodyPlan::Kind::memory);
+    CHECK(remote.limit == server::admin_body_limit);
+    const server::BodyPlan ota = routes.plan_body(request("POST", "/xiaozhi/ota/"));
+    CHECK(ota.kind == server::BodyPlan::Kind::memory);
+    CHECK(ota.limit == server::device_body_limit);
+}
+
+TEST_CASE("plan_body refuses an admin request without the token before its body", "[upload]") {
+    test::TempDir dir;
+    test::TestServer server(dir, kToml);
+    server::HttpRoutes routes(server.services);
+    const server::BodyPlan plan = routes.plan_body(request("PUT", "/xiaozhi/admin/remote"));
+    CHECK(plan.kind == server::BodyPlan::Kind::reject);
+    CHECK(plan.rejection.status == 401);
+    const server::BodyPlan wrong = routes.plan_body(
+        request("PUT", "/xiaozhi/admin/remote", {{"Authorization", "Bearer guess"}}));
+    CHECK(wrong.kind == server::BodyPlan::Kind::reject);
+    CHECK(wrong.rejection.status == 401);
 }
 
 TEST_CASE("plan_body rejects uploads failing the admin checks or naming bad targets", "[upload]") {
