@@ -30,6 +30,7 @@ struct WsClient::Impl {
     std::string refusal_body;
     bool closed = false;
     int close_code = -1;
+    std::string close_reason;
     bool timed_out = false;
     std::string error;
     std::size_t skipped_binary = 0;
@@ -55,7 +56,10 @@ struct WsClient::Impl {
     // A failed operation: unless it timed out, the connection is over.
     void failed(const error_code& ec) {
         closed = ec != net::error::timed_out;
-        if (ec == websocket::error::closed) close_code = static_cast<int>(ws.reason().code);
+        if (ec == websocket::error::closed) {
+            close_code = static_cast<int>(ws.reason().code);
+            close_reason.assign(ws.reason().reason.data(), ws.reason().reason.size());
+        }
         error = ec.message();
     }
 };
@@ -160,6 +164,10 @@ std::optional<std::string> WsClient::read_text(int timeout_ms) {
 bool WsClient::closed() const {
     return impl_->closed;
 }
+const std::string& WsClient::close_reason() const {
+    return impl_->close_reason;
+}
+
 int WsClient::close_code() const {
     return impl_->close_code;
 }
