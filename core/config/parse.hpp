@@ -13,8 +13,23 @@ namespace xiaozhi::config {
 
 enum class Syntax { yaml, toml, json };
 
+// The limits of every configuration text, whatever its syntax; past one, parsing stops with an
+// InputError at the node that crosses it, naming the limit. No parser recurses deeper than
+// max_config_depth, so nothing a peer writes can exhaust the stack.
+
 // Largest configuration file accepted; larger files are an InputError, not a slow parse.
 inline constexpr std::size_t max_config_bytes = 16 * 1024 * 1024;
+
+// Deepest nesting of maps and lists together; the top-level map is level 1, so `a: {b: [1]}`
+// is 3 levels deep. The reference server's configs nest 6 levels.
+inline constexpr int max_config_depth = 64;
+
+// Most values in one document: every map, list and scalar, the top-level map included (so
+// also at most this many keys). YAML aliases count once per use, as they expand.
+inline constexpr std::size_t max_config_values = 100'000;
+
+// Longest string value or key, in bytes of UTF-8.
+inline constexpr std::size_t max_config_string_bytes = 1024 * 1024;
 
 // Syntax from the file extension (.yaml .yml .toml .json); unknown extensions
 // are sniffed from the content (a leading '{' or '[' is JSON, a '[section]' line is TOML, else

@@ -1,4 +1,4 @@
-// JSON text to a positioned Node tree: nlohmann's SAX parser, a token scanner for positions.
+// JSON text to a bounded, positioned Node tree: nlohmann's iterative SAX parser, a token scanner.
 #include <nlohmann/json.hpp>
 
 #include <limits>
@@ -6,13 +6,12 @@
 
 #include "config/input_error.hpp"
 #include "config/parse_detail.hpp"
+#include "config/parse_limits.hpp"
 #include "config/text_positions.hpp"
 
 namespace xiaozhi::config::detail {
 
 namespace {
-
-constexpr std::size_t max_depth = 200;
 
 // Walks the (already validated) text alongside the SAX events: each call
 // returns the position of the next key or value token and skips it.
@@ -105,13 +104,16 @@ class TreeBuilder : public nlohmann::json_sax<nlohmann::json> {
         return add(std::move(node));
     }
     bool string(string_t& value) override {
-        return add(Node::string_at(value, scanner_.next_token()));
+        Position pos = scanner_.next_token();
+        DocumentLimits::check_string(value, pos);
+        return add(Node::string_at(value, std::move(pos)));
     }
     bool binary(binary_t&) override { return true; }
 
     bool start_object(std::size_t) override { return open(Node::map_at(scanner_.next_token())); }
     bool key(string_t& name) override {
         Position pos = scanner_.next_token();
+        DocumentLimits::check_key(name, pos);
         Frame& frame = stack_.back();
         if (!frame.keys.insert(name).second) {
             throw InputError(pos, "duplicate key '" + name + "'");
@@ -137,10 +139,7 @@ class TreeBuilder : public nlohmann::json_sax<nlohmann::json> {
     };
 
     bool open(Node container) {
-        if (stack_.size() >= max_depth) {
-            throw InputError(container.pos,
-                             "nesting deeper than " + std::to_string(max_depth) + " levels");
-        }
+        limits_.container(static_cast<int>(stack_.size()) + 1, container.pos);
         stack_.push_back(Frame{std::move(container), {}, {}});
         return true;
     }
@@ -152,6 +151,7 @@ class TreeBuilder : public nlohmann::json_sax<nlohmann::json> {
     }
 
     bool add(Node value) {
+        if (value.is_scalar()) limits_.scalar(value.pos);
         if (stack_.empty()) {
             root_ = std::move(value);
             return true;
@@ -168,6 +168,7 @@ class TreeBuilder : public nlohmann::json_sax<nlohmann::json> {
     TextPositions positions_;
     TokenScanner scanner_;
     std::vector<Frame> stack_;
+    DocumentLimits limits_;
     Node root_;
 };
 

@@ -1,4 +1,4 @@
-// YAML text to a positioned Node tree (yaml-cpp), with PyYAML's scalars and repeated keys.
+// YAML text to a bounded, positioned Node tree (yaml-cpp), with PyYAML's scalars and repeated keys.
 #include <yaml-cpp/yaml.h>
 
 #include <map>
@@ -7,15 +7,13 @@
 
 #include "config/input_error.hpp"
 #include "config/parse_detail.hpp"
+#include "config/parse_limits.hpp"
 #include "config/text_positions.hpp"
+#include "config/yaml_shape.hpp"
 
 namespace xiaozhi::config::detail {
 
 namespace {
-
-// Limits that keep alias cycles and "billion laughs" documents from running away.
-constexpr int max_depth = 200;
-constexpr std::size_t max_nodes = 1'000'000;
 
 constexpr std::string_view core_tag_prefix = "tag:yaml.org,2002:";
 
@@ -38,22 +36,18 @@ class YamlConverter {
 
     std::vector<DuplicateKey> take_duplicate_keys() { return std::move(duplicates_); }
 
-    // `path` is where `source` sits in the document, for naming repeated keys.
+    // `path` is where `source` sits in the document, for naming repeated keys; `depth` is its
+    // level if it is a map or a list (the top-level map is 1). Aliases expand here, so here
+    // the limits stop a recursive alias or a "billion laughs" document.
     Node convert(const YAML::Node& source, int depth, Path& path) {
-        if (depth > max_depth) {
-            throw InputError(position(source.Mark()), "nesting deeper than " +
-                                                          std::to_string(max_depth) +
-                                                          " levels (a recursive alias?)");
-        }
-        if (++node_count_ > max_nodes) {
-            throw InputError(position(source.Mark()), "more than " + std::to_string(max_nodes) +
-                                                          " values after expanding aliases");
-        }
+        const Position pos = position(source.Mark());
         switch (source.Type()) {
             case YAML::NodeType::Map:
+                limits_.container(depth, pos);
                 return convert_map(source, depth, path);
             case YAML::NodeType::Sequence: {
-                Node list = Node::list_at(position(source.Mark()));
+                limits_.container(depth, pos);
+                Node list = Node::list_at(pos);
                 for (const auto& item : source) {
                     path.push_back(std::to_string(list.items.size()));
                     list.items.push_back(convert(item, depth + 1, path));
@@ -62,12 +56,14 @@ class YamlConverter {
                 return list;
             }
             case YAML::NodeType::Scalar:
+                limits_.scalar(pos);
                 return convert_scalar(source);
             case YAML::NodeType::Null:
             case YAML::NodeType::Undefined:
                 break;
         }
-        return Node::null_at(position(source.Mark()));
+        limits_.scalar(pos);
+        return Node::null_at(pos);
     }
 
   private:
@@ -142,7 +138,8 @@ class YamlConverter {
     }
 
     // `<<: *base` or `<<: [*a, *b]`: keys not written explicitly come from the
-    // merged maps, earlier maps first (as PyYAML does).
+    // merged maps, earlier maps first (as PyYAML does). A merged map counts one level deeper
+    // than `map`, so that a map merging itself, or a long chain of merges, ends at the limit.
     void merge_into(Node& map, const YAML::Node& merge, int depth, Path& path) {
         std::vector<YAML::Node> sources;
         if (merge.IsMap()) {
@@ -171,7 +168,7 @@ class YamlConverter {
     const std::string& file_;
     TextPositions positions_;
     std::size_t mark_base_;
-    std::size_t node_count_ = 0;
+    DocumentLimits limits_;
     std::vector<DuplicateKey> duplicates_;
     std::set<int> recorded_;  // yaml-cpp offsets of the repetitions recorded
 };
@@ -180,9 +177,11 @@ class YamlConverter {
 
 Document parse_yaml(std::string_view content, const std::string& file) {
     YamlConverter converter(content, file);
+    const std::string text(content);
     std::vector<YAML::Node> documents;
     try {
-        documents = YAML::LoadAll(std::string(content));
+        check_yaml_shape(text, [&](const YAML::Mark& mark) { return converter.position(mark); });
+        documents = YAML::LoadAll(text);
     } catch (const YAML::Exception& error) {
         throw InputError(converter.position(error.mark), one_line(error.msg));
     }
@@ -197,7 +196,7 @@ Document parse_yaml(std::string_view content, const std::string& file) {
     Node tree;
     Path path;
     try {
-        tree = converter.convert(root, 0, path);
+        tree = converter.convert(root, 1, path);
     } catch (const YAML::Exception& error) {
         throw InputError(converter.position(error.mark), one_line(error.msg));
     }

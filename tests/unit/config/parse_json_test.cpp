@@ -101,5 +101,5 @@ TEST_CASE("JSON top level must be an object") {
 TEST_CASE("JSON nesting is bounded") {
     const std::string deep = "{\"a\": " + std::string(100000, '[') + std::string(100000, ']') + "}";
     CHECK_THROWS_WITH(parse_text(deep, Syntax::json, "deep.json"),
-                      Catch::Contains("nesting deeper than"));
+                      Catch::Contains("nested deeper than 64 levels"));
 }
