@@ -87,8 +87,9 @@ class DeviceSession final : public ClosableSession,
                             public DeadlineOwner,
                             public std::enable_shared_from_this<DeviceSession> {
   public:
-    DeviceSession(ConnectionSocket socket, const ServerServices& services)
+    DeviceSession(ConnectionSocket socket, ConnectionSlot slot, const ServerServices& services)
         : services_(services),
+          slot_(std::move(slot)),
           config_(services.control.current()),
           ws_(std::move(socket)),
           deadline_(ws_.get_executor().context()),
@@ -160,7 +161,8 @@ class DeviceSession final : public ClosableSession,
 
     // The socket leaves the session (which then ends) for the time-limited HTTP answer.
     void send_rejection(unsigned http_version, const HttpResponse& plain) {
-        reject_upgrade(ConnectionStream(std::move(ws_.next_layer())), http_version, plain);
+        reject_upgrade(ConnectionStream(std::move(ws_.next_layer())), std::move(slot_),
+                       http_version, plain);
     }
 
     // --- Upgrade ---
@@ -657,6 +659,7 @@ class DeviceSession final : public ClosableSession,
     }
 
     const ServerServices& services_;  // owned by the server, which outlives its sessions
+    ConnectionSlot slot_;             // of server.max_connections, released after ws_ closes
     std::shared_ptr<const RunningConfig> config_;
     websocket::stream<ConnectionSocket, false> ws_;
     beast::flat_buffer buffer_;
@@ -695,9 +698,9 @@ class DeviceSession final : public ClosableSession,
 }  // namespace
 
 void start_device_session(ConnectionStream stream, UpgradeRequest request, std::string early_bytes,
-                          const ServerServices& services) {
+                          ConnectionSlot slot, const ServerServices& services) {
     try {
-        std::make_shared<DeviceSession>(stream.release_socket(), services)
+        std::make_shared<DeviceSession>(stream.release_socket(), std::move(slot), services)
             ->start(std::move(request), std::move(early_bytes));
     } catch (const std::exception& error) {
         spdlog::error("device session failed to start error={}", error.what());

@@ -6,6 +6,7 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include "connection_slots.hpp"
 #include "connection_types.hpp"
 #include "server_services.hpp"
 
@@ -17,9 +18,9 @@ using UpgradeRequest = boost::beast::http::request<boost::beast::http::string_bo
 // /xiaozhi/v1/ is accepted). Answers 401 for failed authentication, 503 beyond
 // server.max_connections, 404 for another path; otherwise upgrades and runs the
 // session until it ends. `early_bytes` are what the peer sent after the request without
-// waiting for the 101 (usually nothing); the session reads them first. The stream's
-// executor runs one handler at a time.
+// waiting for the 101 (usually nothing); the session reads them first. `slot` stays with
+// the socket until it closes. The stream's executor runs one handler at a time.
 void start_device_session(ConnectionStream stream, UpgradeRequest request, std::string early_bytes,
-                          const ServerServices& services);
+                          ConnectionSlot slot, const ServerServices& services);
 
 }  // namespace xiaozhi::server

@@ -29,7 +29,9 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = boost::asio::ip::tcp;
 
-constexpr auto request_timeout = std::chrono::seconds(30);
+// Time limit of reading a body, and of writing an answer; the head has
+// server.request_head_timeout.
+constexpr auto transfer_timeout = std::chrono::seconds(30);
 constexpr std::size_t max_header_bytes = 16 * 1024;
 
 // A temporary upload file, removed unless the routes moved it away.
@@ -80,8 +82,9 @@ void open_regular_file(const std::string& path, http::file_body::value_type& bod
 
 class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   public:
-    HttpConnection(ConnectionSocket socket, const ServerServices& services, HttpRoutes& routes)
-        : stream_(std::move(socket)), services_(services), routes_(routes) {
+    HttpConnection(ConnectionSocket socket, ConnectionSlot slot, const ServerServices& services,
+                   HttpRoutes& routes)
+        : slot_(std::move(slot)), stream_(std::move(socket)), services_(services), routes_(routes) {
         services_.metrics.connections_accepted.fetch_add(1, std::memory_order_relaxed);
         services_.metrics.connections_open.fetch_add(1, std::memory_order_relaxed);
         boost::system::error_code ignored;
@@ -105,7 +108,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
         head_parser_->header_limit(max_header_bytes);
         // The body's limit depends on the route: on_head checks Content-Length against it.
         head_parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
-        stream_.expires_after(request_timeout);
+        stream_.expires_after(services_.control.current()->settings.request_head_timeout);
         http::async_read_header(stream_, buffer_, *head_parser_,
                                 [self = shared_from_this()](beast::error_code error, std::size_t) {
                                     self->on_head(error);
@@ -125,6 +128,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
             close();
             return;
         }
+        stream_.expires_after(transfer_timeout);
         const auto& head = head_parser_->get();
         if (beast::websocket::is_upgrade(head)) {
             upgrade();
@@ -183,7 +187,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
                              start_device_session(
                                  std::move(self->stream_), parser->release(),
                                  std::string(static_cast<const char*>(early.data()), early.size()),
-                                 self->services_);
+                                 std::move(self->slot_), self->services_);
                          });
     }
 
@@ -258,7 +262,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
 
     void write(HttpResponse response, bool keep_alive) {
         services_.metrics.http_requests.add(std::to_string(response.status / 100) + "xx");
-        stream_.expires_after(request_timeout);
+        stream_.expires_after(transfer_timeout);
         if (head_only_) {
             write_head_only(response, keep_alive);
             return;
@@ -317,6 +321,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
         stream_.close();
     }
 
+    ConnectionSlot slot_;  // declared first: released after the socket is closed
     ConnectionStream stream_;
     const ServerServices& services_;
     HttpRoutes& routes_;
@@ -332,8 +337,9 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
 
 }  // namespace
 
-void serve_connection(ConnectionSocket socket, const ServerServices& services, HttpRoutes& routes) {
-    std::make_shared<HttpConnection>(std::move(socket), services, routes)->start();
+void serve_connection(ConnectionSocket socket, ConnectionSlot slot, const ServerServices& services,
+                      HttpRoutes& routes) {
+    std::make_shared<HttpConnection>(std::move(socket), std::move(slot), services, routes)->start();
 }
 
 }  // namespace xiaozhi::server

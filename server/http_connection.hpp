@@ -2,6 +2,7 @@
 // session.
 #pragma once
 
+#include "connection_slots.hpp"
 #include "connection_types.hpp"
 #include "http_routes.hpp"
 #include "server_services.hpp"
@@ -9,9 +10,11 @@
 namespace xiaozhi::server {
 
 // Runs the connection until the peer closes, a request fails to parse (answered
-// 400), the connection idles past its timeout, or it is handed to a device
-// session. The socket's executor must run one handler at a time (an io_context run by
-// one thread, or a strand). `routes` outlives it.
-void serve_connection(ConnectionSocket socket, const ServerServices& services, HttpRoutes& routes);
+// 400), no request head arrives within server.request_head_timeout, or it is handed to
+// a device session (with `slot`, held until the socket closes). The socket's executor
+// must run one handler at a time (an io_context run by one thread, or a strand).
+// `routes` outlives it.
+void serve_connection(ConnectionSocket socket, ConnectionSlot slot, const ServerServices& services,
+                      HttpRoutes& routes);
 
 }  // namespace xiaozhi::server

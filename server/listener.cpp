@@ -1,5 +1,12 @@
-// Listener: async accept on a strand, each socket then served on its own context's thread.
+// Listener: async accept on a strand, a connection slot per socket (a 503 without one), each
+// socket then served on its own context's thread.
 #include "listener.hpp"
+
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/bind_executor.hpp>
@@ -7,7 +14,38 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 
+#include "connection_refusal.hpp"
+
 namespace xiaozhi::server {
+
+namespace {
+
+// The pause after a failed accept: the loop never spins on a lasting error.
+constexpr auto kRetryDelay = std::chrono::milliseconds(100);
+constexpr auto kLogInterval = std::chrono::seconds(1);
+// Waiting connections refused per failed accept when out of descriptors.
+constexpr int kMaxShedPerRetry = 64;
+
+int open_spare() {
+    return ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
+bool out_of_descriptors(const boost::system::error_code& error) {
+    return error == boost::system::errc::too_many_files_open ||
+           error == boost::system::errc::too_many_files_open_in_system;
+}
+
+}  // namespace
+
+bool Listener::Throttle::due() {
+    ++count;
+    const auto now = std::chrono::steady_clock::now();
+    if (last != std::chrono::steady_clock::time_point{} && now - last < kLogInterval) {
+        return false;
+    }
+    last = now;
+    return true;
+}
 
 Listener::Listener(BoundListener bound, IoPool& pool, const ServerServices& services,
                    HttpRoutes& routes)
@@ -16,7 +54,12 @@ Listener::Listener(BoundListener bound, IoPool& pool, const ServerServices& serv
       services_(services),
       routes_(routes),
       strand_(boost::asio::make_strand(bound_.acceptor.get_executor())),
-      retry_timer_(strand_) {}
+      retry_timer_(strand_),
+      spare_fd_(open_spare()) {}
+
+Listener::~Listener() {
+    if (spare_fd_ >= 0) ::close(spare_fd_);
+}
 
 void Listener::start() {
     boost::asio::dispatch(strand_, [self = shared_from_this()] { self->accept(); });
@@ -33,32 +76,86 @@ void Listener::stop() {
 void Listener::accept() {
     bound_.acceptor.async_accept(
         pool_.next_executor(),
-        boost::asio::bind_executor(strand_, [self = shared_from_this()](
-                                                boost::system::error_code error,
-                                                ConnectionSocket socket) {
-            if (error == boost::asio::error::operation_aborted ||
-                !self->bound_.acceptor.is_open()) {
-                return;
-            }
-            if (error) {
-                spdlog::warn("accept failed service={} port={} error=\"{}\"; retrying in 100 ms",
-                             self->bound_.service, self->bound_.bound_port, error.message());
-                self->retry_timer_.expires_after(std::chrono::milliseconds(100));
-                self->retry_timer_.async_wait([self](boost::system::error_code) {
-                    if (self->bound_.acceptor.is_open()) self->accept();
-                });
-                return;
-            }
-            boost::system::error_code ignored;
-            socket.set_option(boost::asio::ip::tcp::no_delay(true), ignored);
-            // The connection starts on its own thread, which then runs all its handlers.
-            const auto executor = socket.get_executor();
-            boost::asio::post(executor, [&services = self->services_, &routes = self->routes_,
-                                         socket = std::move(socket)]() mutable {
-                serve_connection(std::move(socket), services, routes);
-            });
-            self->accept();
-        }));
+        boost::asio::bind_executor(
+            strand_,
+            [self = shared_from_this()](boost::system::error_code error, ConnectionSocket socket) {
+                if (error == boost::asio::error::operation_aborted ||
+                    !self->bound_.acceptor.is_open()) {
+                    return;
+                }
+                if (error) {
+                    self->on_accept_error(error);
+                    return;
+                }
+                self->on_accepted(std::move(socket));
+                self->accept();
+            }));
+}
+
+void Listener::on_accepted(ConnectionSocket socket) {
+    const auto limit = static_cast<std::size_t>(
+        std::max(0, services_.control.current()->settings.max_connections));
+    ConnectionSlots& slots = services_.sessions.connections();
+    ConnectionSlot slot = slots.try_acquire(limit);
+    boost::system::error_code ignored;
+    if (!slot) {
+        refuse_connection(socket.native_handle());
+        socket.close(ignored);
+        services_.metrics.connections_refused.fetch_add(1, std::memory_order_relaxed);
+        if (refusals_.due()) {
+            spdlog::warn(
+                "connections refused service={} port={} status=503 reason=max_connections "
+                "limit={} refused={}",
+                bound_.service, bound_.bound_port, slots.effective_limit(limit), refusals_.count);
+            refusals_.count = 0;
+        }
+        return;
+    }
+    socket.set_option(boost::asio::ip::tcp::no_delay(true), ignored);
+    // The connection starts on its own thread, which then runs all its handlers.
+    const auto executor = socket.get_executor();
+    boost::asio::post(executor, [&services = services_, &routes = routes_,
+                                 socket = std::move(socket), slot = std::move(slot)]() mutable {
+        serve_connection(std::move(socket), std::move(slot), services, routes);
+    });
+}
+
+void Listener::on_accept_error(const boost::system::error_code& error) {
+    const auto shed = static_cast<std::uint64_t>(out_of_descriptors(error) ? shed_waiting() : 0);
+    services_.metrics.connections_refused.fetch_add(shed, std::memory_order_relaxed);
+    shed_unlogged_ += shed;
+    if (failures_.due()) {
+        spdlog::warn(
+            "accept failed service={} port={} error=\"{}\" failures={} refused={}; retrying "
+            "in 100 ms",
+            bound_.service, bound_.bound_port, error.message(), failures_.count, shed_unlogged_);
+        failures_.count = 0;
+        shed_unlogged_ = 0;
+    }
+    retry_timer_.expires_after(kRetryDelay);
+    retry_timer_.async_wait([self = shared_from_this()](boost::system::error_code) {
+        if (self->bound_.acceptor.is_open()) self->accept();
+    });
+}
+
+int Listener::shed_waiting() {
+    if (spare_fd_ >= 0) {
+        ::close(spare_fd_);
+        spare_fd_ = -1;
+    }
+    boost::system::error_code ignored;
+    bound_.acceptor.native_non_blocking(true, ignored);
+    int shed = 0;
+    while (shed < kMaxShedPerRetry) {
+        const int fd = ::accept4(bound_.acceptor.native_handle(), nullptr, nullptr,
+                                 SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0) break;
+        refuse_connection(fd);
+        ::close(fd);
+        ++shed;
+    }
+    spare_fd_ = open_spare();
+    return shed;
 }
 
 }  // namespace xiaozhi::server

@@ -71,6 +71,9 @@ std::string render_prometheus(const Metrics& m) {
     write_value(out, "connections_accepted_total", "counter", "TCP connections accepted.",
                 m.connections_accepted);
     write_value(out, "connections_open", "gauge", "TCP connections open now.", m.connections_open);
+    write_value(out, "connections_refused_total", "counter",
+                "TCP connections answered 503 at accept: server.max_connections or no descriptors.",
+                m.connections_refused);
     write_header(out, "sessions", "gauge", "Device WebSocket sessions by state.");
     for (int i = 0; i < session_state_count; ++i) {
         out += fmt::format("xiaozhi_sessions{{state=\"{}\"}} {}\n",

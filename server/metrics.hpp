@@ -28,6 +28,8 @@ const char* session_state_name(SessionState state);  // "handshake", "idle", "li
 struct Metrics {
     std::atomic<std::uint64_t> connections_accepted{0};  // TCP connections, all listeners
     std::atomic<std::int64_t> connections_open{0};
+    // Answered 503 and closed at accept: beyond server.max_connections or out of descriptors.
+    std::atomic<std::uint64_t> connections_refused{0};
     std::atomic<std::int64_t> sessions[session_state_count]{};  // device sessions by state
     std::atomic<std::uint64_t> frames_received{0};              // binary frames from devices
     std::atomic<std::uint64_t> frames_sent{0};                  // binary frames to devices

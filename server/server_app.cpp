@@ -24,6 +24,7 @@
 #include "http_routes.hpp"
 #include "io_pool.hpp"
 #include "listener.hpp"
+#include "open_file_limit.hpp"
 #include "port_registry.hpp"
 #include "remote_store.hpp"
 #include "systemd_notify.hpp"
@@ -64,6 +65,8 @@ class ServerApp final : public ServerControl {
         if (analysis::any_at_or_above(candidate.findings, Severity::error)) {
             return refuse(candidate.findings, "the configuration has errors");
         }
+        sessions_.connections().set_descriptor_cap(
+            raise_open_file_limit(candidate.settings.max_connections));
         std::vector<std::shared_ptr<Listener>> listeners;
         try {
             listeners = bind_all(candidate.settings);

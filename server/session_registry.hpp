@@ -1,10 +1,13 @@
-// The live device sessions: counted for server.max_connections, closed together at shutdown.
+// The live device sessions, closed together at shutdown, and the connection slots of
+// server.max_connections that every accepted connection holds.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
+
+#include "connection_slots.hpp"
 
 namespace xiaozhi::server {
 
@@ -26,10 +29,14 @@ class SessionRegistry {
     // Asks every live session to close with 1001.
     void close_all();
 
+    // Held by every accepted TCP connection, HTTP or WebSocket, until it closes.
+    ConnectionSlots& connections() { return connections_; }
+
   private:
     mutable std::mutex mutex_;
     std::uint64_t next_id_ = 1;
     std::unordered_map<std::uint64_t, std::weak_ptr<ClosableSession>> sessions_;
+    ConnectionSlots connections_;
 };
 
 }  // namespace xiaozhi::server

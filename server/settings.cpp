@@ -138,6 +138,8 @@ ServerSettings read_server_settings(const config::Effective& effective,
     const std::string firmware_dir = text(effective, "server.firmware_dir");
     s.firmware_dir = resolved(base_dir, firmware_dir.empty() ? "data/bin" : firmware_dir);
     s.hello_timeout = std::chrono::seconds(integer(effective, "server.hello_timeout", 10, 1, 3600));
+    s.request_head_timeout =
+        std::chrono::seconds(integer(effective, "server.request_head_timeout", 10, 1, 3600));
     s.max_connections =
         static_cast<int>(integer(effective, "server.max_connections", 10000, 1, 1000000));
     s.max_message_size = static_cast<std::size_t>(

@@ -34,6 +34,7 @@ struct ServerSettings {
     std::string state_dir = "data/state";   // resolved against the base folder
     std::string firmware_dir = "data/bin";  // resolved against the base folder
     std::chrono::seconds hello_timeout{10};
+    std::chrono::seconds request_head_timeout{10};  // server.request_head_timeout
     int max_connections = 10000;
     std::size_t max_message_size = 65536;
     std::size_t send_queue_limit = 64;  // queued outgoing frames before a slow reader is closed

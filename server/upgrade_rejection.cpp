@@ -18,15 +18,19 @@ namespace http = beast::http;
 constexpr auto kWriteTimeout = std::chrono::seconds(10);
 
 struct Rejection {
+    ConnectionSlot slot;  // released after the stream is closed
     ConnectionStream stream;
     http::response<http::string_body> response;
 };
 
 }  // namespace
 
-void reject_upgrade(ConnectionStream stream, unsigned http_version, const HttpResponse& plain) {
+void reject_upgrade(ConnectionStream stream, ConnectionSlot slot, unsigned http_version,
+                    const HttpResponse& plain) {
     auto rejection = std::make_shared<Rejection>(
-        Rejection{std::move(stream), {static_cast<http::status>(plain.status), http_version}});
+        Rejection{std::move(slot),
+                  std::move(stream),
+                  {static_cast<http::status>(plain.status), http_version}});
     auto& response = rejection->response;
     response.set(http::field::server, "xiaozhi");
     response.set(http::field::content_type, plain.content_type);

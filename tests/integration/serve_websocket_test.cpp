@@ -591,7 +591,8 @@ TEST_CASE("a device that never says hello, or stops talking, is closed", "[serve
 
 TEST_CASE("a reader that never reads is closed while another device is served",
           "[serve][websocket]") {
-    ServeProcess serve("[server]\nsend_queue_limit = 8\n");
+    // A turn budget large enough to keep all 100 packets (6 MB) for the reply.
+    ServeProcess serve("[server]\nsend_queue_limit = 8\nmax_turn_bytes = 8388608\n");
     WsClient stuck;
     WsConnect options = device();
     options.receive_buffer = 4096;
@@ -599,7 +600,9 @@ TEST_CASE("a reader that never reads is closed while another device is served",
     REQUIRE(stuck.send_text(kFirmwareHello));
     REQUIRE(stuck.send_text(listen("start")));
     // 100 large "packets" to echo: far more than the socket buffers hold.
-    const std::vector<std::uint8_t> big(60000, 0xAB);
+    // A valid Opus TOC (CELT 20 ms, one frame), so the echo keeps and replays it.
+    std::vector<std::uint8_t> big(60000, 0xAB);
+    big[0] = 0xF8;
     for (int i = 0; i < 100; ++i) REQUIRE(stuck.send_binary(big));
     REQUIRE(stuck.send_text(listen("stop")));
 

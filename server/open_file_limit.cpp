@@ -1,0 +1,90 @@
+// raise_open_file_limit: getrlimit/setrlimit, /proc/self/fd for the descriptors in use.
+#include "open_file_limit.hpp"
+
+#include <sys/resource.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <spdlog/spdlog.h>
+
+namespace xiaozhi::server {
+
+namespace {
+
+// When /proc is not mounted: stdin, stdout, stderr, the io contexts' epoll and event
+// descriptors of a few threads.
+constexpr std::size_t kAssumedInUse = 32;
+
+std::size_t descriptors_in_use() {
+    std::error_code error;
+    std::filesystem::directory_iterator entries("/proc/self/fd", error);
+    if (error) return kAssumedInUse;
+    std::size_t count = 0;
+    for (auto it = std::filesystem::begin(entries); it != std::filesystem::end(entries);
+         it.increment(error)) {
+        if (error) return kAssumedInUse;
+        ++count;
+    }
+    return count;
+}
+
+// The most a soft limit may be when the hard one is unlimited.
+rlim_t unlimited_ceiling() {
+    std::ifstream file("/proc/sys/fs/nr_open");
+    rlim_t value = 0;
+    if (file >> value && value > 0) return value;
+    return 1024 * 1024;
+}
+
+std::string figure(rlim_t value) {
+    return value == RLIM_INFINITY ? "unlimited" : std::to_string(value);
+}
+
+}  // namespace
+
+std::size_t connections_that_fit(std::uint64_t soft, std::size_t in_use) {
+    const std::uint64_t kept = static_cast<std::uint64_t>(in_use) + kDescriptorReserve;
+    return soft > kept ? static_cast<std::size_t>(soft - kept) : 1;
+}
+
+std::size_t raise_open_file_limit(int max_connections) {
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) {
+        spdlog::warn("open files limit unknown error=\"{}\"", std::strerror(errno));
+        return connections_that_fit(1024, descriptors_in_use());
+    }
+    const rlim_t before = limit.rlim_cur;
+    const rlim_t target = limit.rlim_max == RLIM_INFINITY ? unlimited_ceiling() : limit.rlim_max;
+    if (before != RLIM_INFINITY && before < target) {
+        rlimit raised = limit;
+        raised.rlim_cur = target;
+        if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) {
+            limit = raised;
+            spdlog::info("open files limit raised soft={} -> {} hard={}", before, target,
+                         figure(limit.rlim_max));
+        } else {
+            spdlog::warn("open files limit not raised soft={} hard={} error=\"{}\"", before,
+                         figure(limit.rlim_max), std::strerror(errno));
+        }
+    } else {
+        spdlog::info("open files limit soft={} hard={}", figure(before), figure(limit.rlim_max));
+    }
+    const std::uint64_t soft =
+        limit.rlim_cur == RLIM_INFINITY ? unlimited_ceiling() : limit.rlim_cur;
+    const std::size_t in_use = descriptors_in_use();
+    const std::size_t fit = connections_that_fit(soft, in_use);
+    if (static_cast<std::size_t>(max_connections) > fit) {
+        spdlog::warn(
+            "max_connections={} does not fit open files limit={} (in use {}, reserve {}); "
+            "admitting at most {} connections; raise LimitNOFILE or lower "
+            "server.max_connections",
+            max_connections, soft, in_use, kDescriptorReserve, fit);
+    }
+    return fit;
+}
+
+}  // namespace xiaozhi::server
