@@ -48,8 +48,9 @@ struct Document {
 // sign, floats; quoted scalars are always strings), and a key repeated in a map
 // keeps the later value and is recorded in `duplicate_keys`. TOML and JSON
 // forbid repeated keys: an InputError at the later one. Throws InputError on
-// invalid input, binary content (NUL bytes, invalid UTF-8) or a document that
-// is not a map. Columns in positions count characters, not bytes.
+// invalid input, binary content (NUL bytes, invalid UTF-8), a document past one
+// of the limits above, or one that is not a map. Columns in positions count
+// characters, not bytes.
 Document parse_document(std::string_view content, Syntax syntax, const std::string& file);
 
 // Reads and parses a file with parse_document; throws InputError when it cannot

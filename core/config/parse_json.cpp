@@ -151,7 +151,7 @@ class TreeBuilder : public nlohmann::json_sax<nlohmann::json> {
     }
 
     bool add(Node value) {
-        if (value.is_scalar()) limits_.scalar(value.pos);
+        if (value.is_scalar()) limits_.count_value(value.pos);
         if (stack_.empty()) {
             root_ = std::move(value);
             return true;

@@ -40,11 +40,17 @@ InputError too_long_key(Position pos) {
 
 void DocumentLimits::container(int depth, const Position& pos) {
     if (depth > max_config_depth) throw too_deep(pos);
-    scalar(pos);
+    count_value(pos);
 }
 
-void DocumentLimits::scalar(const Position& pos) {
+void DocumentLimits::count_value(const Position& pos) {
     if (++values_ > max_config_values) throw too_many_values(pos);
+}
+
+void DocumentLimits::count_copy(const Node& copy) {
+    count_value(copy.pos);
+    for (const auto& item : copy.items) count_copy(item);
+    for (const auto& [key, value] : copy.entries) count_copy(value);
 }
 
 void DocumentLimits::check_string(std::string_view text, const Position& pos) {

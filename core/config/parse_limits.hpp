@@ -23,7 +23,9 @@ class DocumentLimits {
     // max_config_depth deep.
     void container(int depth, const Position& pos);
     // A scalar: one more value.
-    void scalar(const Position& pos);
+    void count_value(const Position& pos);
+    // A copy of a whole tree kept beside the document (a repeated key's value): as many more.
+    void count_copy(const Node& copy);
 
     static void check_string(std::string_view text, const Position& pos);
     static void check_key(std::string_view key, const Position& pos);

@@ -60,7 +60,7 @@ class TomlConverter {
             for (const auto& item : *array) list.items.push_back(convert(item, depth + 1));
             return list;
         }
-        limits_.scalar(pos);
+        limits_.count_value(pos);
         if (const auto* text = source.as_string()) {
             DocumentLimits::check_string(text->get(), pos);
             return Node::string_at(text->get(), std::move(pos));

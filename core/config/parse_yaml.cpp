@@ -56,13 +56,13 @@ class YamlConverter {
                 return list;
             }
             case YAML::NodeType::Scalar:
-                limits_.scalar(pos);
+                limits_.count_value(pos);
                 return convert_scalar(source);
             case YAML::NodeType::Null:
             case YAML::NodeType::Undefined:
                 break;
         }
-        limits_.scalar(pos);
+        limits_.count_value(pos);
         return Node::null_at(pos);
     }
 
@@ -96,12 +96,19 @@ class YamlConverter {
         return position(value.Mark());
     }
 
+    // Where each key of a map being converted went: its entry, and where it was first written.
+    struct WrittenKey {
+        std::size_t entry = 0;
+        YAML::Mark first;
+    };
+    using WrittenKeys = std::map<std::string, WrittenKey>;
+
     // A repeated key keeps its first place and takes the later value, as a PyYAML dict does.
     Node convert_map(const YAML::Node& source, int depth, Path& path) {
         Node map = Node::map_at(position(source.Mark()));
         std::vector<YAML::Node> merge_values;
-        std::map<std::string, YAML::Mark> first_written;
-        std::vector<std::pair<std::size_t, std::string>> repeated;  // index in duplicates_, key
+        WrittenKeys written;
+        std::vector<std::pair<std::size_t, std::size_t>> repeated;  // in duplicates_, in entries
         for (const auto& member : source) {
             const YAML::Node& key = member.first;
             if (is_merge_key(key)) {
@@ -114,19 +121,23 @@ class YamlConverter {
             if (value.kind == Kind::null && value.text.empty()) {
                 value.pos = value_position(key, member.second);
             }
-            const auto [first, is_new] = first_written.emplace(name, key.Mark());
+            const auto [place, is_new] =
+                written.emplace(name, WrittenKey{map.entries.size(), key.Mark()});
             if (is_new) {
                 map.entries.emplace_back(std::move(name), std::move(value));
             } else {
-                *map.find(name) = std::move(value);
-                if (record_duplicate(path, first->second, key.Mark())) {
-                    repeated.emplace_back(duplicates_.size() - 1, name);
+                map.entries[place->second.entry].second = std::move(value);
+                if (record_duplicate(path, place->second.first, key.Mark())) {
+                    repeated.emplace_back(duplicates_.size() - 1, place->second.entry);
                 }
             }
             path.pop_back();
         }
-        for (const auto& [index, name] : repeated) duplicates_[index].value = *map.find(name);
-        for (const auto& merge : merge_values) merge_into(map, merge, depth, path);
+        for (const auto& [duplicate, entry] : repeated) {
+            limits_.count_copy(map.entries[entry].second);
+            duplicates_[duplicate].value = map.entries[entry].second;
+        }
+        for (const auto& merge : merge_values) merge_into(map, written, merge, depth, path);
         return map;
     }
 
@@ -140,7 +151,8 @@ class YamlConverter {
     // `<<: *base` or `<<: [*a, *b]`: keys not written explicitly come from the
     // merged maps, earlier maps first (as PyYAML does). A merged map counts one level deeper
     // than `map`, so that a map merging itself, or a long chain of merges, ends at the limit.
-    void merge_into(Node& map, const YAML::Node& merge, int depth, Path& path) {
+    void merge_into(Node& map, WrittenKeys& written, const YAML::Node& merge, int depth,
+                    Path& path) {
         std::vector<YAML::Node> sources;
         if (merge.IsMap()) {
             sources.push_back(merge);
@@ -160,7 +172,9 @@ class YamlConverter {
         for (const auto& item : sources) {
             Node merged = convert(item, depth + 1, path);
             for (auto& [key, value] : merged.entries) {
-                if (map.find(key) == nullptr) map.entries.emplace_back(key, std::move(value));
+                if (written.emplace(key, WrittenKey{map.entries.size(), merge.Mark()}).second) {
+                    map.entries.emplace_back(key, std::move(value));
+                }
             }
         }
     }

@@ -22,7 +22,7 @@ class ShapeHandler : public YAML::EventHandler {
     void OnDocumentEnd() override {}
 
     void OnNull(const YAML::Mark& mark, YAML::anchor_t) override {
-        if (!next_is_key()) limits_.scalar(position_(mark));
+        if (!next_is_key()) limits_.count_value(position_(mark));
     }
     void OnAlias(const YAML::Mark&, YAML::anchor_t) override { next_is_key(); }
     void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
@@ -30,8 +30,9 @@ class ShapeHandler : public YAML::EventHandler {
         if (next_is_key()) {
             DocumentLimits::check_key(value, position_(mark));
         } else {
-            DocumentLimits::check_string(value, position_(mark));
-            limits_.scalar(position_(mark));
+            const Position pos = position_(mark);
+            DocumentLimits::check_string(value, pos);
+            limits_.count_value(pos);
         }
     }
 
@@ -63,7 +64,7 @@ class ShapeHandler : public YAML::EventHandler {
         const bool is_key = next_is_key();
         const int depth = static_cast<int>(open_.size()) + 1;
         if (depth > max_config_depth) throw too_deep(position_(mark));
-        if (!is_key) limits_.scalar(position_(mark));
+        if (!is_key) limits_.count_value(position_(mark));
         open_.push_back(Container{is_map, 0});
     }
 
@@ -78,8 +79,8 @@ void check_yaml_shape(const std::string& text, const MarkPosition& position) {
     std::istringstream input(text);
     YAML::Parser parser(input);
     ShapeHandler handler(position);
-    while (parser.HandleNextDocument(handler)) {
-    }
+    bool more_documents = true;
+    while (more_documents) more_documents = parser.HandleNextDocument(handler);
 }
 
 }  // namespace xiaozhi::config::detail

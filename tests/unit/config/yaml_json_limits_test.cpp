@@ -90,6 +90,25 @@ TEST_CASE("A YAML alias bomb stops at the value limit while expanding") {
     CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
 }
 
+TEST_CASE("Merging a large YAML map takes linear time") {
+    const std::string text = "a: &a\n" + numbered_keys(40000, "  k%06d: 1\n") + "b:\n  <<: *a\n";
+    const auto start = std::chrono::steady_clock::now();
+    const Node tree = parse_text(text, Syntax::yaml, "merge.yaml");
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+    CHECK(tree.find("b")->entries.size() == 40000);
+}
+
+TEST_CASE("The values kept for repeated YAML keys count against the value limit") {
+    const std::string items = repeated("0, ", 59999) + "0";
+    const std::string text = "a: 1\na: 1\na: [" + items + "]\n";
+    // 60,004 values in the tree; the first copy of the list crosses at its 39,996th item.
+    CHECK_THROWS_WITH(parse_document(text, Syntax::yaml, "dup.yaml"),
+                      "dup.yaml:3:" + std::to_string(5 + 3 * 39995) + ": " + too_many);
+    const Document small = parse_document("a: 1\na: [1, 2]\n", Syntax::yaml, "dup.yaml");
+    REQUIRE(small.duplicate_keys.size() == 1);
+    CHECK(small.duplicate_keys.front().value.items.size() == 2);
+}
+
 TEST_CASE("A YAML document with too many values is refused at the first past the limit") {
     const std::string text = numbered_keys(100000, "k%06d: 1\n");
     CHECK_THROWS_WITH(parse_text(text, Syntax::yaml, "many.yaml"),
