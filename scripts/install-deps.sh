@@ -3,7 +3,7 @@
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 packages=(
-  g++ cmake make pkg-config git
+  g++ cmake make pkg-config git clang libfuzzer-14-dev
   libcli11-dev libboost-dev libtomlplusplus-dev nlohmann-json3-dev libopus-dev catch2
   libyaml-cpp-dev libssl-dev libspdlog-dev libfmt-dev
   groff-base bash-completion systemd

@@ -4,8 +4,7 @@
 
 #include <algorithm>
 
-#include <nlohmann/json.hpp>
-
+#include "error_response.hpp"
 #include "protocol/device_token.hpp"
 
 namespace xiaozhi::server {
@@ -86,7 +85,7 @@ HandshakeDecision decide_handshake(const HttpRequest& request, const ServerSetti
 }
 
 HttpResponse rejection_response(const HandshakeDecision& decision) {
-    return json_response(decision.status, nlohmann::json{{"error", decision.detail}}.dump());
+    return error_response(decision.status, decision.detail);
 }
 
 }  // namespace xiaozhi::server

@@ -166,8 +166,10 @@ class ServerApp final : public ServerControl {
         }
         std::vector<std::shared_ptr<Listener>> listeners;
         for (const auto& [service, port] : wanted) {
-            const auto same =
-                std::find_if(running.begin(), running.end(), [&](const auto& listener) {
+            // Init-captures, as clang 14 cannot capture structured bindings.
+            const auto same = std::find_if(
+                running.begin(), running.end(),
+                [&, &service = service, port = port](const auto& listener) {
                     const BoundListener& bound = listener->bound();
                     return bound.service == service && bound.address == settings.bind_address &&
                            bound.requested_port == port;

@@ -45,6 +45,10 @@ struct Node {
     std::vector<Node> items;                            // kind == list
     std::vector<std::pair<std::string, Node>> entries;  // kind == map, in source order
 
+    // User-declared for clang 14 with libstdc++ 12 (C++20), which otherwise fails on the pair
+    // of `entries`: checking Node's implicit default constructor needs the complete pair.
+    Node() = default;
+
     static Node null_at(Position pos);
     static Node string_at(std::string value, Position pos);
     static Node integer_at(std::int64_t value, Position pos);

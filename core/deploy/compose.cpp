@@ -188,6 +188,10 @@ void expand(const PortEntry& entry, const std::string& service, const config::Or
             malformed(origin, original, "the host and container port ranges differ in size");
         }
     }
+    if (out.size() + static_cast<std::size_t>(target->size()) > max_published_ports) {
+        throw InputError(origin.pos, "more than " + std::to_string(max_published_ports) +
+                                         " published ports (the limit for one compose file)");
+    }
     bool fixed_host_port = published && published->size() == target->size();
     for (int i = 0; i < target->size(); ++i) {
         PublishedPort port;

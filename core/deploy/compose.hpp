@@ -22,6 +22,10 @@ namespace xiaozhi::deploy {
 // or list where compose expects one.
 std::vector<PublishedPort> published_ports(const config::ComposeFile& file);
 
+// Most mappings one file's ports expand to (four full ranges); beyond it, an InputError
+// at the entry that crosses it, so a 4 KB file cannot expand into millions of mappings.
+inline constexpr std::size_t max_published_ports = 4 * 65536;
+
 // The mappings of one service's `ports` node, appended to `out` (as published_ports).
 void read_service_ports(const std::string& service, const config::Node& ports,
                         const config::ComposeFile& file, std::vector<PublishedPort>& out);

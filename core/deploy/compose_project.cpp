@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <optional>
+#include <set>
 #include <string_view>
 #include <tuple>
 
@@ -130,16 +131,20 @@ bool runs_image_config(const Node& service, const config::ComposeVariables& vari
         [&variables](const Node& volume) { return mounts_config_file(volume, variables); });
 }
 
+// What makes two mappings the same: host address, host port, container port and protocol.
+using MappingKey = std::tuple<std::string, int, int, Transport>;
+
+MappingKey mapping_key(const PublishedPort& port) {
+    return {port.host_address, port.host_port, port.container_port, port.transport};
+}
+
 struct MergedService {
     Node definition = Node::map_at({});
     std::vector<PublishedPort> ports;
+    // The keys of `ports`: a range of thousands of ports merges in n log n, not n squared.
+    std::set<MappingKey> mappings;
     config::Origin origin;
 };
-
-bool same_mapping(const PublishedPort& a, const PublishedPort& b) {
-    return std::tie(a.host_address, a.host_port, a.container_port, a.transport) ==
-           std::tie(b.host_address, b.host_port, b.container_port, b.transport);
-}
 
 void merge_definition(MergedService& merged, const std::string& name, const Node& service,
                       const config::ComposeFile& file) {
@@ -148,10 +153,9 @@ void merge_definition(MergedService& merged, const std::string& name, const Node
             std::vector<PublishedPort> ports;
             read_service_ports(name, value, file, ports);
             for (auto& port : ports) {
-                const bool seen = std::any_of(
-                    merged.ports.begin(), merged.ports.end(),
-                    [&port](const PublishedPort& earlier) { return same_mapping(earlier, port); });
-                if (!seen) merged.ports.push_back(std::move(port));
+                if (merged.mappings.insert(mapping_key(port)).second) {
+                    merged.ports.push_back(std::move(port));
+                }
             }
         } else if (key == "volumes" && value.kind == Kind::list) {
             Node* volumes = merged.definition.find("volumes");
