@@ -20,6 +20,7 @@
 
 #include "device_session.hpp"
 #include "firmware_upload.hpp"
+#include "http_head.hpp"
 
 namespace xiaozhi::server {
 
@@ -134,7 +135,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
             upgrade();
             return;
         }
-        request_ = to_plain(head);
+        request_ = plain_request(head, peer_address_, peer_port_);
         head_only_ = head.method() == http::verb::head;
         const BodyPlan plan = routes_.plan_body(request_);
         const auto length = head_parser_->content_length();
@@ -153,22 +154,6 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
                 read_file_body(plan);
                 return;
         }
-    }
-
-    HttpRequest to_plain(const http::request_parser<http::empty_body>::value_type& head) const {
-        HttpRequest request;
-        request.method = std::string(head.method_string());
-        request.target = std::string(head.target());
-        const std::size_t question = request.target.find('?');
-        request.path = request.target.substr(0, question);
-        if (question != std::string::npos) request.query = request.target.substr(question + 1);
-        for (const auto& field : head) {
-            request.headers.emplace_back(std::string(field.name_string()),
-                                         std::string(field.value()));
-        }
-        request.peer_address = peer_address_;
-        request.peer_port = peer_port_;
-        return request;
     }
 
     void upgrade() {

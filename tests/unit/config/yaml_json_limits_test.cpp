@@ -6,26 +6,12 @@
 #include <string>
 
 #include "config/parse.hpp"
+#include "limits_test_support.hpp"
 
 using namespace xiaozhi::config;
+using namespace xiaozhi::config::limits_test;
 
 namespace {
-
-const std::string too_deep = "nested deeper than 64 levels (the limit for configuration files)";
-const std::string too_many = "more than 100000 values (the limit for configuration files)";
-
-int depth_of(const Node& node) {
-    int deepest = 0;
-    for (const auto& item : node.items) deepest = std::max(deepest, depth_of(item));
-    for (const auto& [key, value] : node.entries) deepest = std::max(deepest, depth_of(value));
-    return node.is_scalar() ? 0 : deepest + 1;
-}
-
-std::string repeated(std::string_view text, int times) {
-    std::string out;
-    for (int i = 0; i < times; ++i) out += text;
-    return out;
-}
 
 // `count` lines "k000001<separator>1" and so on.
 std::string numbered_keys(int count, const char* format) {
