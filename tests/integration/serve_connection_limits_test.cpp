@@ -32,6 +32,8 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 constexpr const char* kBusyBody = R"({"error":"too many connections"})";
+// The end of the head and the whole body of that answer.
+constexpr const char* kBusyTail = "\r\n\r\n" R"({"error":"too many connections"})";
 
 // This process's soft open-files limit, set for the lifetime of the object.
 class SoftLimit {
@@ -124,7 +126,7 @@ class IdleConnections {
             const std::string& reply = replies_[i];
             if (answered_[i] && reply.rfind("HTTP/1.1 503 ", 0) == 0 &&
                 reply.find("\r\nConnection: close\r\n") != std::string::npos &&
-                reply.find("\r\n\r\n" + std::string(kBusyBody)) != std::string::npos) {
+                reply.find(kBusyTail) != std::string::npos) {
                 ++busy;
             }
         }
