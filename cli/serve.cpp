@@ -84,7 +84,7 @@ int run_serve(const ServeOptions& options) {
     serve.base_dir = base_dir_of(inputs.paths);
     serve.probe = !options.no_probe;
     serve.threads = options.threads;
-    serve.banner = !json_logs;
+    serve.banner = !json_logs && !server::stderr_is_journal();
     return server::run_serve(serve);
 }
 

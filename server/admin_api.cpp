@@ -6,7 +6,6 @@
 #include <set>
 #include <sstream>
 
-#include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
 #include "config/input_error.hpp"
@@ -14,6 +13,7 @@
 #include "config/parse.hpp"
 #include "error_response.hpp"
 #include "firmware_upload.hpp"
+#include "log_event.hpp"
 #include "remote_store.hpp"
 #include "report/config_report.hpp"
 #include "report/findings_report.hpp"
@@ -192,8 +192,8 @@ HttpResponse apply_revision(ServerControl& control, const RemoteStore& store,
     }
     if (etag.empty()) store.discard(staged);
     if (result.applied && !etag.empty()) {
-        spdlog::info("remote layer applied revision={} kind={} author=\"{}\"", etag, meta.kind,
-                     meta.author);
+        log_info("remote_applied", "remote layer applied",
+                 {number_or_text("revision", etag), {"kind", meta.kind}, {"author", meta.author}});
         Json answer = Json::object();
         answer["revision"] = etag;
         answer["shadowed_keys"] = shadowed_keys(tree, *control.current());
@@ -210,8 +210,8 @@ HttpResponse apply_revision(ServerControl& control, const RemoteStore& store,
                                                                     : result.error);
     answer["current_revision"] = RemoteStore::etag_of(store.current_revision());
     add_findings(answer, result.findings);
-    spdlog::warn("remote layer refused kind={} reason=\"{}\"", meta.kind,
-                 answer["error"].get<std::string>());
+    log_warn("remote_refused", "remote layer refused",
+             {{"kind", meta.kind}, {"reason", answer["error"].get<std::string>()}});
     return json_answer(refused ? 409 : 500, answer);
 }
 
@@ -249,7 +249,8 @@ HttpResponse put_remote(const HttpRequest& request, ServerControl& control,
         return error_response(400, error.what());
     }
     if (const auto key = config::find_serve_local_key(tree)) {
-        spdlog::warn("remote layer refused kind=put reason=local_key key={}", *key);
+        log_warn("remote_refused", "remote layer refused",
+                 {{"kind", "put"}, {"reason", "local_key"}, {"key", *key}});
         return error_response(409, *key +
                                        " is local to each machine and cannot be set through the "
                                        "admin API: set it in the configuration file");
@@ -277,7 +278,7 @@ HttpResponse confirm(std::string_view target, const RemoteStore& store) {
     const auto lock = RemoteStore::exclusive();
     switch (store.confirm(*revision)) {
         case ConfirmOutcome::confirmed:
-            spdlog::info("remote layer confirmed revision={}", *revision);
+            log_info("remote_confirmed", "remote layer confirmed", {{"revision", *revision}});
             break;
         case ConfirmOutcome::not_pending:
             break;
@@ -397,8 +398,10 @@ RevertOutcome revert_unconfirmed(ServerControl& control, Clock::time_point now) 
         const HttpResponse answer =
             apply_revision(control, store, store.layer_tree(pending->previous), meta);
         if (answer.status == 200) {
-            spdlog::warn("remote layer reverted revision={} restored={} reason=not_confirmed",
-                         current, pending->previous);
+            log_warn("remote_reverted", "remote layer reverted",
+                     {{"revision", current},
+                      {"restored", pending->previous},
+                      {"reason", "not_confirmed"}});
             outcome.status = RevertOutcome::Status::reverted;
             return outcome;
         }
@@ -407,14 +410,14 @@ RevertOutcome revert_unconfirmed(ServerControl& control, Clock::time_point now) 
         outcome.detail = error.what();
     }
     outcome.status = RevertOutcome::Status::failed;
-    spdlog::error("remote layer revert failed revision={} error=\"{}\"", outcome.revision,
-                  outcome.detail);
+    log_error("remote_revert_failed", "remote layer revert failed",
+              {{"revision", outcome.revision}, {"error", outcome.detail}});
     try {
         const auto lock = RemoteStore::exclusive();
         RemoteStore(control.current()->settings.state_dir).confirm(outcome.revision);
     } catch (const std::exception& error) {
-        spdlog::error("cannot clear the confirm deadline revision={} error=\"{}\"",
-                      outcome.revision, error.what());
+        log_error("confirm_deadline_failed", "cannot clear the confirm deadline",
+                  {{"revision", outcome.revision}, {"error", error.what()}});
     }
     return outcome;
 }

@@ -6,12 +6,12 @@
 #include <sstream>
 
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include "analysis/deployments.hpp"
 #include "analysis/port_fallback.hpp"
 #include "config/input_error.hpp"
 #include "host/linux_probe.hpp"
+#include "log_event.hpp"
 #include "report/findings_report.hpp"
 
 namespace xiaozhi::server {
@@ -21,16 +21,23 @@ using analysis::Severity;
 
 void log_findings(const std::vector<Finding>& findings) {
     for (const auto& finding : findings) {
-        const std::string line = fmt::format(
-            "finding rule={} key={} origin={} message=\"{}\"{}", finding.rule, finding.key,
-            finding.origin.to_string(), finding.message,
-            finding.suggestion.empty() ? "" : " suggestion=\"" + finding.suggestion + "\"");
-        if (finding.severity == Severity::error) {
-            spdlog::error("{}", line);
-        } else if (finding.severity == Severity::warning) {
-            spdlog::warn("{}", line);
+        const auto level = finding.severity == Severity::error     ? spdlog::level::err
+                           : finding.severity == Severity::warning ? spdlog::level::warn
+                                                                   : spdlog::level::info;
+        const std::string origin = finding.origin.to_string();
+        if (finding.suggestion.empty()) {
+            log_event(level, "finding", "finding",
+                      {{"rule", finding.rule},
+                       {"key", finding.key},
+                       {"origin", origin},
+                       {"finding", finding.message}});
         } else {
-            spdlog::info("{}", line);
+            log_event(level, "finding", "finding",
+                      {{"rule", finding.rule},
+                       {"key", finding.key},
+                       {"origin", origin},
+                       {"finding", finding.message},
+                       {"suggestion", finding.suggestion}});
         }
     }
 }

@@ -16,7 +16,6 @@
 #include <variant>
 #include <vector>
 
-#include <spdlog/spdlog.h>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -27,6 +26,7 @@
 #include "device_handshake.hpp"
 #include "echo_backend.hpp"
 #include "exact_allocation.hpp"
+#include "log_event.hpp"
 #include "protocol/binary_frame.hpp"
 #include "protocol/device_message.hpp"
 #include "protocol/server_message.hpp"
@@ -103,8 +103,12 @@ class DeviceSession final : public ClosableSession,
         if (registry_id_ != 0) services_.sessions.remove(registry_id_);
         if (counted_) {
             services_.metrics.session_ended(state_);
-            spdlog::info("session ended device={} session={} peer={} frames_in={} frames_out={}",
-                         identity_.device_id, session_id_, peer_, frames_in_, frames_out_);
+            log_info("session_ended", "session ended",
+                     {{"device", identity_.device_id},
+                      {"session", session_id_},
+                      {"peer", peer_},
+                      {"frames_in", frames_in_},
+                      {"frames_out", frames_out_}});
         }
     }
 
@@ -116,13 +120,18 @@ class DeviceSession final : public ClosableSession,
         switch (decision.outcome) {
             case HandshakeOutcome::reject:
                 services_.metrics.handshake_failures.add(decision.reason);
-                spdlog::warn("websocket rejected peer={} path={} status={} reason={} detail={}",
-                             peer_, head.path, decision.status, decision.reason, decision.detail);
+                log_warn("websocket_rejected", "websocket rejected",
+                         {{"peer", peer_},
+                          {"path", head.path},
+                          {"status", decision.status},
+                          {"reason", decision.reason},
+                          {"detail", decision.detail}});
                 send_rejection(request.version(), rejection_response(decision));
                 return;
             case HandshakeOutcome::no_device_id:
                 services_.metrics.handshake_failures.add("no_device_id");
-                spdlog::warn("websocket without device id peer={} path={}", peer_, head.path);
+                log_warn("websocket_no_device_id", "websocket without device id",
+                         {{"peer", peer_}, {"path", head.path}});
                 notice_only_ = true;
                 accept(std::move(request), std::move(early_bytes));
                 return;
@@ -133,8 +142,12 @@ class DeviceSession final : public ClosableSession,
         registry_id_ = services_.sessions.add(weak_from_this(), limit);
         if (registry_id_ == 0) {
             services_.metrics.handshake_failures.add("too_many");
-            spdlog::warn("websocket rejected peer={} device={} status=503 reason=too_many limit={}",
-                         peer_, identity_.device_id, limit);
+            log_warn("websocket_rejected", "websocket rejected",
+                     {{"peer", peer_},
+                      {"device", identity_.device_id},
+                      {"status", 503},
+                      {"reason", "too_many"},
+                      {"limit", limit}});
             send_rejection(request.version(),
                            json_response(503, R"({"error":"too many connections"})"));
             return;
@@ -209,8 +222,8 @@ class DeviceSession final : public ClosableSession,
     void on_accept(error_code ec) {
         if (ec) {
             services_.metrics.handshake_failures.add("upgrade_failed");
-            spdlog::warn("websocket upgrade failed peer={} device={} error={}", peer_,
-                         identity_.device_id, ec.message());
+            log_warn("websocket_upgrade_failed", "websocket upgrade failed",
+                     {{"peer", peer_}, {"device", identity_.device_id}, {"error", ec.message()}});
             return;
         }
         accepted_ = true;
@@ -218,8 +231,11 @@ class DeviceSession final : public ClosableSession,
             send_notice();
             return;
         }
-        spdlog::info("websocket connected peer={} device={} client={} protocol=v{}", peer_,
-                     identity_.device_id, identity_.client_id, static_cast<int>(version_));
+        log_info("websocket_connected", "websocket connected",
+                 {{"peer", peer_},
+                  {"device", identity_.device_id},
+                  {"client", identity_.client_id},
+                  {"protocol", static_cast<int>(version_)}});
         if (shutdown_requested_) {
             close(websocket::close_code::going_away, "shutdown");
             return;
@@ -290,8 +306,10 @@ class DeviceSession final : public ClosableSession,
                     handle_binary(message);
                 }
             } catch (const std::exception& error) {
-                spdlog::error("session message failed device={} session={} error={}",
-                              identity_.device_id, session_id_, error.what());
+                log_error("session_message_failed", "session message failed",
+                          {{"device", identity_.device_id},
+                           {"session", session_id_},
+                           {"error", error.what()}});
                 close(websocket::close_code::internal_error, "internal_error");
             }
         }
@@ -316,9 +334,12 @@ class DeviceSession final : public ClosableSession,
             reason = "timeout";
         }
         services_.metrics.session_closes.add(reason);
-        spdlog::info("session closed device={} session={} reason={} code={} error={}",
-                     identity_.device_id, session_id_, reason, static_cast<int>(ws_.reason().code),
-                     ec.message());
+        log_info("session_closed", "session closed",
+                 {{"device", identity_.device_id},
+                  {"session", session_id_},
+                  {"reason", reason},
+                  {"code", static_cast<int>(ws_.reason().code)},
+                  {"error", ec.message()}});
         close_socket();
     }
 
@@ -333,17 +354,21 @@ class DeviceSession final : public ClosableSession,
         } else if (auto* listen = std::get_if<protocol::ListenMessage>(&message)) {
             on_listen(*listen);
         } else if (auto* abort = std::get_if<protocol::AbortMessage>(&message)) {
-            spdlog::info("abort device={} session={} reason={}", identity_.device_id, session_id_,
-                         abort->reason);
+            log_info("abort", "abort",
+                     {{"device", identity_.device_id},
+                      {"session", session_id_},
+                      {"reason", abort->reason}});
             if (backend_) backend_->abort();
             stop_playback();
             update_state();
         } else if (auto* mcp = std::get_if<protocol::DeviceMcpMessage>(&message)) {
-            spdlog::info("mcp message ignored device={} session={} payload={}", identity_.device_id,
-                         session_id_, mcp->payload.dump().substr(0, 200));
+            log_info("mcp_ignored", "mcp message ignored",
+                     {{"device", identity_.device_id},
+                      {"session", session_id_},
+                      {"payload", mcp->payload.dump().substr(0, 200)}});
         } else if (std::holds_alternative<protocol::IotMessage>(message)) {
-            spdlog::debug("iot message ignored device={} session={}", identity_.device_id,
-                          session_id_);
+            log_debug("iot_ignored", "iot message ignored",
+                      {{"device", identity_.device_id}, {"session", session_id_}});
         } else if (auto* unknown = std::get_if<protocol::UnknownTypeMessage>(&message)) {
             ignore_text("unknown_type", "type " + unknown->type);
         } else if (auto* malformed = std::get_if<protocol::MalformedMessage>(&message)) {
@@ -353,16 +378,22 @@ class DeviceSession final : public ClosableSession,
 
     void ignore_text(const char* reason, const std::string& detail) {
         services_.metrics.text_ignored.add(reason);
-        spdlog::warn("text frame ignored device={} session={} reason={} detail={}",
-                     identity_.device_id, session_id_, reason, detail);
+        log_warn("text_ignored", "text frame ignored",
+                 {{"device", identity_.device_id},
+                  {"session", session_id_},
+                  {"reason", reason},
+                  {"detail", detail}});
     }
 
     void on_hello(const protocol::DeviceHello& hello) {
         if (hello.audio_params) {
             if (const auto problem = protocol::find_audio_params_problem(*hello.audio_params)) {
                 services_.metrics.handshake_failures.add("audio_params");
-                spdlog::warn("hello refused device={} peer={} reason=audio_params detail=\"{}\"",
-                             identity_.device_id, peer_, problem->message);
+                log_warn("hello_refused", "hello refused",
+                         {{"device", identity_.device_id},
+                          {"peer", peer_},
+                          {"reason", "audio_params"},
+                          {"detail", problem->message}});
                 close(websocket::close_code::unknown_data, "audio_params",
                       "audio_params: " + problem->message);
                 return;
@@ -376,9 +407,12 @@ class DeviceSession final : public ClosableSession,
             touch();
             arm_deadline(idle_deadline_);
         }
-        spdlog::info("hello device={} session={} version={} transport={} protocol=v{}",
-                     identity_.device_id, session_id_, hello.version, hello.transport,
-                     static_cast<int>(version_));
+        log_info("hello", "hello",
+                 {{"device", identity_.device_id},
+                  {"session", session_id_},
+                  {"version", hello.version},
+                  {"transport", hello.transport},
+                  {"protocol", static_cast<int>(version_)}});
         enqueue_text(protocol::to_text(
             protocol::ServerHello{session_id_, "websocket", settings().audio_params}));
     }
@@ -393,8 +427,8 @@ class DeviceSession final : public ClosableSession,
         try {
             return std::make_unique<EchoBackend>(echo);
         } catch (const std::exception& error) {
-            spdlog::warn("echo transcoding off device={} error={}", identity_.device_id,
-                         error.what());
+            log_warn("transcoding_off", "echo transcoding off",
+                     {{"device", identity_.device_id}, {"error", error.what()}});
             transcode_ = false;
             echo.transcode = false;
             return std::make_unique<EchoBackend>(echo);
@@ -406,8 +440,10 @@ class DeviceSession final : public ClosableSession,
         switch (listen.state) {
             case protocol::ListenState::start: {
                 const auto mode = listen.mode.value_or(protocol::ListenMode::auto_stop);
-                spdlog::debug("listen start device={} session={} mode={}", identity_.device_id,
-                              session_id_, protocol::listen_mode_name(mode));
+                log_debug("listen_start", "listen start",
+                          {{"device", identity_.device_id},
+                           {"session", session_id_},
+                           {"mode", protocol::listen_mode_name(mode)}});
                 if (!backend_) backend_ = make_backend();
                 backend_->listen_start(mode);
                 break;
@@ -416,8 +452,10 @@ class DeviceSession final : public ClosableSession,
                 if (backend_) deliver(backend_->end_of_utterance());
                 break;
             case protocol::ListenState::detect:
-                spdlog::info("wake word device={} session={} text={}", identity_.device_id,
-                             session_id_, listen.text);
+                log_info("wake_word", "wake word",
+                         {{"device", identity_.device_id},
+                          {"session", session_id_},
+                          {"text", listen.text}});
                 break;
         }
         update_state();
@@ -456,8 +494,11 @@ class DeviceSession final : public ClosableSession,
         services_.metrics.bad_frames.add(reason);
         ++bad_frames_;
         if (bad_frames_ <= 3 || std::has_single_bit(bad_frames_)) {
-            spdlog::warn("binary frame dropped device={} session={} reason={} count={}",
-                         identity_.device_id, session_id_, reason, bad_frames_);
+            log_warn("binary_dropped", "binary frame dropped",
+                     {{"device", identity_.device_id},
+                      {"session", session_id_},
+                      {"reason", reason},
+                      {"count", bad_frames_}});
         }
     }
 
@@ -466,9 +507,13 @@ class DeviceSession final : public ClosableSession,
     void deliver(std::shared_ptr<const Reply> reply) {
         if (!reply) return;
         stop_playback();
-        spdlog::info("reply device={} session={} packets={} duration_ms={} ended_by={} stt=\"{}\"",
-                     identity_.device_id, session_id_, reply->packets.size(), reply->duration_ms,
-                     reply->ended_by, reply->stt_text);
+        log_info("reply", "reply",
+                 {{"device", identity_.device_id},
+                  {"session", session_id_},
+                  {"packets", reply->packets.size()},
+                  {"duration_ms", reply->duration_ms},
+                  {"ended_by", reply->ended_by},
+                  {"stt", reply->stt_text}});
         enqueue_text(protocol::to_text(protocol::SttMessage{session_id_, reply->stt_text}));
         enqueue_text(
             protocol::to_text(protocol::TtsMessage{session_id_, protocol::TtsState::start, ""}));
@@ -565,8 +610,11 @@ class DeviceSession final : public ClosableSession,
             if (!closing_) {
                 closing_ = true;
                 services_.metrics.session_closes.add("write_error");
-                spdlog::info("session closed device={} session={} reason=write_error error={}",
-                             identity_.device_id, session_id_, ec.message());
+                log_info("session_closed", "session closed",
+                         {{"device", identity_.device_id},
+                          {"session", session_id_},
+                          {"reason", "write_error"},
+                          {"error", ec.message()}});
             }
             deadline_.cancel();
             if (playing_) playing_->timer.cancel();
@@ -590,8 +638,11 @@ class DeviceSession final : public ClosableSession,
         if (closing_) return;
         closing_ = true;
         services_.metrics.session_closes.add(reason);
-        spdlog::info("session closing device={} session={} reason={} code={}", identity_.device_id,
-                     session_id_, reason, static_cast<int>(code));
+        log_info("session_closing", "session closing",
+                 {{"device", identity_.device_id},
+                  {"session", session_id_},
+                  {"reason", reason},
+                  {"code", static_cast<int>(code)}});
         ++play_generation_;
         playing_.reset();
         queue_.clear();
@@ -601,8 +652,8 @@ class DeviceSession final : public ClosableSession,
         frame.reason = std::move(description);
         ws_.async_close(frame, [self = shared_from_this()](error_code ec) {
             if (ec) {
-                spdlog::debug("close handshake failed device={} error={}",
-                              self->identity_.device_id, ec.message());
+                log_debug("close_handshake_failed", "close handshake failed",
+                          {{"device", self->identity_.device_id}, {"error", ec.message()}});
             }
             self->deadline_.cancel();
         });
@@ -620,8 +671,8 @@ class DeviceSession final : public ClosableSession,
 
     void on_deadline() override {
         if (closing_) {
-            spdlog::info("close handshake timed out device={} session={}", identity_.device_id,
-                         session_id_);
+            log_info("close_handshake_timeout", "close handshake timed out",
+                     {{"device", identity_.device_id}, {"session", session_id_}});
             close_socket();
             return;
         }
@@ -703,7 +754,8 @@ void start_device_session(ConnectionStream stream, UpgradeRequest request, std::
         std::make_shared<DeviceSession>(stream.release_socket(), std::move(slot), services)
             ->start(std::move(request), std::move(early_bytes));
     } catch (const std::exception& error) {
-        spdlog::error("device session failed to start error={}", error.what());
+        log_error("session_start_failed", "device session failed to start",
+                  {{"error", error.what()}});
     }
 }
 

@@ -11,11 +11,11 @@
 #include <filesystem>
 #include <fstream>
 
-#include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
 #include "atomic_file.hpp"
 #include "error_response.hpp"
+#include "log_event.hpp"
 #include "protocol/crypto.hpp"
 #include "protocol/firmware_catalog.hpp"
 #include "protocol/version_number.hpp"
@@ -106,7 +106,8 @@ HttpResponse checked_and_stored(const HttpRequest& request, const FirmwareTarget
     const std::string destination = (std::filesystem::path(firmware_dir) / name).string();
     rename_durably(upload.path(), destination);
     upload.release();
-    spdlog::info("firmware stored file={} size={} sha256={}", name, size, actual);
+    log_info("firmware_stored", "firmware stored",
+             {{"file", name}, {"size", size}, {"sha256", actual}});
     HttpResponse response = json_response(
         201, nlohmann::json{{"file", name}, {"size", size}, {"sha256", actual}}.dump());
     response.set_header("Location", "/xiaozhi/ota/download/" + name);
@@ -171,8 +172,9 @@ HttpResponse store_firmware_upload(const HttpRequest& request, const FirmwareTar
     try {
         return checked_and_stored(request, target, firmware_dir, upload);
     } catch (const std::exception& failure) {
-        spdlog::error("firmware upload failed model={} version={} error=\"{}\"", target.model,
-                      target.version, failure.what());
+        log_error(
+            "firmware_upload_failed", "firmware upload failed",
+            {{"model", target.model}, {"version", target.version}, {"error", failure.what()}});
         return error_response(500, std::string("cannot store the firmware: ") + failure.what());
     }
 }

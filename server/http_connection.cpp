@@ -13,7 +13,6 @@
 #include <memory>
 #include <optional>
 
-#include <spdlog/spdlog.h>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
@@ -21,6 +20,7 @@
 #include "device_session.hpp"
 #include "firmware_upload.hpp"
 #include "http_head.hpp"
+#include "log_event.hpp"
 
 namespace xiaozhi::server {
 
@@ -121,8 +121,10 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
             if (error != http::error::end_of_stream && error != beast::error::timeout &&
                 error != boost::asio::error::connection_reset &&
                 error != boost::asio::error::operation_aborted) {
-                spdlog::info("http bad request peer={}:{} error=\"{}\"", peer_address_, peer_port_,
-                             error.message());
+                log_info("http_bad_request", "http bad request",
+                         {{"peer_address", peer_address_},
+                          {"peer_port", peer_port_},
+                          {"error", error.message()}});
                 reply_and_close(text_response(400, "bad request: " + error.message() + "\n"));
                 return;
             }
@@ -197,7 +199,8 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
         beast::error_code error;
         parser->get().body().open(path.c_str(), beast::file_mode::write, error);
         if (error) {
-            spdlog::error("upload cannot create {}: {}", path, error.message());
+            log_error("upload_create_failed", "upload cannot create its file",
+                      {{"path", path}, {"error", error.message()}});
             upload_.discard();
             reply_and_close(
                 json_response(500, R"({"error":"cannot create the upload file on the server"})"));

@@ -6,13 +6,13 @@
 #include <chrono>
 #include <filesystem>
 
-#include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
 #include "admin_access.hpp"
 #include "admin_api.hpp"
 #include "error_response.hpp"
 #include "firmware_upload.hpp"
+#include "log_event.hpp"
 #include "ota_endpoint.hpp"
 
 namespace xiaozhi::server {
@@ -133,7 +133,8 @@ BodyPlan HttpRoutes::plan_body(const HttpRequest& head) const {
         }
         plan.rejection = std::move(*refusal);
     } catch (const std::exception& failure) {
-        spdlog::error("admin request refused path={} error=\"{}\"", head.path, failure.what());
+        log_error("admin_request_failed", "admin request refused",
+                  {{"path", head.path}, {"error", failure.what()}});
         plan.rejection =
             error_response(500, std::string("cannot accept the request: ") + failure.what());
     }
@@ -147,11 +148,12 @@ HttpResponse HttpRoutes::handle(const HttpRequest& request) {
     try {
         response = route(request, services_);
     } catch (const std::exception& failure) {
-        spdlog::error("http request failed method={} path={} error=\"{}\"", request.method,
-                      request.path, failure.what());
+        log_error("http_request_failed", "http request failed",
+                  {{"method", request.method}, {"path", request.path}, {"error", failure.what()}});
         response = error_response(500, std::string("internal error: ") + failure.what());
     } catch (...) {
-        spdlog::error("http request failed method={} path={}", request.method, request.path);
+        log_error("http_request_failed", "http request failed",
+                  {{"method", request.method}, {"path", request.path}});
         response = error_response(500, "internal error");
     }
     if (!request.body_file.empty()) {

@@ -8,13 +8,13 @@
 
 #include <algorithm>
 
-#include <spdlog/spdlog.h>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 
 #include "connection_refusal.hpp"
+#include "log_event.hpp"
 
 namespace xiaozhi::server {
 
@@ -103,10 +103,13 @@ void Listener::on_accepted(ConnectionSocket socket) {
         socket.close(ignored);
         services_.metrics.connections_refused.fetch_add(1, std::memory_order_relaxed);
         if (refusals_.due()) {
-            spdlog::warn(
-                "connections refused service={} port={} status=503 reason=max_connections "
-                "limit={} refused={}",
-                bound_.service, bound_.bound_port, slots.effective_limit(limit), refusals_.count);
+            log_warn("connections_refused", "connections refused",
+                     {{"service", bound_.service},
+                      {"port", bound_.bound_port},
+                      {"status", 503},
+                      {"reason", "max_connections"},
+                      {"limit", slots.effective_limit(limit)},
+                      {"refused", refusals_.count}});
             refusals_.count = 0;
         }
         return;
@@ -125,10 +128,12 @@ void Listener::on_accept_error(const boost::system::error_code& error) {
     services_.metrics.connections_refused.fetch_add(shed, std::memory_order_relaxed);
     shed_unlogged_ += shed;
     if (failures_.due()) {
-        spdlog::warn(
-            "accept failed service={} port={} error=\"{}\" failures={} refused={}; retrying "
-            "in 100 ms",
-            bound_.service, bound_.bound_port, error.message(), failures_.count, shed_unlogged_);
+        log_warn("accept_failed", "accept failed, retrying in 100 ms",
+                 {{"service", bound_.service},
+                  {"port", bound_.bound_port},
+                  {"error", error.message()},
+                  {"failures", failures_.count},
+                  {"refused", shed_unlogged_}});
         failures_.count = 0;
         shed_unlogged_ = 0;
     }

@@ -4,12 +4,14 @@
 #include <sys/resource.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <string_view>
 
-#include <spdlog/spdlog.h>
+#include "log_event.hpp"
 
 namespace xiaozhi::server {
 
@@ -40,8 +42,10 @@ rlim_t unlimited_ceiling() {
     return 1024 * 1024;
 }
 
-std::string figure(rlim_t value) {
-    return value == RLIM_INFINITY ? "unlimited" : std::to_string(value);
+// A limit as a log field: its number, or "unlimited".
+LogField figure(std::string_view key, rlim_t value) {
+    if (value == RLIM_INFINITY) return {key, "unlimited"};
+    return {key, static_cast<std::uint64_t>(value)};
 }
 
 }  // namespace
@@ -54,7 +58,8 @@ std::size_t connections_that_fit(std::uint64_t soft, std::size_t in_use) {
 std::size_t raise_open_file_limit(int max_connections) {
     rlimit limit{};
     if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) {
-        spdlog::warn("open files limit unknown error=\"{}\"", std::strerror(errno));
+        log_warn("open_files_limit_unknown", "open files limit unknown",
+                 {{"error", std::strerror(errno)}});
         return connections_that_fit(1024, descriptors_in_use());
     }
     const rlim_t before = limit.rlim_cur;
@@ -64,25 +69,32 @@ std::size_t raise_open_file_limit(int max_connections) {
         raised.rlim_cur = target;
         if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) {
             limit = raised;
-            spdlog::info("open files limit raised soft={} -> {} hard={}", before, target,
-                         figure(limit.rlim_max));
+            log_info("open_files_limit", "open files limit raised",
+                     {figure("soft_before", before), figure("soft", target),
+                      figure("hard", limit.rlim_max)});
         } else {
-            spdlog::warn("open files limit not raised soft={} hard={} error=\"{}\"", before,
-                         figure(limit.rlim_max), std::strerror(errno));
+            log_warn("open_files_limit_not_raised", "open files limit not raised",
+                     {figure("soft", before),
+                      figure("hard", limit.rlim_max),
+                      {"error", std::strerror(errno)}});
         }
     } else {
-        spdlog::info("open files limit soft={} hard={}", figure(before), figure(limit.rlim_max));
+        log_info("open_files_limit", "open files limit",
+                 {figure("soft", before), figure("hard", limit.rlim_max)});
     }
     const std::uint64_t soft =
         limit.rlim_cur == RLIM_INFINITY ? unlimited_ceiling() : limit.rlim_cur;
     const std::size_t in_use = descriptors_in_use();
     const std::size_t fit = connections_that_fit(soft, in_use);
     if (static_cast<std::size_t>(max_connections) > fit) {
-        spdlog::warn(
-            "max_connections={} does not fit open files limit={} (in use {}, reserve {}); "
-            "admitting at most {} connections; raise LimitNOFILE or lower "
-            "server.max_connections",
-            max_connections, soft, in_use, kDescriptorReserve, fit);
+        log_warn("max_connections_capped",
+                 "max_connections does not fit the open files limit; admitting at most the "
+                 "connections that fit: raise LimitNOFILE or lower server.max_connections",
+                 {{"max_connections", max_connections},
+                  {"open_files_limit", soft},
+                  {"in_use", in_use},
+                  {"reserve", kDescriptorReserve},
+                  {"admitting", fit}});
     }
     return fit;
 }

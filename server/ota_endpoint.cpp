@@ -3,9 +3,8 @@
 
 #include <filesystem>
 
-#include <spdlog/spdlog.h>
-
 #include "error_response.hpp"
+#include "log_event.hpp"
 #include "protocol/device_token.hpp"
 #include "protocol/firmware_catalog.hpp"
 #include "protocol/ota_answer.hpp"
@@ -41,8 +40,8 @@ HttpResponse ota_check(const HttpRequest& request, const RunningConfig& config,
         {device_id, request.header("Client-Id"), request.header("User-Agent")}, request.body);
     if (!parsed.request) {
         metrics.ota_requests.add("error");
-        spdlog::info("ota request refused peer={} reason=\"{}\"", request.peer_address,
-                     parsed.error);
+        log_info("ota_refused", "ota request refused",
+                 {{"peer", request.peer_address}, {"reason", parsed.error}});
         return json_response(400, protocol::ota_error_json(parsed.error));
     }
     const protocol::OtaRequest& device = *parsed.request;
@@ -68,9 +67,12 @@ HttpResponse ota_check(const HttpRequest& request, const RunningConfig& config,
     }
     metrics.ota_requests.add(answer.mqtt ? "mqtt" : "websocket");
     if (offer) metrics.ota_requests.add("firmware_offered");
-    spdlog::info("ota answered device={} model={} version={} offer={} transport={}",
-                 device.device_id, device.board_type, device.app_version,
-                 offer ? offer->version : std::string("none"), answer.mqtt ? "mqtt" : "websocket");
+    log_info("ota_answered", "ota answered",
+             {{"device", device.device_id},
+              {"model", device.board_type},
+              {"version", device.app_version},
+              {"offer", offer ? offer->version : std::string("none")},
+              {"transport", answer.mqtt ? "mqtt" : "websocket"}});
     return json_response(200, protocol::ota_answer_json(answer));
 }
 

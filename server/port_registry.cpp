@@ -5,9 +5,8 @@
 
 #include <filesystem>
 
-#include <spdlog/spdlog.h>
-
 #include "host/snapshot.hpp"
+#include "log_event.hpp"
 
 namespace xiaozhi::server {
 
@@ -38,8 +37,8 @@ bool write_port_registry(const std::string& state_dir,
         host::write_instance_file(instance, registry_path(state_dir));
         return true;
     } catch (const std::exception& error) {
-        spdlog::warn("port registry not written path={} error=\"{}\"", registry_path(state_dir),
-                     error.what());
+        log_warn("port_registry_failed", "port registry not written",
+                 {{"path", registry_path(state_dir)}, {"error", error.what()}});
         return false;
     }
 }

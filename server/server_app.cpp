@@ -10,7 +10,6 @@
 #include <thread>
 
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -24,6 +23,7 @@
 #include "http_routes.hpp"
 #include "io_pool.hpp"
 #include "listener.hpp"
+#include "log_event.hpp"
 #include "open_file_limit.hpp"
 #include "port_registry.hpp"
 #include "remote_store.hpp"
@@ -71,7 +71,7 @@ class ServerApp final : public ServerControl {
         try {
             listeners = bind_all(candidate.settings);
         } catch (const std::exception& error) {
-            spdlog::error("bind failed error=\"{}\"", error.what());
+            log_error("bind_failed", "bind failed", {{"error", error.what()}});
             if (options_.banner) std::cerr << "xiaozhi serve: " << error.what() << '\n';
             return 3;
         }
@@ -97,10 +97,12 @@ class ServerApp final : public ServerControl {
         io_->pool.run();
         remove_port_registry(current()->settings.state_dir);
         for (const auto& listener : listeners_) {
-            spdlog::info("release service={} address={} port={}", listener->bound().service,
-                         listener->bound().address, listener->bound().bound_port);
+            log_info("release", "release",
+                     {{"service", listener->bound().service},
+                      {"address", listener->bound().address},
+                      {"port", listener->bound().bound_port}});
         }
-        spdlog::info("stopped");
+        log_info("stopped", "stopped");
         return 0;
     }
 
@@ -120,7 +122,7 @@ class ServerApp final : public ServerControl {
   private:
     // Says why the server does not start (the findings are logged already); exit code 1.
     int refuse(const std::vector<Finding>& findings, const std::string& reason) const {
-        spdlog::error("refusing to start: {}", reason);
+        log_error("start_refused", "refusing to start", {{"reason", reason}});
         if (options_.banner) {
             std::cerr << findings_text(findings) << "xiaozhi serve: refusing to start: " << reason
                       << '\n';
@@ -138,7 +140,8 @@ class ServerApp final : public ServerControl {
         revision = RemoteStore::etag_of(store.current_revision());
         if (options_.load.remote_file) return loaded;
         if (const auto path = store.current_layer_path()) {
-            spdlog::info("remote layer revision={} file={}", revision, *path);
+            log_info("remote_loaded", "remote layer",
+                     {number_or_text("revision", revision), {"file", *path}});
             config::Layer remote = config::remote_layer(*path, loaded.remote_is_management_api);
             loaded = config::with_remote_layer(std::move(loaded), std::move(remote));
         }
@@ -182,16 +185,14 @@ class ServerApp final : public ServerControl {
                 bind_listener(io_->pool.main(), service, settings.bind_address, port,
                               settings.port_fallback, settings.port_fallback_range);
             const bool fell_back = bound.bound_port != bound.requested_port;
-            const std::string line = fmt::format(
-                "{} service={} address={} requested_port={} bound_port={} reason=\"{}\"",
-                fell_back ? "fallback" : "bind", bound.service, bound.address, bound.requested_port,
-                bound.bound_port, bound.reason);
-            if (fell_back) {
-                spdlog::warn("{}", line);
-                metrics_.fallbacks.add(service);
-            } else {
-                spdlog::info("{}", line);
-            }
+            log_event(fell_back ? spdlog::level::warn : spdlog::level::info,
+                      fell_back ? "fallback" : "bind", fell_back ? "fallback" : "bind",
+                      {{"service", bound.service},
+                       {"address", bound.address},
+                       {"requested_port", bound.requested_port},
+                       {"bound_port", bound.bound_port},
+                       {"reason", bound.reason}});
+            if (fell_back) metrics_.fallbacks.add(service);
             metrics_.binds.add(service);
             listeners.push_back(
                 std::make_shared<Listener>(std::move(bound), io_->pool, services_, routes_));
@@ -232,8 +233,10 @@ class ServerApp final : public ServerControl {
 
     void announce() {
         const auto running = current();
-        spdlog::info("serving ota_url={} websocket_url={} threads={}", running->ota_url,
-                     running->websocket_url, thread_count());
+        log_info("serving", "serving",
+                 {{"ota_url", running->ota_url},
+                  {"websocket_url", running->websocket_url},
+                  {"threads", thread_count()}});
         if (!options_.banner) return;
         std::cerr << "xiaozhi serve " XIAOZHI_VERSION " is ready\n"
                   << "  OTA URL (flash into devices): " << running->ota_url << '\n'
@@ -303,9 +306,11 @@ class ServerApp final : public ServerControl {
             }
             for (auto& listener : listeners_) {
                 if (kept(fresh, listener)) continue;
-                spdlog::info("release service={} address={} port={} reason=\"rebind\"",
-                             listener->bound().service, listener->bound().address,
-                             listener->bound().bound_port);
+                log_info("release", "release",
+                         {{"service", listener->bound().service},
+                          {"address", listener->bound().address},
+                          {"port", listener->bound().bound_port},
+                          {"reason", "rebind"}});
                 listener->stop();
             }
             listeners_ = std::move(fresh);
@@ -313,8 +318,9 @@ class ServerApp final : public ServerControl {
         }
         log_findings(result.findings);
         metrics_.config_reloads.fetch_add(1);
-        spdlog::info("config applied revision={} websocket_url={}", revision,
-                     current()->websocket_url);
+        log_info(
+            "config_applied", "config applied",
+            {number_or_text("revision", revision), {"websocket_url", current()->websocket_url}});
         result.applied = true;
         return result;
     }
@@ -334,13 +340,15 @@ class ServerApp final : public ServerControl {
             const ApplyResult result = apply(std::move(reloaded), nullptr);
             if (!result.applied) {
                 log_findings(result.findings);
-                spdlog::error("reload rejected, still serving the previous configuration{}",
-                              result.error.empty() ? "" : ": " + result.error);
+                log_error("reload_rejected",
+                          "reload rejected, still serving the previous configuration",
+                          {{"reason", result.error.empty() ? "findings" : result.error}});
             }
         } catch (const std::exception& error) {
             metrics_.config_rejected.fetch_add(1);
-            spdlog::error("reload rejected, still serving the previous configuration: {}",
-                          error.what());
+            log_error("reload_rejected",
+                      "reload rejected, still serving the previous configuration",
+                      {{"reason", error.what()}});
         }
     }
 
@@ -348,7 +356,7 @@ class ServerApp final : public ServerControl {
         io_->signals.async_wait([this](boost::system::error_code error, int signal) {
             if (error) return;
             if (signal == SIGHUP) {
-                spdlog::info("SIGHUP: reloading the configuration files");
+                log_info("reload", "SIGHUP: reloading the configuration files");
                 reload_files();
                 wait_for_signals();
                 return;
@@ -380,13 +388,14 @@ class ServerApp final : public ServerControl {
 
     static void remove_leftover_uploads(const std::string& firmware_dir) {
         for (const std::string& name : remove_upload_leftovers(firmware_dir)) {
-            spdlog::info("removed an interrupted upload file={} folder={}", name, firmware_dir);
+            log_info("upload_leftover_removed", "removed an interrupted upload",
+                     {{"file", name}, {"folder", firmware_dir}});
         }
     }
 
     void shutdown(int signal) {
         std::lock_guard apply_lock(apply_mutex_);
-        spdlog::info("signal {}: stopping; closing {} sessions", signal, sessions_.size());
+        log_info("stopping", "stopping", {{"signal", signal}, {"sessions", sessions_.size()}});
         notify_systemd("STOPPING=1");
         for (auto& listener : listeners_) listener->stop();
         io_->confirm_timer.cancel();

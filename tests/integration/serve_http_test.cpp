@@ -136,7 +136,7 @@ TEST_CASE("a pushed port change rebinds new before old, and the push survives a 
           "ws://127.0.0.1:" + std::to_string(moved) + "/xiaozhi/v1/");
     CHECK(serve->ports_json().at("ports").front().at("port") == moved);
     CHECK(serve->wait_for_log("release service=websocket address=127.0.0.1 port=" +
-                                  std::to_string(ws_port) + " reason=\"rebind\"",
+                                  std::to_string(ws_port) + " reason=rebind",
                               10000));
     CHECK(raw_exchange(ws_port, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", 2000).empty());
     CHECK(http_get(moved, "/healthz").status == 200);

@@ -16,6 +16,8 @@
 #include <sstream>
 #include <thread>
 
+#include "cli_harness.hpp"
+
 extern char** environ;
 
 namespace xiaozhi::testing {
@@ -141,7 +143,12 @@ void ServeProcess::start(const Options& options) {
     if (!options.wait_ready) return;
     const std::string ports = dir_ + "/data/state/ports.json";
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (!fs::exists(ports) || !wait_for_log("serving ota_url=", 0)) {
+    // The ready line in text ("serving ota_url=...") or JSON ({"event":"serving",...}).
+    const auto ready = [this] {
+        const std::string text = log();
+        return contains(text, "serving ota_url=") || contains(text, R"("event":"serving")");
+    };
+    while (!fs::exists(ports) || !ready()) {
         if (!running() || std::chrono::steady_clock::now() > deadline) {
             FAIL("xiaozhi serve did not become ready (exit " << exit_code_ << "):\n" << log());
         }

@@ -255,7 +255,7 @@ TEST_CASE("serve --log-format json writes only JSON lines, a refusal included", 
     ServeProcess serve(options);
     CHECK(serve.stop() == 0);
     CHECK(check_lines(serve.log()) >= 4);
-    CHECK(contains(serve.log(), R"("message":"serving ota_url=)"));
+    CHECK(contains(serve.log(), R"("event":"serving","message":"serving","ota_url":")"));
 
     ServeProcess::Options refused = options;
     refused.wait_ready = false;
@@ -263,6 +263,6 @@ TEST_CASE("serve --log-format json writes only JSON lines, a refusal included", 
     ServeProcess failing(refused);
     CHECK(failing.wait_exit(60000) == 1);
     CHECK(check_lines(failing.log()) >= 2);
-    CHECK(contains(failing.log(), "rule=url.sentinel-host"));
+    CHECK(contains(failing.log(), R"("rule":"url.sentinel-host")"));
     CHECK(contains(failing.log(), "refusing to start"));
 }
