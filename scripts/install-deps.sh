@@ -7,7 +7,7 @@ packages=(
   libcli11-dev libboost-dev libtomlplusplus-dev nlohmann-json3-dev libopus-dev catch2
   libyaml-cpp-dev libssl-dev libspdlog-dev libfmt-dev
   groff-base bash-completion systemd
-  python3-websockets python3-aiohttp wrk
+  python3-websockets python3-aiohttp wrk prometheus
 )
 missing=()
 for p in "${packages[@]}"; do

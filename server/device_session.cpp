@@ -86,6 +86,10 @@ struct Playback {
 class DeviceSession final : public ClosableSession,
                             public DeadlineOwner,
                             public std::enable_shared_from_this<DeviceSession> {
+    // The latency being measured: the upgrade from the session's start, the hello answer,
+    // the first reply frame.
+    enum class Timing : std::uint8_t { none, upgrade, hello, first_reply };
+
   public:
     DeviceSession(ConnectionSocket socket, ConnectionSlot slot, const ServerServices& services)
         : services_(services),
@@ -220,6 +224,10 @@ class DeviceSession final : public ClosableSession,
     }
 
     void on_accept(error_code ec) {
+        if (timing_ == Timing::upgrade) {
+            if (!ec) services_.metrics.websocket_upgrade.observe(Clock::now() - timed_since_);
+            timing_ = Timing::none;
+        }
         if (ec) {
             services_.metrics.handshake_failures.add("upgrade_failed");
             log_warn("websocket_upgrade_failed", "websocket upgrade failed",
@@ -413,6 +421,8 @@ class DeviceSession final : public ClosableSession,
                   {"version", hello.version},
                   {"transport", hello.transport},
                   {"protocol", static_cast<int>(version_)}});
+        // Timed when nothing else is queued: the next text written is this answer.
+        if (!writing_ && queue_.empty()) start_timing(Timing::hello);
         enqueue_text(protocol::to_text(
             protocol::ServerHello{session_id_, "websocket", settings().audio_params}));
     }
@@ -520,6 +530,7 @@ class DeviceSession final : public ClosableSession,
         enqueue_text(protocol::to_text(protocol::TtsMessage{
             session_id_, protocol::TtsState::sentence_start, reply->sentence_text}));
         if (closing_) return;
+        start_timing(Timing::first_reply);
         playing_ = std::make_unique<Playback>(ws_.get_executor(), std::move(reply));
         ++play_generation_;
         schedule_packet();
@@ -545,6 +556,7 @@ class DeviceSession final : public ClosableSession,
 
     void on_pace(error_code ec, std::uint64_t generation) {
         if (ec || generation != play_generation_ || !playing_ || closing_) return;
+        services_.metrics.reply_lateness.observe(Clock::now() - playing_->timer.expiry());
         const std::size_t packet = playing_->next++;
         enqueue(Outgoing{{}, playing_->reply, packet});
         if (!closing_) schedule_packet();
@@ -622,6 +634,11 @@ class DeviceSession final : public ClosableSession,
             return;
         }
         services_.metrics.bytes_sent.fetch_add(bytes, std::memory_order_relaxed);
+        if (timing_ == (binary ? Timing::first_reply : Timing::hello)) {
+            (binary ? services_.metrics.first_reply : services_.metrics.hello)
+                .observe(Clock::now() - timed_since_);
+            timing_ = Timing::none;
+        }
         if (binary) {
             services_.metrics.frames_sent.fetch_add(1, std::memory_order_relaxed);
             ++frames_out_;
@@ -631,6 +648,11 @@ class DeviceSession final : public ClosableSession,
     }
 
     // --- Closing and timers ---
+
+    void start_timing(Timing what) {
+        timing_ = what;
+        timed_since_ = Clock::now();
+    }
 
     // Closes with `code`; `reason` names it in logs and metrics, `description` (if any)
     // travels in the close frame for the device's log (at most 123 bytes).
@@ -732,6 +754,9 @@ class DeviceSession final : public ClosableSession,
     bool shutdown_requested_ = false;
     bool hello_done_ = false;
     bool closing_ = false;
+    // One latency measured at a time: what it is and when it began.
+    Timing timing_ = Timing::upgrade;
+    Clock::time_point timed_since_ = Clock::now();
 
     SendQueue queue_;  // waiting messages; the one being written is in_flight_
     Outgoing in_flight_;

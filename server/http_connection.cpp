@@ -139,6 +139,8 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
         }
         request_ = plain_request(head, peer_address_, peer_port_);
         head_only_ = head.method() == http::verb::head;
+        timed_ota_ = is_ota_answer_request(request_);
+        head_read_at_ = std::chrono::steady_clock::now();
         const BodyPlan plan = routes_.plan_body(request_);
         const auto length = head_parser_->content_length();
         if (plan.kind != BodyPlan::Kind::reject && length && *length > plan.limit) {
@@ -294,6 +296,11 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
         http::async_write(
             stream_, *message,
             [self = shared_from_this(), message, keep_alive](beast::error_code error, std::size_t) {
+                if (!error && self->timed_ota_) {
+                    self->services_.metrics.ota_answer.observe(std::chrono::steady_clock::now() -
+                                                               self->head_read_at_);
+                }
+                self->timed_ota_ = false;
                 if (error || !keep_alive) {
                     self->close();
                     return;
@@ -319,6 +326,8 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
     UploadFile upload_;
     bool keep_alive_ = false;
     bool head_only_ = false;
+    bool timed_ota_ = false;  // the answer being sent is an OTA answer, timed from head_read_at_
+    std::chrono::steady_clock::time_point head_read_at_;
     std::string peer_address_;
     int peer_port_ = 0;
 };

@@ -103,6 +103,12 @@ HttpResponse route(const HttpRequest& request, const ServerServices& services) {
 
 }  // namespace
 
+bool is_ota_answer_request(const HttpRequest& request) {
+    const bool ota_path =
+        request.path == kOtaPath || request.path == kOtaPath.substr(0, kOtaPath.size() - 1);
+    return ota_path && (request.method == "GET" || request.method == "POST");
+}
+
 HttpRoutes::HttpRoutes(const ServerServices& services) : services_(services) {}
 
 BodyPlan HttpRoutes::plan_body(const HttpRequest& head) const {

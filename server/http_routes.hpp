@@ -23,6 +23,10 @@ struct BodyPlan {
     HttpResponse rejection;  // Kind::reject: the answer, sent without reading the body
 };
 
+// Whether `request` asks for the OTA answer (GET or POST /xiaozhi/ota/), the request
+// xiaozhi_ota_answer_seconds times.
+bool is_ota_answer_request(const HttpRequest& request);
+
 class HttpRoutes {
   public:
     explicit HttpRoutes(const ServerServices& services);

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include "process_metrics.hpp"
+
 namespace xiaozhi::server {
 
 void LabeledCounter::add(const std::string& label, std::uint64_t amount) {
@@ -106,6 +108,19 @@ std::string render_prometheus(const Metrics& m) {
                 m.config_reloads);
     write_value(out, "config_rejected_total", "counter",
                 "Configuration changes refused by validation.", m.config_rejected);
+    m.ota_answer.render(out, "ota_answer_seconds",
+                        "OTA answers: from the request head read to the answer written.");
+    m.websocket_upgrade.render(out, "websocket_upgrade_seconds",
+                               "WebSocket upgrades: from the request read to the 101 written.");
+    m.hello.render(out, "hello_seconds",
+                   "Hello round trips: from a device's hello read to the answer written.");
+    m.first_reply.render(out, "first_reply_seconds",
+                         "From the end of a listen turn to the first reply audio frame written.");
+    m.reply_lateness.render(out, "reply_frame_lateness_seconds",
+                            "How late each paced reply audio frame is handed to the socket.");
+    write_header(out, "build_info", "gauge", "The running build: always 1, its version a label.");
+    out += "xiaozhi_build_info{version=\"" XIAOZHI_VERSION "\"} 1\n";
+    render_process_metrics(out);
     return out;
 }
 

@@ -7,6 +7,8 @@
 #include <mutex>
 #include <string>
 
+#include "latency_histogram.hpp"
+
 namespace xiaozhi::server {
 
 // Counts per label value, for events that are not on the per-frame path.
@@ -47,13 +49,20 @@ struct Metrics {
     LabeledCounter fallbacks;      // by service
     std::atomic<std::uint64_t> config_reloads{0};
     std::atomic<std::uint64_t> config_rejected{0};
+    // Latencies, each from what the server received to what it wrote.
+    LatencyHistogram ota_answer;         // OTA request head read -> answer written
+    LatencyHistogram websocket_upgrade;  // upgrade request read -> 101 written
+    LatencyHistogram hello;              // device hello read -> hello answer written
+    LatencyHistogram first_reply;        // end of a turn (listen stop, silence) -> first audio
+    LatencyHistogram reply_lateness;     // a paced reply frame handed to the socket after its time
 
     void move_session(SessionState from, SessionState to);
     void session_started(SessionState state);
     void session_ended(SessionState state);
 };
 
-// The Prometheus text exposition (version 0.0.4) of every metric, names prefixed "xiaozhi_".
+// The Prometheus text exposition (version 0.0.4) of every metric, names prefixed "xiaozhi_",
+// with xiaozhi_build_info{version} and the standard process_* metrics.
 std::string render_prometheus(const Metrics& metrics);
 
 }  // namespace xiaozhi::server

@@ -6,12 +6,12 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <string>
 #include <string_view>
 
 #include "log_event.hpp"
+#include "process_metrics.hpp"
 
 namespace xiaozhi::server {
 
@@ -22,16 +22,7 @@ namespace {
 constexpr std::size_t kAssumedInUse = 32;
 
 std::size_t descriptors_in_use() {
-    std::error_code error;
-    std::filesystem::directory_iterator entries("/proc/self/fd", error);
-    if (error) return kAssumedInUse;
-    std::size_t count = 0;
-    for (auto it = std::filesystem::begin(entries); it != std::filesystem::end(entries);
-         it.increment(error)) {
-        if (error) return kAssumedInUse;
-        ++count;
-    }
-    return count;
+    return static_cast<std::size_t>(open_descriptor_count().value_or(kAssumedInUse));
 }
 
 // The most a soft limit may be when the hard one is unlimited.
