@@ -9,6 +9,8 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "config/node.hpp"
+
 namespace xiaozhi::server {
 
 namespace {
@@ -18,44 +20,20 @@ std::atomic<EventFormat> event_format{EventFormat::text};
 bool needs_quotes(std::string_view text) {
     if (text.empty()) return true;
     for (const char c : text) {
-        if (c == ' ' || c == '"' || c == '=' || c == '\\' || static_cast<unsigned char>(c) < 0x20)
+        if (c == ' ' || c == '"' || c == '=' || c == '\\' || c == 0x7f ||
+            static_cast<unsigned char>(c) < 0x20) {
             return true;
+        }
     }
     return false;
 }
 
 void append_logfmt_text(std::string& out, std::string_view text) {
-    if (!needs_quotes(text)) {
+    if (needs_quotes(text)) {
+        out += config::double_quoted(text);
+    } else {
         out += text;
-        return;
     }
-    out += '"';
-    for (const char c : text) {
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20) {
-                    out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
-                } else {
-                    out += c;
-                }
-        }
-    }
-    out += '"';
 }
 
 std::string text_line(std::string_view message, std::initializer_list<LogField> fields) {

@@ -80,4 +80,8 @@ Node& set_path(Node& root, const Path& path, Node value);
 // lists compare as multisets.
 bool same_value(const Node& a, const Node& b, bool ignore_order = false);
 
+// `text` in double quotes, quotes and backslashes escaped, \n \t \r and \xNN for the other
+// control characters: read back as the same text by YAML and logfmt readers.
+std::string double_quoted(std::string_view text);
+
 }  // namespace xiaozhi::config

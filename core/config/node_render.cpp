@@ -29,7 +29,23 @@ bool is_plain_safe(const std::string& text) {
     return detail::resolve_plain_scalar(text, Position{}).kind == Kind::string;
 }
 
-std::string double_quoted(const std::string& text) {
+std::string render_string(const std::string& text) {
+    return is_plain_safe(text) ? text : double_quoted(text);
+}
+
+std::string render_floating(double value) {
+    if (std::isnan(value)) return ".nan";
+    if (std::isinf(value)) return value > 0 ? ".inf" : "-.inf";
+    char buffer[64];
+    const auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value);
+    std::string out(buffer, error == std::errc() ? end : buffer);
+    if (out.find_first_of(".eEn") == std::string::npos) out += ".0";
+    return out;
+}
+
+}  // namespace
+
+std::string double_quoted(std::string_view text) {
     std::string out = "\"";
     for (char c : text) {
         switch (c) {
@@ -60,22 +76,6 @@ std::string double_quoted(const std::string& text) {
     }
     return out + "\"";
 }
-
-std::string render_string(const std::string& text) {
-    return is_plain_safe(text) ? text : double_quoted(text);
-}
-
-std::string render_floating(double value) {
-    if (std::isnan(value)) return ".nan";
-    if (std::isinf(value)) return value > 0 ? ".inf" : "-.inf";
-    char buffer[64];
-    const auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value);
-    std::string out(buffer, error == std::errc() ? end : buffer);
-    if (out.find_first_of(".eEn") == std::string::npos) out += ".0";
-    return out;
-}
-
-}  // namespace
 
 std::string Node::render() const {
     switch (kind) {

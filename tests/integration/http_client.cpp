@@ -117,6 +117,18 @@ HttpReply http_get(int port, const std::string& target) {
     return http_call(port, call);
 }
 
+HttpCall ota_request(const std::string& device_id, const std::string& client_id,
+                     const std::string& version, const std::string& board) {
+    HttpCall call;
+    call.method = "POST";
+    call.target = "/xiaozhi/ota/";
+    call.headers = {
+        {"Device-Id", device_id}, {"Client-Id", client_id}, {"Content-Type", "application/json"}};
+    call.body =
+        R"({"application":{"version":")" + version + R"("},"board":{"type":")" + board + R"("}})";
+    return call;
+}
+
 HttpReply admin_call(int port, const std::string& token, const std::string& method,
                      const std::string& path,
                      std::vector<std::pair<std::string, std::string>> headers,

@@ -29,6 +29,11 @@ struct HttpCall {
 HttpReply http_call(int port, const HttpCall& call);
 HttpReply http_get(int port, const std::string& target);
 
+// A device's OTA request: POST /xiaozhi/ota/ with Device-Id, Client-Id and a JSON body
+// naming its firmware `version` and `board` type.
+HttpCall ota_request(const std::string& device_id, const std::string& client_id,
+                     const std::string& version = "1.0.0", const std::string& board = "bread");
+
 // A call to serve's admin API: /xiaozhi/admin/<path> with `Authorization: Bearer <token>`.
 HttpReply admin_call(int port, const std::string& token, const std::string& method,
                      const std::string& path,

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <memory>
@@ -219,6 +220,17 @@ double cpu_seconds(int pid) {
     return static_cast<double>(user + system) / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
+// How many descriptors process `pid` has open (/proc/<pid>/fd).
+std::size_t open_descriptors(int pid) {
+    std::size_t count = 0;
+    for (const auto& entry :
+         std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd")) {
+        (void)entry;
+        ++count;
+    }
+    return count;
+}
+
 }  // namespace
 
 TEST_CASE("2000 idle connections with max_connections 500 are held to 500, a device talks on",
@@ -229,6 +241,7 @@ TEST_CASE("2000 idle connections with max_connections 500 are held to 500, a dev
     CanaryDevice canary(serve->websocket_port());
     canary.talk();
 
+    const long before_kib = resident_kib(serve->pid());
     IdleConnections idle;
     idle.open(serve->websocket_port(), 2000);
     // The canary holds one slot: 499 idle connections are admitted, 1501 answered 503.
@@ -237,6 +250,11 @@ TEST_CASE("2000 idle connections with max_connections 500 are held to 500, a dev
     CHECK(idle.poll_answers() == answered);
     CHECK(answered == 1501);
     CHECK(idle.busy_answers() == answered);
+    // What 2,000 connections cost serve: 500 sockets and their small state, no more.
+    const long during_kib = resident_kib(serve->pid());
+    INFO("resident before " << before_kib << " KiB, with the connections " << during_kib);
+    CHECK(during_kib - before_kib < 32 * 1024);
+    CHECK(open_descriptors(serve->pid()) <= 500 + 64);
 
     // Full: a new HTTP request and a new device get 503 at once, the canary is served.
     const HttpReply busy = http_get(serve->http_port(), "/healthz");

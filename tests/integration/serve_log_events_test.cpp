@@ -141,13 +141,8 @@ TEST_CASE("serve's JSON log: every line an event object with its fields as typed
     WsClient refused;
     CHECK_FALSE(refused.connect(serve.websocket_port(), device("aa:bb:cc:00:00:08", "forged")));
 
-    HttpCall ota;
-    ota.method = "POST";
-    ota.target = "/xiaozhi/ota/";
-    ota.headers = {{"Device-Id", "aa:bb:cc:00:00:09"},
-                   {"Client-Id", "3f2504e0-4f89-11d3-9a0c-0305e82c3309"},
-                   {"Content-Type", "application/json"}};
-    ota.body = R"({"application":{"version":"1.6.0"},"board":{"type":"bread-compact-wifi"}})";
+    HttpCall ota = ota_request("aa:bb:cc:00:00:09", "3f2504e0-4f89-11d3-9a0c-0305e82c3309", "1.6.0",
+                               "bread-compact-wifi");
     CHECK(http_call(serve.http_port(), ota).status == 200);
     ota.body = "{";
     CHECK(http_call(serve.http_port(), ota).status == 400);

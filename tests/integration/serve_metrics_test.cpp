@@ -59,13 +59,7 @@ TEST_CASE("/metrics after a session passes promtool and times OTA, upgrade, hell
     CanaryDevice canary(serve.websocket_port());
     canary.talk();
     canary.talk();
-    HttpCall ota;
-    ota.method = "POST";
-    ota.target = "/xiaozhi/ota/";
-    ota.headers = {{"Device-Id", "aa:bb:cc:00:00:31"},
-                   {"Client-Id", "3f2504e0-4f89-11d3-9a0c-0305e82c3331"},
-                   {"Content-Type", "application/json"}};
-    ota.body = R"({"application":{"version":"1.0.0"},"board":{"type":"bread"}})";
+    const HttpCall ota = ota_request("aa:bb:cc:00:00:31", "3f2504e0-4f89-11d3-9a0c-0305e82c3331");
     for (int i = 0; i < 3; ++i) REQUIRE(http_call(serve.http_port(), ota).status == 200);
 
     const HttpReply reply = http_get(serve.http_port(), "/metrics");

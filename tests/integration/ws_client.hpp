@@ -55,7 +55,7 @@ class WsClient {
     bool closed() const;     // the peer closed the WebSocket or the connection ended
     int close_code() const;  // the code of the peer's close frame; -1 without one
     const std::string& close_reason() const;  // the reason text of that frame
-    bool timed_out() const;  // the last read or send timed out
+    bool timed_out() const;                   // the last read or send timed out
     const std::string& error() const;
     std::size_t skipped_binary() const;
 
