@@ -69,7 +69,7 @@ CLI::App* add_serve(CLI::App& app, ServeOptions& options) {
 }
 
 int run_serve(const ServeOptions& options) {
-    const bool json_logs =
+    const server::LogSetup logs =
         server::configure_logging(server::parse_log_format(options.log_format), options.log_level);
     ConfigInputs inputs = options.inputs;
     if (inputs.paths.empty()) {
@@ -84,7 +84,7 @@ int run_serve(const ServeOptions& options) {
     serve.base_dir = base_dir_of(inputs.paths);
     serve.probe = !options.no_probe;
     serve.threads = options.threads;
-    serve.banner = !json_logs && !server::stderr_is_journal();
+    serve.banner = !logs.json && !logs.journal;
     return server::run_serve(serve);
 }
 

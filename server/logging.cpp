@@ -23,6 +23,20 @@ namespace xiaozhi::server {
 
 namespace {
 
+// Whether standard error is the journal's stream: JOURNAL_STREAM names its device and inode,
+// and a variable inherited from a parent whose stream this is not does not count.
+bool stderr_is_journal() {
+    const char* stream = std::getenv("JOURNAL_STREAM");
+    if (stream == nullptr) return false;
+    unsigned long long device = 0;
+    unsigned long long inode = 0;
+    if (std::sscanf(stream, "%llu:%llu", &device, &inode) != 2) return false;
+    struct stat status {};
+    if (::fstat(STDERR_FILENO, &status) != 0) return false;
+    return static_cast<unsigned long long>(status.st_dev) == device &&
+           static_cast<unsigned long long>(status.st_ino) == inode;
+}
+
 // The syslog priority journald reads from a line's "<N>" prefix.
 int syslog_priority(spdlog::level::level_enum level) {
     switch (level) {
@@ -43,12 +57,17 @@ void append(spdlog::memory_buf_t& dest, std::string_view text) {
     dest.append(text.data(), text.data() + text.size());
 }
 
-// `<N>` before a line that goes to the journal, nothing otherwise.
+// "<4>": the prefix journald reads a line's priority from.
+void append_priority(spdlog::memory_buf_t& dest, spdlog::level::level_enum level) {
+    append(dest, fmt::format("<{}>", syslog_priority(level)));
+}
+
+// `<N>` at the start of a text line for the journal.
 class PriorityFlag : public spdlog::custom_flag_formatter {
   public:
     void format(const spdlog::details::log_msg& msg, const std::tm&,
                 spdlog::memory_buf_t& dest) override {
-        append(dest, fmt::format("<{}>", syslog_priority(msg.level)));
+        append_priority(dest, msg.level);
     }
     std::unique_ptr<custom_flag_formatter> clone() const override {
         return std::make_unique<PriorityFlag>();
@@ -70,7 +89,7 @@ class JsonLineFormatter : public spdlog::formatter {
         ::gmtime_r(&seconds, &utc);
         char stamp[40];
         const std::size_t length = std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &utc);
-        if (journal_) append(dest, fmt::format("<{}>", syslog_priority(msg.level)));
+        if (journal_) append_priority(dest, msg.level);
         const auto level_name = spdlog::level::to_string_view(msg.level);
         const std::string_view level(level_name.data(), level_name.size());
         const std::string_view payload(msg.payload.data(), msg.payload.size());
@@ -96,18 +115,6 @@ class JsonLineFormatter : public spdlog::formatter {
 
 }  // namespace
 
-bool stderr_is_journal() {
-    const char* stream = std::getenv("JOURNAL_STREAM");
-    if (stream == nullptr) return false;
-    unsigned long long device = 0;
-    unsigned long long inode = 0;
-    if (std::sscanf(stream, "%llu:%llu", &device, &inode) != 2) return false;
-    struct stat status {};
-    if (::fstat(STDERR_FILENO, &status) != 0) return false;
-    return static_cast<unsigned long long>(status.st_dev) == device &&
-           static_cast<unsigned long long>(status.st_ino) == inode;
-}
-
 LogFormat parse_log_format(const std::string& name) {
     if (name == "auto") return LogFormat::automatic;
     if (name == "text") return LogFormat::text;
@@ -115,7 +122,7 @@ LogFormat parse_log_format(const std::string& name) {
     throw std::invalid_argument("log format must be auto, text or json, not '" + name + "'");
 }
 
-bool configure_logging(LogFormat format, const std::string& level) {
+LogSetup configure_logging(LogFormat format, const std::string& level) {
     std::string lower = level;
     std::transform(lower.begin(), lower.end(), lower.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -144,7 +151,7 @@ bool configure_logging(LogFormat format, const std::string& level) {
     logger->set_level(parsed);
     logger->flush_on(spdlog::level::trace);
     spdlog::set_default_logger(std::move(logger));
-    return json;
+    return LogSetup{json, journal};
 }
 
 }  // namespace xiaozhi::server
