@@ -2,6 +2,8 @@
 // port.
 #include "advertised_addresses.hpp"
 
+#include <utility>
+
 #include "deploy/ip_address.hpp"
 #include "deploy/url.hpp"
 
@@ -52,20 +54,61 @@ std::string advertised_host(const ServerSettings& settings, const host::Snapshot
     return fallback != nullptr ? *fallback : "127.0.0.1";
 }
 
+// scheme://host:port, without the port when it is the scheme's default (443 for TLS).
+std::string base_url(const char* scheme, const std::string& host, int port, bool tls) {
+    if (tls && port == 443) return std::string(scheme) + "://" + host;
+    return std::string(scheme) + "://" + host + ":" + std::to_string(port);
+}
+
 AdvertisedAddresses advertised_addresses(const ServerSettings& settings, const BoundPorts& bound,
                                          const config::Effective& effective,
                                          const host::Snapshot& host) {
     AdvertisedAddresses out;
     out.host = advertised_host(settings, host);
-    const std::string http_base = "http://" + out.host + ":" + std::to_string(bound.http);
+    const bool http_tls = bound.tls != 0 || bound.http_tls;
+    const std::string http_base = base_url(http_tls ? "https" : "http", out.host,
+                                           bound.tls != 0 ? bound.tls : bound.http, http_tls);
+    const bool websocket_tls = bound.tls != 0 || bound.websocket_tls;
     out.websocket_url =
         settings.configured_websocket.empty()
-            ? "ws://" + out.host + ":" + std::to_string(bound.websocket) + "/xiaozhi/v1/"
+            ? base_url(websocket_tls ? "wss" : "ws", out.host,
+                       bound.tls != 0 ? bound.tls : bound.websocket, websocket_tls) +
+                  "/xiaozhi/v1/"
             : settings.configured_websocket;
     const std::string ota = effective.get_string("server.ota").value_or("");
     out.ota_url = ota.empty() || deploy::is_placeholder(ota) ? http_base + "/xiaozhi/ota/" : ota;
     out.download_base = http_base + "/xiaozhi/ota/download/";
     return out;
+}
+
+std::optional<analysis::Finding> uncovered_tls_host(
+    const AdvertisedAddresses& addresses, const config::Effective& effective,
+    const std::function<bool(std::string_view)>& covers,
+    const std::vector<std::string>& certificate_names) {
+    const std::pair<const char*, const std::string*> handed_out[] = {
+        {"server.websocket", &addresses.websocket_url}, {"server.ota", &addresses.ota_url}};
+    for (const auto& [key, text] : handed_out) {
+        const auto url = deploy::parse_url(*text);
+        if (!url || (url->scheme != "wss" && url->scheme != "https")) continue;
+        if (covers(url->host)) continue;
+        std::string names;
+        for (const auto& name : certificate_names) names += (names.empty() ? "" : ", ") + name;
+        analysis::Finding finding;
+        finding.rule = "tls.host-not-covered";
+        finding.severity = analysis::Severity::error;
+        finding.key = effective.get(key) != nullptr ? key : "server.advertise_host";
+        finding.origin = effective.origin_of(finding.key);
+        finding.message = "devices would be handed " + *text +
+                          ", but the certificate does not cover " + url->host + " (it names " +
+                          (names.empty() ? "nothing" : names) +
+                          "); a device would refuse the TLS handshake";
+        finding.suggestion =
+            "set server.advertise_host to a name the certificate covers, or get a certificate "
+            "for " +
+            url->host;
+        return finding;
+    }
+    return std::nullopt;
 }
 
 std::optional<analysis::Finding> bound_port_contradiction(const ServerSettings& settings,

@@ -83,23 +83,28 @@ struct Playback {
     Clock::time_point start;
 };
 
+// Stream: ConnectionSocket (ws://) or TlsStream (wss://).
+template <typename Stream>
 class DeviceSession final : public ClosableSession,
                             public DeadlineOwner,
-                            public std::enable_shared_from_this<DeviceSession> {
+                            public std::enable_shared_from_this<DeviceSession<Stream>> {
+    using std::enable_shared_from_this<DeviceSession<Stream>>::shared_from_this;
+    using std::enable_shared_from_this<DeviceSession<Stream>>::weak_from_this;
+
     // The latency being measured: the upgrade from the session's start, the hello answer,
     // the first reply frame.
     enum class Timing : std::uint8_t { none, upgrade, hello, first_reply };
 
   public:
-    DeviceSession(ConnectionSocket socket, ConnectionSlot slot, const ServerServices& services)
+    DeviceSession(Stream stream, ConnectionSlot slot, const ServerServices& services)
         : services_(services),
           slot_(std::move(slot)),
           config_(services.control.current()),
-          ws_(std::move(socket)),
+          ws_(std::move(stream)),
           deadline_(ws_.get_executor().context()),
           queue_(config_->settings.send_queue_limit) {
         error_code ec;
-        const auto endpoint = ws_.next_layer().remote_endpoint(ec);
+        const auto endpoint = tcp_socket().remote_endpoint(ec);
         if (!ec) peer_ = endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
     }
 
@@ -178,9 +183,15 @@ class DeviceSession final : public ClosableSession,
 
     // The socket leaves the session (which then ends) for the time-limited HTTP answer.
     void send_rejection(unsigned http_version, const HttpResponse& plain) {
-        reject_upgrade(ConnectionStream(std::move(ws_.next_layer())), std::move(slot_),
-                       http_version, plain);
+        if constexpr (std::is_same_v<Stream, TlsStream>) {
+            reject_upgrade(std::move(ws_.next_layer()), std::move(slot_), http_version, plain);
+        } else {
+            reject_upgrade(ConnectionStream(std::move(ws_.next_layer())), std::move(slot_),
+                           http_version, plain);
+        }
     }
+
+    ConnectionSocket& tcp_socket() { return beast::get_lowest_layer(ws_); }
 
     // --- Upgrade ---
 
@@ -683,7 +694,7 @@ class DeviceSession final : public ClosableSession,
 
     void close_socket() {
         error_code ignored;
-        ws_.next_layer().close(ignored);
+        tcp_socket().close(ignored);
     }
 
     // Voice or a listen message: the idle close moves away.
@@ -734,7 +745,7 @@ class DeviceSession final : public ClosableSession,
     const ServerServices& services_;  // owned by the server, which outlives its sessions
     ConnectionSlot slot_;             // of server.max_connections, released after ws_ closes
     std::shared_ptr<const RunningConfig> config_;
-    websocket::stream<ConnectionSocket, false> ws_;
+    websocket::stream<Stream, false> ws_;
     beast::flat_buffer buffer_;
     std::uint8_t first_byte_ = 0;  // of a message read while idle
     SweptDeadline deadline_;       // hello, idle, then the close grace
@@ -773,15 +784,32 @@ class DeviceSession final : public ClosableSession,
 
 }  // namespace
 
-void start_device_session(ConnectionStream stream, UpgradeRequest request, std::string early_bytes,
-                          ConnectionSlot slot, const ServerServices& services) {
+namespace {
+
+template <typename Stream>
+void start_session(Stream stream, UpgradeRequest request, std::string early_bytes,
+                   ConnectionSlot slot, const ServerServices& services) {
     try {
-        std::make_shared<DeviceSession>(stream.release_socket(), std::move(slot), services)
+        std::make_shared<DeviceSession<Stream>>(std::move(stream), std::move(slot), services)
             ->start(std::move(request), std::move(early_bytes));
     } catch (const std::exception& error) {
         log_error("session_start_failed", "device session failed to start",
                   {{"error", error.what()}});
     }
+}
+
+}  // namespace
+
+void start_device_session(ConnectionStream stream, UpgradeRequest request, std::string early_bytes,
+                          ConnectionSlot slot, const ServerServices& services) {
+    start_session(stream.release_socket(), std::move(request), std::move(early_bytes),
+                  std::move(slot), services);
+}
+
+void start_device_session(TlsStream stream, UpgradeRequest request, std::string early_bytes,
+                          ConnectionSlot slot, const ServerServices& services) {
+    start_session(std::move(stream), std::move(request), std::move(early_bytes), std::move(slot),
+                  services);
 }
 
 }  // namespace xiaozhi::server

@@ -9,6 +9,7 @@
 #include "connection_slots.hpp"
 #include "connection_types.hpp"
 #include "server_services.hpp"
+#include "tls_stream.hpp"
 
 namespace xiaozhi::server {
 
@@ -21,6 +22,9 @@ using UpgradeRequest = boost::beast::http::request<boost::beast::http::string_bo
 // waiting for the 101 (usually nothing); the session reads them first. `slot` stays with
 // the socket until it closes. The stream's executor runs one handler at a time.
 void start_device_session(ConnectionStream stream, UpgradeRequest request, std::string early_bytes,
+                          ConnectionSlot slot, const ServerServices& services);
+// The same over TLS (wss://), the handshake done.
+void start_device_session(TlsStream stream, UpgradeRequest request, std::string early_bytes,
                           ConnectionSlot slot, const ServerServices& services);
 
 }  // namespace xiaozhi::server

@@ -21,6 +21,8 @@
 #include "firmware_upload.hpp"
 #include "http_head.hpp"
 #include "log_event.hpp"
+#include "tls_contexts.hpp"
+#include "tls_stream.hpp"
 
 namespace xiaozhi::server {
 
@@ -34,6 +36,21 @@ using tcp = boost::asio::ip::tcp;
 // server.request_head_timeout.
 constexpr auto transfer_timeout = std::chrono::seconds(30);
 constexpr std::size_t max_header_bytes = 16 * 1024;
+// How long a TLS connection may take to send its close_notify before the socket closes.
+constexpr auto tls_close_timeout = std::chrono::seconds(2);
+// The first byte of a TLS record carrying a handshake message (a ClientHello).
+constexpr unsigned char tls_handshake_record = 0x16;
+
+// What a plain HTTP client gets from a TLS listener.
+constexpr std::string_view plain_on_tls_answer =
+    "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: 46\r\n"
+    "Connection: close\r\n\r\nthis port speaks TLS: use https:// or wss://\n";
+
+// Where a plain stream keeps its time limit (Beast's basic_stream has it); a TLS stream
+// has none of its own, so its connection keeps a timer.
+struct NoTimer {
+    explicit NoTimer(const ConnectionExecutor&) {}
+};
 
 // A temporary upload file, removed unless the routes moved it away.
 class UploadFile {
@@ -81,35 +98,184 @@ void open_regular_file(const std::string& path, http::file_body::value_type& bod
     body.reset(std::move(file), error);
 }
 
-class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
+// Stream: ConnectionStream (plain) or TlsStream.
+template <typename Stream>
+class HttpConnection : public std::enable_shared_from_this<HttpConnection<Stream>> {
+    static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+    using Timer = std::conditional_t<kTls, ConnectionTimer, NoTimer>;
+    using std::enable_shared_from_this<HttpConnection<Stream>>::shared_from_this;
+
   public:
     HttpConnection(ConnectionSocket socket, ConnectionSlot slot, const ServerServices& services,
-                   HttpRoutes& routes)
-        : slot_(std::move(slot)), stream_(std::move(socket)), services_(services), routes_(routes) {
+                   HttpRoutes& routes, std::shared_ptr<const TlsContexts> tls)
+        : slot_(std::move(slot)),
+          timer_(socket.get_executor()),
+          stream_(make_stream(std::move(socket), std::move(tls))),
+          services_(services),
+          routes_(routes) {
         services_.metrics.connections_accepted.fetch_add(1, std::memory_order_relaxed);
         services_.metrics.connections_open.fetch_add(1, std::memory_order_relaxed);
         boost::system::error_code ignored;
-        const tcp::endpoint peer = stream_.socket().remote_endpoint(ignored);
+        const tcp::endpoint peer = tcp_socket().remote_endpoint(ignored);
         peer_address_ = peer.address().is_v6() && peer.address().to_v6().is_v4_mapped()
                             ? boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped,
                                                                peer.address().to_v6())
                                   .to_string()
                             : peer.address().to_string();
         peer_port_ = peer.port();
+        local_port_ = tcp_socket().local_endpoint(ignored).port();
     }
     ~HttpConnection() {
         services_.metrics.connections_open.fetch_sub(1, std::memory_order_relaxed);
     }
 
-    void start() { read_head(); }
+    void start() {
+        if constexpr (kTls) {
+            expires_after(services_.control.current()->settings.tls.handshake_timeout);
+            wait_for_first_byte();
+        } else {
+            read_head();
+        }
+    }
 
   private:
+    static Stream make_stream(ConnectionSocket socket, std::shared_ptr<const TlsContexts> tls) {
+        if constexpr (kTls) {
+            return Stream(std::move(socket), std::move(tls));
+        } else {
+            return Stream(std::move(socket));
+        }
+    }
+
+    ConnectionSocket& tcp_socket() {
+        if constexpr (kTls) {
+            return stream_.next_layer();
+        } else {
+            return stream_.socket();
+        }
+    }
+
+    void expires_after(std::chrono::steady_clock::duration limit) {
+        if constexpr (kTls) {
+            timer_.expires_after(limit);
+            timer_.async_wait([self = shared_from_this()](beast::error_code error) {
+                if (error) return;
+                self->timed_out_ = true;
+                beast::error_code ignored;
+                self->tcp_socket().cancel(ignored);
+                self->tcp_socket().close(ignored);
+            });
+        } else {
+            stream_.expires_after(limit);
+        }
+    }
+
+    void expires_never() {
+        if constexpr (kTls) {
+            timer_.cancel();
+        } else {
+            stream_.expires_never();
+        }
+    }
+
+    // --- TLS: the first byte says whether a TLS client or a plain HTTP one came ---
+
+    void wait_for_first_byte() {
+        tcp_socket().async_wait(
+            ConnectionSocket::wait_read,
+            [self = shared_from_this()](beast::error_code error) { self->on_first_byte(error); });
+    }
+
+    void on_first_byte(beast::error_code error) {
+        if (error) {
+            if (timed_out_) services_.metrics.tls_handshakes.add("timeout");
+            close_now();
+            return;
+        }
+        unsigned char first = 0;
+        const ssize_t peeked = ::recv(tcp_socket().native_handle(), &first, 1, MSG_PEEK);
+        if (peeked < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+            wait_for_first_byte();
+            return;
+        }
+        if (peeked <= 0) {
+            close_now();
+            return;
+        }
+        if (first != tls_handshake_record) {
+            answer_plain_on_tls();
+            return;
+        }
+        handshake_started_at_ = std::chrono::steady_clock::now();
+        if constexpr (kTls) {
+            stream_.async_handshake(
+                [self = shared_from_this()](beast::error_code failed, std::size_t) {
+                    self->on_handshake(failed);
+                });
+        }
+    }
+
+    void on_handshake(beast::error_code error) {
+        if (error) {
+            const char* outcome = timed_out_ ? "timeout" : "failed";
+            services_.metrics.tls_handshakes.add(outcome);
+            log_info("tls_handshake_failed", "tls handshake failed",
+                     {{"peer_address", peer_address_},
+                      {"peer_port", peer_port_},
+                      {"port", local_port_},
+                      {"reason", outcome},
+                      {"error", error.message()}});
+            close_now();
+            return;
+        }
+        services_.metrics.tls_handshakes.add("ok");
+        services_.metrics.tls_handshake.observe(std::chrono::steady_clock::now() -
+                                                handshake_started_at_);
+        read_head();
+    }
+
+    // A plain HTTP request on a TLS port: a plain 400 that says so, then the socket closes.
+    void answer_plain_on_tls() {
+        services_.metrics.tls_handshakes.add("plain_http");
+        log_warn("plain_on_tls_port", "plain HTTP on a TLS port",
+                 {{"peer_address", peer_address_},
+                  {"peer_port", peer_port_},
+                  {"port", local_port_},
+                  {"hint", "the client must use https:// or wss:// on this port"}});
+        boost::asio::async_write(
+            tcp_socket(),
+            boost::asio::buffer(plain_on_tls_answer.data(), plain_on_tls_answer.size()),
+            [self = shared_from_this()](beast::error_code, std::size_t) { self->close_now(); });
+    }
+
+    // A TLS ClientHello on a plain port: a log line that says so instead of a parse error.
+    bool tls_client_on_plain_port() {
+        if constexpr (kTls) {
+            return false;
+        } else {
+            const auto data = buffer_.data();
+            if (data.size() == 0 ||
+                *static_cast<const unsigned char*>(data.data()) != tls_handshake_record) {
+                return false;
+            }
+            services_.metrics.tls_on_plain_port.fetch_add(1, std::memory_order_relaxed);
+            log_warn("tls_on_plain_port", "TLS client on a plain port",
+                     {{"peer_address", peer_address_},
+                      {"peer_port", peer_port_},
+                      {"port", local_port_},
+                      {"hint",
+                       "the client must use http:// or ws:// on this port, or "
+                       "server.tls must make it a TLS port"}});
+            return true;
+        }
+    }
+
     void read_head() {
         head_parser_.emplace();
         head_parser_->header_limit(max_header_bytes);
         // The body's limit depends on the route: on_head checks Content-Length against it.
         head_parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
-        stream_.expires_after(services_.control.current()->settings.request_head_timeout);
+        expires_after(services_.control.current()->settings.request_head_timeout);
         http::async_read_header(stream_, buffer_, *head_parser_,
                                 [self = shared_from_this()](beast::error_code error, std::size_t) {
                                     self->on_head(error);
@@ -118,6 +284,10 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
 
     void on_head(beast::error_code error) {
         if (error) {
+            if (tls_client_on_plain_port()) {
+                close();
+                return;
+            }
             if (error != http::error::end_of_stream && error != beast::error::timeout &&
                 error != boost::asio::error::connection_reset &&
                 error != boost::asio::error::operation_aborted) {
@@ -131,7 +301,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
             close();
             return;
         }
-        stream_.expires_after(transfer_timeout);
+        expires_after(transfer_timeout);
         const auto& head = head_parser_->get();
         if (beast::websocket::is_upgrade(head)) {
             upgrade();
@@ -170,7 +340,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
                                  self->close();
                                  return;
                              }
-                             self->stream_.expires_never();
+                             self->expires_never();
                              // What the device sent after the request, not waiting for the 101.
                              const auto early = self->buffer_.data();
                              start_device_session(
@@ -252,7 +422,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
 
     void write(HttpResponse response, bool keep_alive) {
         services_.metrics.http_requests.add(std::to_string(response.status / 100) + "xx");
-        stream_.expires_after(transfer_timeout);
+        expires_after(transfer_timeout);
         if (head_only_) {
             write_head_only(response, keep_alive);
             return;
@@ -310,14 +480,28 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
             });
     }
 
+    // The end of the connection: TLS sends its close_notify first (bounded in time).
     void close() {
-        beast::error_code ignored;
-        stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-        stream_.close();
+        if constexpr (kTls) {
+            if (!tcp_socket().is_open()) return;
+            expires_after(tls_close_timeout);
+            stream_.async_shutdown(
+                [self = shared_from_this()](beast::error_code, std::size_t) { self->close_now(); });
+        } else {
+            close_now();
+        }
     }
 
-    ConnectionSlot slot_;  // declared first: released after the socket is closed
-    ConnectionStream stream_;
+    void close_now() {
+        expires_never();
+        beast::error_code ignored;
+        tcp_socket().shutdown(tcp::socket::shutdown_send, ignored);
+        tcp_socket().close(ignored);
+    }
+
+    ConnectionSlot slot_;                // declared first: released after the socket is closed
+    [[no_unique_address]] Timer timer_;  // TLS: the time limit of the step under way
+    Stream stream_;
     const ServerServices& services_;
     HttpRoutes& routes_;
     beast::flat_buffer buffer_;
@@ -330,13 +514,24 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
     std::chrono::steady_clock::time_point head_read_at_;
     std::string peer_address_;
     int peer_port_ = 0;
+    int local_port_ = 0;
+    bool timed_out_ = false;  // TLS: the timer closed the socket
+    std::chrono::steady_clock::time_point handshake_started_at_;
 };
 
 }  // namespace
 
 void serve_connection(ConnectionSocket socket, ConnectionSlot slot, const ServerServices& services,
-                      HttpRoutes& routes) {
-    std::make_shared<HttpConnection>(std::move(socket), std::move(slot), services, routes)->start();
+                      HttpRoutes& routes, std::shared_ptr<const TlsContexts> tls) {
+    if (tls) {
+        std::make_shared<HttpConnection<TlsStream>>(std::move(socket), std::move(slot), services,
+                                                    routes, std::move(tls))
+            ->start();
+        return;
+    }
+    std::make_shared<HttpConnection<ConnectionStream>>(std::move(socket), std::move(slot), services,
+                                                       routes, nullptr)
+        ->start();
 }
 
 }  // namespace xiaozhi::server

@@ -44,13 +44,15 @@ bool is_read(const std::string& method) {
 }
 
 HttpResponse health(const RunningConfig& config, const SessionRegistry& sessions) {
-    nlohmann::json body{
-        {"status", "ok"},
-        {"websocket_url", config.websocket_url},
-        {"ota_url", config.ota_url},
-        {"sessions", sessions.size()},
-        {"pid", static_cast<int>(::getpid())},
-        {"ports", {{"websocket", config.bound.websocket}, {"http", config.bound.http}}}};
+    nlohmann::json body{{"status", "ok"},
+                        {"websocket_url", config.websocket_url},
+                        {"ota_url", config.ota_url},
+                        {"sessions", sessions.size()},
+                        {"pid", static_cast<int>(::getpid())},
+                        {"ports",
+                         {{"websocket", config.bound.websocket},
+                          {"http", config.bound.http},
+                          {"tls", config.bound.tls}}}};
     return json_response(200, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 

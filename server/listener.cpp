@@ -93,8 +93,8 @@ void Listener::accept() {
 }
 
 void Listener::on_accepted(ConnectionSocket socket) {
-    const auto limit = static_cast<std::size_t>(
-        std::max(0, services_.control.current()->settings.max_connections));
+    const std::shared_ptr<const RunningConfig> running = services_.control.current();
+    const auto limit = static_cast<std::size_t>(std::max(0, running->settings.max_connections));
     ConnectionSlots& slots = services_.sessions.connections();
     ConnectionSlot slot = slots.try_acquire(limit);
     boost::system::error_code ignored;
@@ -117,10 +117,16 @@ void Listener::on_accepted(ConnectionSocket socket) {
     socket.set_option(boost::asio::ip::tcp::no_delay(true), ignored);
     // The connection starts on its own thread, which then runs all its handlers.
     const auto executor = socket.get_executor();
-    boost::asio::post(executor, [&services = services_, &routes = routes_,
-                                 socket = std::move(socket), slot = std::move(slot)]() mutable {
-        serve_connection(std::move(socket), std::move(slot), services, routes);
-    });
+    std::shared_ptr<const TlsContexts> tls = bound_.tls ? running->tls : nullptr;
+    if (bound_.tls && !tls) {
+        socket.close(ignored);
+        return;
+    }
+    boost::asio::post(
+        executor, [&services = services_, &routes = routes_, socket = std::move(socket),
+                   slot = std::move(slot), tls = std::move(tls)]() mutable {
+            serve_connection(std::move(socket), std::move(slot), services, routes, std::move(tls));
+        });
 }
 
 void Listener::on_accept_error(const boost::system::error_code& error) {

@@ -66,6 +66,38 @@ void write_labeled(std::string& out, const char* name, const char* label, const 
     }
 }
 
+// A label value with Prometheus' escapes (backslash, double quote, newline).
+std::string label_value(const std::string& text) {
+    std::string out;
+    for (const char c : text) {
+        if (c == '\\' || c == '"') out += '\\';
+        if (c == '\n') {
+            out += "\\n";
+            continue;
+        }
+        out += c;
+    }
+    return out;
+}
+
+void write_tls(std::string& out, const Metrics& m) {
+    write_labeled(out, "tls_handshakes_total", "outcome",
+                  "TLS handshakes on TLS listeners: ok, failed, timeout, plain_http.",
+                  m.tls_handshakes);
+    write_value(out, "tls_on_plain_port_total", "counter",
+                "TLS ClientHellos that reached a plain listener and were closed.",
+                m.tls_on_plain_port);
+    write_labeled(out, "tls_reloads_total", "outcome",
+                  "Certificate reloads (SIGHUP or a changed file): ok, rejected.", m.tls_reloads);
+    write_header(out, "tls_certificate_expiry_timestamp_seconds", "gauge",
+                 "Unix time the served certificate expires at, by certificate file.");
+    std::lock_guard lock(m.tls_expiry_mutex);
+    for (const auto& [file, expiry] : m.tls_expiry) {
+        out += fmt::format("xiaozhi_tls_certificate_expiry_timestamp_seconds{{file=\"{}\"}} {}\n",
+                           label_value(file), expiry);
+    }
+}
+
 }  // namespace
 
 std::string render_prometheus(const Metrics& m) {
@@ -118,6 +150,9 @@ std::string render_prometheus(const Metrics& m) {
                          "From the end of a listen turn to the first reply audio frame written.");
     m.reply_lateness.render(out, "reply_frame_lateness_seconds",
                             "How late each paced reply audio frame is handed to the socket.");
+    m.tls_handshake.render(out, "tls_handshake_seconds",
+                           "TLS handshakes: from the first byte readable to the handshake done.");
+    write_tls(out, m);
     write_header(out, "build_info", "gauge", "The running build: always 1, its version a label.");
     out += "xiaozhi_build_info{version=\"" XIAOZHI_VERSION "\"} 1\n";
     render_process_metrics(out);

@@ -47,6 +47,14 @@ struct Metrics {
     LabeledCounter http_requests;  // by status class "2xx", "4xx", ...
     LabeledCounter binds;          // by service
     LabeledCounter fallbacks;      // by service
+    // TLS listeners: handshakes by outcome ("ok", "failed", "timeout", "plain_http"), and
+    // TLS ClientHellos that reached a plain port.
+    LabeledCounter tls_handshakes;
+    std::atomic<std::uint64_t> tls_on_plain_port{0};
+    LabeledCounter tls_reloads;  // "ok", "rejected"
+    // Unix time each served certificate expires at, by file; set at every (re)load.
+    mutable std::mutex tls_expiry_mutex;
+    std::map<std::string, std::int64_t> tls_expiry;
     std::atomic<std::uint64_t> config_reloads{0};
     std::atomic<std::uint64_t> config_rejected{0};
     // Latencies, each from what the server received to what it wrote.
@@ -55,6 +63,7 @@ struct Metrics {
     LatencyHistogram hello;              // device hello read -> hello answer written
     LatencyHistogram first_reply;        // end of a turn (listen stop, silence) -> first audio
     LatencyHistogram reply_lateness;     // a paced reply frame handed to the socket after its time
+    LatencyHistogram tls_handshake;      // first TLS byte readable -> handshake done
 
     void move_session(SessionState from, SessionState to);
     void session_started(SessionState state);

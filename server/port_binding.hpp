@@ -12,12 +12,13 @@ namespace xiaozhi::server {
 
 // A listening socket and how it came to be.
 struct BoundListener {
-    std::string service;  // "websocket", "http", "http+websocket"
+    std::string service;  // "websocket", "http", "http+websocket", "tls" (server.tls.port)
     std::string address;  // the bind address as configured
     int requested_port = 0;
     int bound_port = 0;
     std::string reason;  // "configured", or why another port was taken ("8000 in use, next")
     boost::asio::ip::tcp::acceptor acceptor;
+    bool tls = false;  // its connections speak TLS
 };
 
 // Binds `service` on address:port. fail: that port or an error; next: the first

@@ -28,6 +28,8 @@
 #include "port_registry.hpp"
 #include "remote_store.hpp"
 #include "systemd_notify.hpp"
+#include "tls_contexts.hpp"
+#include "tls_file_watch.hpp"
 
 namespace xiaozhi::server {
 
@@ -39,6 +41,8 @@ using analysis::Severity;
 
 constexpr auto shutdown_grace = std::chrono::seconds(3);
 constexpr auto heap_release_interval = std::chrono::seconds(10);
+// How often a certificate that expires within 30 days is logged again.
+constexpr auto expiry_warning_interval = std::chrono::hours(24);
 
 std::string random_key() {
     unsigned char bytes[32];
@@ -65,6 +69,13 @@ class ServerApp final : public ServerControl {
         if (analysis::any_at_or_above(candidate.findings, Severity::error)) {
             return refuse(candidate.findings, "the configuration has errors");
         }
+        std::shared_ptr<const TlsContexts> tls;
+        try {
+            tls = load_certificates(candidate.settings.tls);
+        } catch (const TlsLoadError& error) {
+            log_error("tls_refused", "certificate refused", {{"error", error.what()}});
+            return refuse({}, error.what());
+        }
         sessions_.connections().set_descriptor_cap(
             raise_open_file_limit(candidate.settings.max_connections));
         std::vector<std::shared_ptr<Listener>> listeners;
@@ -81,8 +92,12 @@ class ServerApp final : public ServerControl {
             log_findings({*contradiction});
             return refuse({*contradiction}, "devices would be sent to a port nothing listens on");
         }
+        if (auto uncovered = uncovered_host(candidate, bound, tls.get())) {
+            log_findings({*uncovered});
+            return refuse({*uncovered}, "devices would refuse the certificate");
+        }
         remove_leftover_uploads(candidate.settings.firmware_dir);
-        publish(std::move(candidate), bound, revision);
+        publish(std::move(candidate), bound, revision, tls);
         {
             std::lock_guard apply_lock(apply_mutex_);
             listeners_ = std::move(listeners);
@@ -93,6 +108,7 @@ class ServerApp final : public ServerControl {
         wait_for_signals();
         check_unconfirmed();
         release_heap_now_and_then();
+        watch_certificates();
         notify_systemd("READY=1\nSTATUS=serving");
         io_->pool.run();
         remove_port_registry(current()->settings.state_dir);
@@ -124,8 +140,8 @@ class ServerApp final : public ServerControl {
     int refuse(const std::vector<Finding>& findings, const std::string& reason) const {
         log_error("start_refused", "refusing to start", {{"reason", reason}});
         if (options_.banner) {
-            std::cerr << findings_text(findings) << "xiaozhi serve: refusing to start: " << reason
-                      << '\n';
+            if (!findings.empty()) std::cerr << findings_text(findings);
+            std::cerr << "xiaozhi serve: refusing to start: " << reason << '\n';
         }
         return 1;
     }
@@ -160,23 +176,34 @@ class ServerApp final : public ServerControl {
     std::vector<std::shared_ptr<Listener>> bind_all(
         const ServerSettings& settings,
         const std::vector<std::shared_ptr<Listener>>& running = {}) {
-        std::vector<std::pair<std::string, int>> wanted;
+        struct Wanted {
+            std::string service;
+            int port;
+            bool tls;
+        };
+        const TlsSettings& tls = settings.tls;
+        std::vector<Wanted> wanted;
         if (settings.websocket_port == settings.http_port) {
-            wanted.emplace_back("http+websocket", settings.websocket_port);
+            wanted.push_back({"http+websocket", settings.websocket_port,
+                              tls.configured() && (tls.websocket || tls.http)});
         } else {
-            wanted.emplace_back("websocket", settings.websocket_port);
-            wanted.emplace_back("http", settings.http_port);
+            wanted.push_back(
+                {"websocket", settings.websocket_port, tls.configured() && tls.websocket});
+            wanted.push_back({"http", settings.http_port, tls.configured() && tls.http});
         }
+        if (tls.configured() && tls.port != 0) wanted.push_back({"tls", tls.port, true});
         std::vector<std::shared_ptr<Listener>> listeners;
-        for (const auto& [service, port] : wanted) {
+        for (const auto& [service, port, speaks_tls] : wanted) {
             // Init-captures, as clang 14 cannot capture structured bindings.
-            const auto same = std::find_if(
-                running.begin(), running.end(),
-                [&, &service = service, port = port](const auto& listener) {
-                    const BoundListener& bound = listener->bound();
-                    return bound.service == service && bound.address == settings.bind_address &&
-                           bound.requested_port == port;
-                });
+            const auto same = std::find_if(running.begin(), running.end(),
+                                           [&, &service = service, port = port,
+                                            speaks_tls = speaks_tls](const auto& listener) {
+                                               const BoundListener& bound = listener->bound();
+                                               return bound.service == service &&
+                                                      bound.address == settings.bind_address &&
+                                                      bound.requested_port == port &&
+                                                      bound.tls == speaks_tls;
+                                           });
             if (same != running.end()) {
                 listeners.push_back(*same);
                 continue;
@@ -184,6 +211,7 @@ class ServerApp final : public ServerControl {
             BoundListener bound =
                 bind_listener(io_->pool.main(), service, settings.bind_address, port,
                               settings.port_fallback, settings.port_fallback_range);
+            bound.tls = speaks_tls;
             const bool fell_back = bound.bound_port != bound.requested_port;
             log_event(fell_back ? spdlog::level::warn : spdlog::level::info,
                       fell_back ? "fallback" : "bind", fell_back ? "fallback" : "bind",
@@ -191,6 +219,7 @@ class ServerApp final : public ServerControl {
                        {"address", bound.address},
                        {"requested_port", bound.requested_port},
                        {"bound_port", bound.bound_port},
+                       {"tls", bound.tls},
                        {"reason", bound.reason}});
             if (fell_back) metrics_.fallbacks.add(service);
             metrics_.binds.add(service);
@@ -203,14 +232,125 @@ class ServerApp final : public ServerControl {
     static BoundPorts bound_ports(const std::vector<std::shared_ptr<Listener>>& listeners) {
         BoundPorts ports;
         for (const auto& listener : listeners) {
-            const std::string& service = listener->bound().service;
-            if (service != "http") ports.websocket = listener->bound().bound_port;
-            if (service != "websocket") ports.http = listener->bound().bound_port;
+            const BoundListener& bound = listener->bound();
+            if (bound.service == "tls") {
+                ports.tls = bound.bound_port;
+                continue;
+            }
+            if (bound.service != "http") {
+                ports.websocket = bound.bound_port;
+                ports.websocket_tls = bound.tls;
+            }
+            if (bound.service != "websocket") {
+                ports.http = bound.bound_port;
+                ports.http_tls = bound.tls;
+            }
         }
         return ports;
     }
 
-    void publish(Candidate candidate, const BoundPorts& bound, const std::string& revision) {
+    // The certificates of `tls` checked and loaded, their expiry logged and exposed; null
+    // without server.tls. Throws TlsLoadError.
+    std::shared_ptr<const TlsContexts> load_certificates(const TlsSettings& tls) {
+        if (!tls.configured()) {
+            std::lock_guard lock(metrics_.tls_expiry_mutex);
+            metrics_.tls_expiry.clear();
+            tls_stamps_.clear();
+            return nullptr;
+        }
+        auto contexts = TlsContexts::load(tls, std::chrono::system_clock::now());
+        for (const auto& identity : contexts->identities()) {
+            log_info("tls_certificate", "certificate loaded",
+                     {{"file", identity.files.cert},
+                      {"subject", identity.leaf.subject},
+                      {"fingerprint", identity.leaf.sha256_fingerprint},
+                      {"not_after", std::chrono::duration_cast<std::chrono::seconds>(
+                                        identity.leaf.not_after.time_since_epoch())
+                                        .count()}});
+        }
+        warn_of_expiry(*contexts);
+        std::lock_guard lock(metrics_.tls_expiry_mutex);
+        metrics_.tls_expiry.clear();
+        for (const auto& identity : contexts->identities()) {
+            metrics_.tls_expiry[identity.files.cert] =
+                std::chrono::duration_cast<std::chrono::seconds>(
+                    identity.leaf.not_after.time_since_epoch())
+                    .count();
+        }
+        tls_stamps_ = stamp_tls_files(tls);
+        return contexts;
+    }
+
+    void warn_of_expiry(const TlsContexts& contexts) {
+        for (const std::string& line : contexts.expiry_warnings()) {
+            log_warn("tls_expiring", "certificate expires soon", {{"detail", line}});
+        }
+        last_expiry_warning_ = std::chrono::steady_clock::now();
+    }
+
+    // tls.host-not-covered for the URLs `candidate` would hand out with `bound`.
+    static std::optional<Finding> uncovered_host(const Candidate& candidate,
+                                                 const BoundPorts& bound, const TlsContexts* tls) {
+        if (tls == nullptr) return std::nullopt;
+        const AdvertisedAddresses addresses = advertised_addresses(
+            candidate.settings, bound, candidate.loaded.effective, candidate.host);
+        std::vector<std::string> names;
+        for (const auto& identity : tls->identities()) {
+            names.insert(names.end(), identity.names.begin(), identity.names.end());
+        }
+        return uncovered_tls_host(
+            addresses, candidate.loaded.effective,
+            [tls](std::string_view host) { return tls->covers(host); }, names);
+    }
+
+    // Checks the certificate files every server.tls.watch_interval; a changed file is a
+    // renewal: the certificates are loaded again, and a failing load keeps the old ones.
+    void watch_certificates() {
+        const auto running = current();
+        if (!running->tls) return;
+        io_->tls_timer.expires_after(running->settings.tls.watch_interval);
+        io_->tls_timer.async_wait([this](boost::system::error_code error) {
+            if (error) return;
+            {
+                std::lock_guard apply_lock(apply_mutex_);
+                const auto running = current();
+                if (running->tls) {
+                    if (stamp_tls_files(running->settings.tls) != tls_stamps_) {
+                        reload_certificates(*running, "file_changed");
+                    } else if (std::chrono::steady_clock::now() - last_expiry_warning_ >=
+                               expiry_warning_interval) {
+                        warn_of_expiry(*running->tls);
+                    }
+                }
+            }
+            watch_certificates();
+        });
+    }
+
+    // Loads the certificates of `running` again and publishes them; the caller holds
+    // apply_mutex_. Sessions keep the certificate they started with.
+    void reload_certificates(const RunningConfig& running, const char* reason) {
+        try {
+            auto tls = load_certificates(running.settings.tls);
+            auto renewed = std::make_shared<RunningConfig>(running);
+            renewed->tls = std::move(tls);
+            {
+                std::lock_guard lock(config_mutex_);
+                current_ = std::move(renewed);
+            }
+            metrics_.tls_reloads.add("ok");
+            log_info("tls_reloaded", "certificates reloaded", {{"reason", reason}});
+        } catch (const std::exception& error) {
+            tls_stamps_ = stamp_tls_files(running.settings.tls);
+            metrics_.tls_reloads.add("rejected");
+            log_error("tls_reload_rejected",
+                      "certificate reload rejected, still serving the previous certificate",
+                      {{"reason", reason}, {"error", error.what()}});
+        }
+    }
+
+    void publish(Candidate candidate, const BoundPorts& bound, const std::string& revision,
+                 std::shared_ptr<const TlsContexts> tls) {
         auto running = std::make_shared<RunningConfig>();
         const AdvertisedAddresses addresses = advertised_addresses(
             candidate.settings, bound, candidate.loaded.effective, candidate.host);
@@ -221,6 +361,7 @@ class ServerApp final : public ServerControl {
         running->ota_url = addresses.ota_url;
         running->download_base = addresses.download_base;
         running->remote_revision = revision;
+        running->tls = std::move(tls);
         std::lock_guard lock(config_mutex_);
         current_ = std::move(running);
     }
@@ -267,9 +408,23 @@ class ServerApp final : public ServerControl {
         }
         const auto before = current();
         const ServerSettings& old_settings = before->settings;
+        const TlsSettings& new_tls = candidate.settings.tls;
+        const TlsSettings& old_tls = old_settings.tls;
         const bool rebind = candidate.settings.bind_address != old_settings.bind_address ||
                             candidate.settings.websocket_port != old_settings.websocket_port ||
-                            candidate.settings.http_port != old_settings.http_port;
+                            candidate.settings.http_port != old_settings.http_port ||
+                            new_tls.configured() != old_tls.configured() ||
+                            new_tls.port != old_tls.port ||
+                            new_tls.websocket != old_tls.websocket || new_tls.http != old_tls.http;
+        std::shared_ptr<const TlsContexts> tls;
+        try {
+            tls = load_certificates(new_tls);
+        } catch (const TlsLoadError& error) {
+            tls_stamps_ = stamp_tls_files(new_tls);
+            result.error = std::string("certificate refused, nothing changed: ") + error.what();
+            metrics_.config_rejected.fetch_add(1);
+            return result;
+        }
         std::vector<std::shared_ptr<Listener>> fresh;
         BoundPorts bound = before->bound;
         if (rebind) {
@@ -288,6 +443,11 @@ class ServerApp final : public ServerControl {
             metrics_.config_rejected.fetch_add(1);
             return result;
         }
+        if (auto uncovered = uncovered_host(candidate, bound, tls.get())) {
+            result.findings.push_back(*uncovered);
+            metrics_.config_rejected.fetch_add(1);
+            return result;
+        }
         std::string revision = before->remote_revision;
         try {
             if (persist) revision = persist();
@@ -296,7 +456,9 @@ class ServerApp final : public ServerControl {
             metrics_.config_rejected.fetch_add(1);
             return result;
         }
-        publish(std::move(candidate), bound, revision);
+        const bool watch = tls && !before->tls;
+        publish(std::move(candidate), bound, revision, std::move(tls));
+        if (watch) watch_certificates();
         if (rebind) {
             const auto kept = [](const auto& listeners, const auto& listener) {
                 return std::find(listeners.begin(), listeners.end(), listener) != listeners.end();
@@ -400,6 +562,7 @@ class ServerApp final : public ServerControl {
         for (auto& listener : listeners_) listener->stop();
         io_->confirm_timer.cancel();
         io_->heap_timer.cancel();
+        io_->tls_timer.cancel();
         sessions_.close_all();
         shutdown_deadline_ = std::chrono::steady_clock::now() + shutdown_grace;
         poll_drained();
@@ -434,6 +597,8 @@ class ServerApp final : public ServerControl {
     std::string fallback_auth_key_;
     std::chrono::steady_clock::time_point shutdown_deadline_;
     std::vector<std::shared_ptr<Listener>> listeners_;  // guarded by apply_mutex_
+    std::vector<FileStamp> tls_stamps_;                 // the files last loaded; apply_mutex_
+    std::chrono::steady_clock::time_point last_expiry_warning_;
     // Destroyed first (in the destructor): pending handlers die while what they use lives.
     struct Io {
         explicit Io(int threads) : pool(threads) {}
@@ -442,6 +607,7 @@ class ServerApp final : public ServerControl {
         asio::steady_timer drain_timer{pool.main()};
         asio::steady_timer confirm_timer{pool.main()};
         asio::steady_timer heap_timer{pool.main()};
+        asio::steady_timer tls_timer{pool.main()};
     };
     std::unique_ptr<Io> io_ = std::make_unique<Io>(thread_count());
 };

@@ -118,6 +118,85 @@ std::string auth_key(const Effective& effective) {
     return {};
 }
 
+std::string node_text(const config::Node& node, const std::string& key) {
+    if (node.kind != Kind::string) throw InputError(node.pos, key + " must be a string");
+    return node.text;
+}
+
+// server.tls.certificates: a list of {cert, key, names}.
+std::vector<TlsCertificateFiles> sni_certificates(const Effective& effective,
+                                                  const std::string& base_dir) {
+    const config::Node* list = effective.get("server.tls.certificates");
+    if (list == nullptr || list->kind == Kind::null) return {};
+    if (list->kind != Kind::list) {
+        throw InputError(list->pos, "server.tls.certificates must be a list of {cert, key}");
+    }
+    std::vector<TlsCertificateFiles> out;
+    for (std::size_t i = 0; i < list->items.size(); ++i) {
+        const config::Node& item = list->items[i];
+        const std::string key = "server.tls.certificates[" + std::to_string(i) + "]";
+        if (!item.is_map()) throw InputError(item.pos, key + " must be a map with cert and key");
+        const config::Node* cert = item.find("cert");
+        const config::Node* private_key = item.find("key");
+        if (cert == nullptr || private_key == nullptr) {
+            throw InputError(item.pos, key + " needs both cert and key");
+        }
+        TlsCertificateFiles files;
+        files.cert = resolved(base_dir, node_text(*cert, key + ".cert"));
+        files.key = resolved(base_dir, node_text(*private_key, key + ".key"));
+        files.key_name = key;
+        if (const config::Node* names = item.find("names"); names != nullptr) {
+            if (names->kind != Kind::list)
+                throw InputError(names->pos, key + ".names must be a list");
+            for (const auto& name : names->items)
+                files.names.push_back(node_text(name, key + ".names"));
+        }
+        out.push_back(std::move(files));
+    }
+    return out;
+}
+
+TlsSettings tls_settings(const Effective& effective, const std::string& base_dir) {
+    TlsSettings tls;
+    const std::string cert = text(effective, "server.tls.cert");
+    const std::string key = text(effective, "server.tls.key");
+    if (cert.empty() != key.empty()) {
+        const char* missing = cert.empty() ? "server.tls.cert" : "server.tls.key";
+        throw InputError(
+            effective.origin_of(cert.empty() ? "server.tls.key" : "server.tls.cert").pos,
+            std::string("TLS needs both server.tls.cert and server.tls.key; ") + missing +
+                " is not set");
+    }
+    if (!cert.empty()) {
+        tls.main.cert = resolved(base_dir, cert);
+        tls.main.key = resolved(base_dir, key);
+        tls.main.key_name = "server.tls";
+    }
+    tls.sni = sni_certificates(effective, base_dir);
+    tls.port = static_cast<int>(integer(effective, "server.tls.port", 0, 1, 65535));
+    for (const std::string& listener : strings(effective, "server.tls.listeners")) {
+        if (listener == "websocket") {
+            tls.websocket = true;
+        } else if (listener == "http") {
+            tls.http = true;
+        } else {
+            throw InputError(
+                effective.origin_of("server.tls.listeners").pos,
+                "server.tls.listeners entries are websocket or http, not '" + listener + "'");
+        }
+    }
+    if ((tls.port != 0 || tls.websocket || tls.http || !tls.sni.empty()) && cert.empty()) {
+        throw InputError(
+            effective.origin_of(tls.port != 0 ? "server.tls.port" : "server.tls.listeners").pos,
+            "a TLS listener needs server.tls.cert and server.tls.key");
+    }
+    tls.handshake_timeout =
+        std::chrono::seconds(integer(effective, "server.tls.handshake_timeout", 10, 1, 3600));
+    tls.watch_interval =
+        std::chrono::seconds(integer(effective, "server.tls.watch_interval", 5, 1, 3600));
+    return tls;
+}
+
 }  // namespace
 
 ServerSettings read_server_settings(const config::Effective& effective,
@@ -172,6 +251,7 @@ ServerSettings read_server_settings(const config::Effective& effective,
     }
     s.audio_params = protocol::server_audio_params(effective);
     s.echo_transcode = flag(effective, "echo.transcode", false);
+    s.tls = tls_settings(effective, base_dir);
     return s;
 }
 

@@ -22,6 +22,30 @@ struct AuthSettings {
     std::int64_t expire_seconds = 2592000;
 };
 
+// One certificate of server.tls: the PEM files (chain in the cert file) and the SNI names
+// it is chosen for ("" names: the certificate's own subject alternative names).
+struct TlsCertificateFiles {
+    std::string cert;  // resolved against the base folder
+    std::string key;
+    std::vector<std::string> names;  // server.tls.certificates[].names
+    std::string key_name;            // the config key it came from, for messages
+};
+
+// server.tls: which listeners speak TLS, with which certificates.
+struct TlsSettings {
+    TlsCertificateFiles main;              // server.tls.cert / server.tls.key
+    std::vector<TlsCertificateFiles> sni;  // server.tls.certificates
+    int port = 0;                          // server.tls.port: a TLS listener of its own; 0 none
+    bool websocket = false;                // server.tls.listeners has "websocket"
+    bool http = false;                     // server.tls.listeners has "http"
+    std::chrono::seconds handshake_timeout{10};
+    std::chrono::seconds watch_interval{5};  // how often the files are checked for a renewal
+
+    bool configured() const { return !main.cert.empty(); }
+    // Some listener speaks TLS.
+    bool active() const { return configured() && (port != 0 || websocket || http); }
+};
+
 struct ServerSettings {
     std::string bind_address = "0.0.0.0";  // server.ip
     int websocket_port = 8000;             // server.port
@@ -54,6 +78,7 @@ struct ServerSettings {
     std::optional<int> websocket_version;  // server.websocket_version
     protocol::AudioParams audio_params;    // xiaozhi.audio_params (downlink)
     bool echo_transcode = false;           // echo.transcode
+    TlsSettings tls;                       // server.tls
 };
 
 // Reads the settings; relative state_dir and firmware_dir are resolved against

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "cli_harness.hpp"
+#include "http_client.hpp"
 
 extern char** environ;
 
@@ -161,9 +162,20 @@ nlohmann::json ServeProcess::ports_json() const {
     return nlohmann::json::parse(read_file(dir_ + "/data/state/ports.json"));
 }
 
+// ports.json lists the listeners without saying which is which; /healthz on a plain one
+// says. Without a plain one (server.tls.listeners on both) they come in bind order,
+// WebSocket first.
 void ServeProcess::read_ports() {
     const nlohmann::json ports = ports_json().at("ports");
     REQUIRE(!ports.empty());
+    for (const auto& entry : ports) {
+        const HttpReply health = http_get(entry.at("port").get<int>(), "/healthz");
+        if (health.status != 200) continue;
+        const nlohmann::json bound = nlohmann::json::parse(health.body).at("ports");
+        websocket_port_ = bound.at("websocket").get<int>();
+        http_port_ = bound.at("http").get<int>();
+        return;
+    }
     websocket_port_ = ports.front().at("port").get<int>();
     http_port_ = ports.back().at("port").get<int>();
 }
