@@ -21,6 +21,12 @@ measurement, the servers alternating in each round, and prints a Markdown table:
       connected minus VmRSS before, both after one warm-up device's turn.
 Threads: serve 2, Go GOMAXPROCS = cores, Python, Node and the floor one event loop each; the
 simulator, h2load and the server share this machine's cores.
+TLS: serve-tls is serve terminating TLS itself (server.tls.port); nginx is Debian's nginx (one
+worker) terminating TLS in front of a plain serve, the set-up operators use today: its figures
+are nginx and serve together (CPU and RSS summed over every process). Both use the same EC P-256
+certificate of a CA made for the run, and the simulator trusts that CA (--ca). For TLS servers
+(d) measures handshakes: server CPU seconds per 1,000 full handshakes (openssl s_time -new,
+TLS 1.3) and the handshakes per second that client reached.
 CPU comes in clock ticks (10 ms): runs are sized to take seconds of server CPU.
 A figure counts only when its run had zero errors and zero loss (every sent frame echoed once,
 none lost, unmatched or duplicated; every OTA request answered 2xx; every idle device said hello).
@@ -28,8 +34,11 @@ Figures of several rounds: the median. Everything listens on 127.0.0.1 and stops
 
 Options (defaults in brackets):
   --binary PATH        xiaozhi binary [build build/bench at -j1 and use build/bench/xiaozhi]
-  --servers LIST       which servers, in this order ["serve python node go floor"]
-  --parts LIST         which measurements ["idle talk ota"]
+  --servers LIST       which servers, in this order ["serve python node go floor"];
+                       also serve-tls and nginx (see TLS)
+  --parts LIST         which measurements ["idle talk ota"]; also handshake
+  --base KIND          the server the others' ratios are to [serve]
+  --handshake-seconds S  seconds of openssl s_time per handshake run [10]
   --rounds N           rounds of talk and OTA runs, servers alternating in each [3]
   --talk-devices N     talking devices [400]
   --talk-seconds S     seconds after the ramp during which turns start [30]
@@ -42,12 +51,14 @@ Options (defaults in brackets):
   -h, --help           this help
 Needs: bash bench/install-bench-deps.sh once (nodejs, npm packages, Go, gorilla, h2load, ...).
 Example: bash bench/compare.sh --binary build/bench/xiaozhi
+TLS:     bash bench/compare.sh --servers "serve-tls nginx serve" --base serve-tls \
+           --parts "idle talk handshake"
 EOF
 }
 
 binary="" servers="serve python node go floor" parts="idle talk ota" rounds=3
 talk_devices=400 talk_seconds=30 talk_ramp=10 ota_rate=2000 ota_clients=20 ota_seconds=20
-idle_counts="2000 10000" keep=""
+idle_counts="2000 10000" keep="" base=serve handshake_seconds=10
 while [ $# -gt 0 ]; do
   case $1 in
     --binary) binary=$2; shift ;;
@@ -61,6 +72,8 @@ while [ $# -gt 0 ]; do
     --ota-clients) ota_clients=$2; shift ;;
     --ota-seconds) ota_seconds=$2; shift ;;
     --idle-counts) idle_counts=$2; shift ;;
+    --base) base=$2; shift ;;
+    --handshake-seconds) handshake_seconds=$2; shift ;;
     --keep) keep=1 ;;
     -h | --help) usage; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -70,10 +83,11 @@ done
 has() { [[ " $1 " == *" $2 "* ]]; }
 
 work=$(mktemp -d)
-server_pid="" load_pid=""
+server_pid="" proxy_pid="" load_pid=""
 cleanup() {
   [ -n "$load_pid" ] && kill "$load_pid" 2>/dev/null || true
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+  [ -n "$proxy_pid" ] && kill "$proxy_pid" 2>/dev/null || true
   wait 2>/dev/null || true
   if [ -n "$keep" ]; then echo "work folder kept: $work" >&2; else rm -rf "$work"; fi
 }
@@ -104,26 +118,72 @@ if has "$servers" floor; then
   need cc
   cc -O2 -o "$work/floor" bench/floor/floor.c -lcrypto
 fi
+tls_kind() { [ "$1" = serve-tls ] || [ "$1" = nginx ]; }
+if has "$servers" nginx; then need nginx; fi
+if has "$servers" serve-tls || has "$servers" nginx; then
+  need openssl
+  mkdir -p "$work/tls"
+  (cd "$work/tls" &&
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key \
+      -out ca.pem -days 90 -subj /CN=bench-ca &&
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout server.key \
+      -out server.csr -subj /CN=localhost &&
+    printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >san.ext &&
+    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 90 \
+      -extfile san.ext -out server.pem) >"$work/tls/openssl.log" 2>&1 ||
+    { cat "$work/tls/openssl.log" >&2; exit 3; }
+fi
+curl_trust=()
+if [ -f "$work/tls/ca.pem" ]; then curl_trust=(--cacert "$work/tls/ca.pem"); fi
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 fd_limit=$(ulimit -n)
 
-declare -A base_port=([serve]=18000 [python]=18100 [node]=18200 [go]=18300 [floor]=18400)
+declare -A base_port=([serve]=18000 [python]=18100 [node]=18200 [go]=18300 [floor]=18400
+  [serve-tls]=18500 [nginx]=18600)
 declare -A label=([serve]="serve" [python]="Python websockets+aiohttp" [node]="Node ws+http"
-  [go]="Go gorilla+net/http" [floor]="C epoll floor")
+  [go]="Go gorilla+net/http" [floor]="C epoll floor" [serve-tls]="serve, TLS"
+  [nginx]="nginx TLS + serve")
 ws_port() { echo "${base_port[$1]}"; }
 http_port() { echo $((${base_port[$1]} + 3)); }
-ota_url() { echo "http://127.0.0.1:$(http_port "$1")/xiaozhi/ota/"; }
-ws_url() { echo "ws://127.0.0.1:$(ws_port "$1")/xiaozhi/v1/"; }
+tls_port() { echo $((${base_port[$1]} + 5)); }
+# The port devices connect to: the TLS one for TLS servers.
+device_port() { if tls_kind "$1"; then tls_port "$1"; else ws_port "$1"; fi; }
+ota_url() {
+  if tls_kind "$1"; then echo "https://127.0.0.1:$(tls_port "$1")/xiaozhi/ota/"
+  else echo "http://127.0.0.1:$(http_port "$1")/xiaozhi/ota/"; fi
+}
+ws_url() {
+  if tls_kind "$1"; then echo "wss://127.0.0.1:$(tls_port "$1")/xiaozhi/v1/"
+  else echo "ws://127.0.0.1:$(ws_port "$1")/xiaozhi/v1/"; fi
+}
+# simulate-device's trust for a TLS server.
+trust() { if tls_kind "$1"; then echo "--ca $work/tls/ca.pem"; fi; }
 for kind in $servers; do
   [ -n "${base_port[$kind]:-}" ] || { echo "unknown server $kind" >&2; exit 2; }
-  for port in "$(ws_port "$kind")" "$(http_port "$kind")"; do
+  for port in "$(ws_port "$kind")" "$(http_port "$kind")" "$(tls_port "$kind")"; do
     if [ -n "$(ss -Htln "( sport = :$port )")" ]; then echo "port $port is in use" >&2; exit 2; fi
   done
 done
 
-rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
-# User plus system CPU time of a process so far, in milliseconds.
-cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.0f", ($14 + $15) * 1000 / hz }' "/proc/$1/stat"; }
+# The processes of the server under test: serve or the peer, and nginx's master and workers.
+server_pids() {
+  echo "$server_pid"
+  if [ -n "$proxy_pid" ]; then echo "$proxy_pid"; pgrep -P "$proxy_pid" || true; fi
+}
+# Resident memory of the server's processes together, in KiB.
+rss_kib() {
+  local pid total=0
+  for pid in $(server_pids); do total=$((total + $(awk '/^VmRSS/ {print $2}' "/proc/$pid/status"))); done
+  echo "$total"
+}
+# User plus system CPU time of the server's processes so far, in milliseconds.
+cpu_ms() {
+  local pid total=0
+  for pid in $(server_pids); do
+    total=$((total + $(awk -v hz="$(getconf CLK_TCK)" '{ printf "%.0f", ($14 + $15) * 1000 / hz }' "/proc/$pid/stat")))
+  done
+  echo "$total"
+}
 established() { ss -Htn state established "( sport = :$1 )" | wc -l; }
 
 # Starts a fresh server of one kind and waits until its OTA endpoint answers.
@@ -131,18 +191,25 @@ start_server() {
   local kind=$1 ws http log=$work/$1.log
   ws=$(ws_port "$kind") http=$(http_port "$kind")
   case $kind in
-    serve) mkdir -p "$work/serve-state"
+    serve | nginx) mkdir -p "$work/serve-state"
       (cd "$work/serve-state" && exec "$bin" serve --no-probe --log-level warn --log-format text \
         --set server.ip=127.0.0.1 --set server.port="$ws" --set server.http_port="$http" \
         --set server.max_connections=100000) >>"$log" 2>&1 & ;;
+    serve-tls) mkdir -p "$work/serve-state"
+      (cd "$work/serve-state" && exec "$bin" serve --no-probe --log-level warn --log-format text \
+        --set server.ip=127.0.0.1 --set server.port="$ws" --set server.http_port="$http" \
+        --set server.max_connections=100000 --set server.tls.cert="$work/tls/server.pem" \
+        --set server.tls.key="$work/tls/server.key" --set server.tls.port="$(tls_port "$kind")") \
+        >>"$log" 2>&1 & ;;
     python) /usr/bin/python3 bench/peers/python_peer.py "$ws" "$http" >>"$log" 2>&1 & ;;
     node) node bench/peers/node/peer.js "$ws" "$http" >>"$log" 2>&1 & ;;
     go) "$work/go_peer" "$ws" "$http" >>"$log" 2>&1 & ;;
     floor) "$work/floor" "$ws" "$http" >>"$log" 2>&1 & ;;
   esac
   server_pid=$!
+  [ "$kind" = nginx ] && start_nginx "$kind"
   for ((i = 0; i < 100; i++)); do
-    curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' -H 'Device-Id: aa:bb:cc:dd:ee:ff' \
+    curl -sf "${curl_trust[@]}" -o /dev/null -X POST -H 'Content-Type: application/json' -H 'Device-Id: aa:bb:cc:dd:ee:ff' \
       -H 'Client-Id: 3b3e2f5c-1111-4222-8333-444455556666' -d @"$work/body.json" "$(ota_url "$kind")" && return 0
     sleep 0.1
   done
@@ -151,10 +218,57 @@ start_server() {
   exit 3
 }
 
+# nginx terminating TLS in front of the plain serve, as its documentation and the reference's
+# deployment guides set it up (Upgrade and Connection passed on for the WebSocket).
+start_nginx() {
+  local kind=$1 dir=$work/nginx
+  mkdir -p "$dir/logs"
+  cat >"$dir/nginx.conf" <<NGINX
+worker_processes 1;
+pid $dir/nginx.pid;
+error_log $dir/logs/error.log warn;
+events { worker_connections 65000; }
+worker_rlimit_nofile 65536;
+http {
+  access_log off;
+  client_body_temp_path $dir/body;
+  proxy_temp_path $dir/proxy;
+  fastcgi_temp_path $dir/fastcgi;
+  uwsgi_temp_path $dir/uwsgi;
+  scgi_temp_path $dir/scgi;
+  ssl_protocols TLSv1.2 TLSv1.3;
+  ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305;
+  ssl_session_tickets off;
+  map \$http_upgrade \$connection_upgrade { default upgrade; '' close; }
+  server {
+    listen 127.0.0.1:$(tls_port "$kind") ssl;
+    ssl_certificate $work/tls/server.pem;
+    ssl_certificate_key $work/tls/server.key;
+    location /xiaozhi/v1/ {
+      proxy_pass http://127.0.0.1:$(ws_port "$kind");
+      proxy_http_version 1.1;
+      proxy_set_header Upgrade \$http_upgrade;
+      proxy_set_header Connection \$connection_upgrade;
+      proxy_set_header Host \$host;
+      proxy_read_timeout 3600s;
+    }
+    location / {
+      proxy_pass http://127.0.0.1:$(http_port "$kind");
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+    }
+  }
+}
+NGINX
+  nginx -p "$dir" -c "$dir/nginx.conf" -g 'daemon off;' >>"$work/nginx.log" 2>&1 &
+  proxy_pid=$!
+}
+
 stop_server() {
-  kill "$server_pid" 2>/dev/null || true
-  wait "$server_pid" 2>/dev/null || true
-  server_pid=""
+  local pid
+  for pid in $server_pid $proxy_pid; do kill "$pid" 2>/dev/null || true; done
+  for pid in $server_pid $proxy_pid; do wait "$pid" 2>/dev/null || true; done
+  server_pid="" proxy_pid=""
 }
 
 # Prints the listed figures of a simulate-device report, one a line ("a.b" paths).
@@ -175,21 +289,23 @@ idle_run() {
   local kind=$1 n=$2 key=idle,$1,$2 ramp=$((($2 + 499) / 500)) out=$work/idle-$1-$2
   start_server "$kind"
   # One device's turn first: what a server sets up on its first connection is not counted per device.
-  timeout 30 "$bin" simulate-device --ws "$(ws_url "$kind")" --devices 1 --turns 1 >"$out-warm.txt" 2>&1 || true
+  # shellcheck disable=SC2046  # trust: nothing, or --ca and its file
+  timeout 30 "$bin" simulate-device --ws "$(ws_url "$kind")" $(trust "$kind") --devices 1 --turns 1 >"$out-warm.txt" 2>&1 || true
   sleep 1
   local before after connected=0
-  before=$(rss_kib "$server_pid")
-  timeout $((ramp + 90)) "$bin" simulate-device --ws "$(ws_url "$kind")" --devices "$n" \
+  before=$(rss_kib)
+  # shellcheck disable=SC2046
+  timeout $((ramp + 90)) "$bin" simulate-device --ws "$(ws_url "$kind")" $(trust "$kind") --devices "$n" \
     --ramp "${ramp}s" --idle --duration "$((ramp + 12))s" --report "$out.json" >"$out.txt" 2>&1 &
   load_pid=$!
   for ((i = 0; i < (ramp + 10) * 10; i++)); do
-    connected=$(established "$(ws_port "$kind")")
+    connected=$(established "$(device_port "$kind")")
     [ "$connected" -ge "$n" ] && break
     sleep 0.1
   done
   sleep 3
-  connected=$(established "$(ws_port "$kind")")
-  after=$(rss_kib "$server_pid")
+  connected=$(established "$(device_port "$kind")")
+  after=$(rss_kib)
   local rc=0
   wait "$load_pid" || rc=$?
   load_pid=""
@@ -208,14 +324,15 @@ talk_run() {
   local kind=$1 run=$2 key=talk,$1,$2 out=$work/talk-$1-$2
   start_server "$kind"
   local cpu0 cpu1 rc=0
-  cpu0=$(cpu_ms "$server_pid")
-  timeout $((talk_ramp + talk_seconds + 90)) "$bin" simulate-device --ws "$(ws_url "$kind")" \
+  cpu0=$(cpu_ms)
+  # shellcheck disable=SC2046
+  timeout $((talk_ramp + talk_seconds + 90)) "$bin" simulate-device --ws "$(ws_url "$kind")" $(trust "$kind") \
     --devices "$talk_devices" --ramp "${talk_ramp}s" --duration "$((talk_ramp + talk_seconds))s" \
     --turns 0 --mode manual --pause 200ms --report "$out.json" >"$out.txt" 2>&1 &
   load_pid=$!
   wait "$load_pid" || rc=$?
   load_pid=""
-  cpu1=$(cpu_ms "$server_pid")
+  cpu1=$(cpu_ms)
   stop_server
   local r sent echoed lost unmatched duplicated errors gap
   mapfile -t r < <(report "$out.json" frames.sent echo.echoed echo.lost echo.unmatched \
@@ -233,7 +350,7 @@ ota_run() {
   local kind=$1 run=$2 key=ota,$1,$2 out=$work/ota-$1-$2.txt
   start_server "$kind"
   local cpu0 cpu1 rc=0
-  cpu0=$(cpu_ms "$server_pid")
+  cpu0=$(cpu_ms)
   timeout $((ota_seconds + 30)) h2load --h1 -c "$ota_clients" --rps "$per_client_rps" -D "$ota_seconds" \
     -d "$work/body.json" -H 'Content-Type: application/json' -H 'Device-Id: aa:bb:cc:dd:ee:ff' \
     -H 'Client-Id: 3b3e2f5c-1111-4222-8333-444455556666' -H 'User-Agent: bread-compact-wifi/1.0.0' \
@@ -241,7 +358,7 @@ ota_run() {
   load_pid=$!
   wait "$load_pid" || rc=$?
   load_pid=""
-  cpu1=$(cpu_ms "$server_pid")
+  cpu1=$(cpu_ms)
   stop_server
   local done2xx failed errored timeouts
   failed=$(awk '/^requests:/ { print $10 }' "$out") errored=$(awk '/^requests:/ { print $12 }' "$out")
@@ -252,6 +369,26 @@ ota_run() {
   [ "$rc" = 0 ] && [ "${failed:-1}" = 0 ] && [ "${errored:-1}" = 0 ] && [ "${timeouts:-1}" = 0 ] &&
     [ "${done2xx:-0}" -ge $((expected * 95 / 100)) ] && ok[$key]=1
   printf '  ota  %-6s run %d: %s CPU s per 1,000 answers (%d ms CPU), %s\n' "$kind" "$run" "${fig[$key]}" $((cpu1 - cpu0)) "${why[$key]}" >&2
+}
+
+# (d) CPU per 1,000 full TLS handshakes: openssl s_time -new, one handshake after another.
+handshake_run() {
+  local kind=$1 run=$2 key=handshake,$1,$2 out=$work/handshake-$1-$2.txt
+  if ! tls_kind "$kind"; then return; fi
+  start_server "$kind"
+  local cpu0 cpu1 rc=0
+  cpu0=$(cpu_ms)
+  timeout $((handshake_seconds + 30)) openssl s_time -connect "127.0.0.1:$(tls_port "$kind")" -new \
+    -time "$handshake_seconds" -CAfile "$work/tls/ca.pem" -verify 1 >"$out" 2>&1 || rc=$?
+  cpu1=$(cpu_ms)
+  stop_server
+  local count seconds
+  count=$(awk '/connections in [0-9]+ real seconds/ { print $1 }' "$out")
+  seconds=$(awk '/connections in [0-9]+ real seconds/ { print $4 }' "$out")
+  fig[$key]=$(awk -v c=$((cpu1 - cpu0)) -v n="${count:-0}" 'BEGIN { printf "%.4f", (n > 0 ? c / n : 0) }')
+  why[$key]="$count handshakes in $seconds s ($(awk -v n="${count:-0}" -v s="${seconds:-0}" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }')/s, client-bound), exit $rc"
+  [ "$rc" = 0 ] && [ "${count:-0}" -gt 0 ] && ok[$key]=1
+  printf '  hs   %-6s run %d: %s CPU s per 1,000 handshakes (%d ms CPU), %s\n' "$kind" "$run" "${fig[$key]}" $((cpu1 - cpu0)) "${why[$key]}" >&2
 }
 
 echo '{"application":{"version":"1.0.0","name":"xiaozhi"},"board":{"type":"bread-compact-wifi"},"mac_address":"aa:bb:cc:dd:ee:ff","uuid":"3b3e2f5c-1111-4222-8333-444455556666"}' >"$work/body.json"
@@ -278,6 +415,9 @@ done
 for ((run = 1; run <= rounds; run++)); do
   if has "$parts" ota; then for kind in $servers; do ota_run "$kind" "$run"; done; fi
 done
+for ((run = 1; run <= rounds; run++)); do
+  if has "$parts" handshake; then for kind in $servers; do handshake_run "$kind" "$run"; done; fi
+done
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
 # --- The table ---
@@ -301,6 +441,10 @@ if has "$parts" talk; then
   rows+=("talk|server CPU s per 1,000 echoed frames, $talk_devices devices talking (median of $rounds)")
   for kind in $servers; do cell_of talk "$kind" talk "${runs[@]}"; done
 fi
+if has "$parts" handshake; then
+  rows+=("handshake|server CPU s per 1,000 full TLS handshakes, openssl s_time -new (median of $rounds)")
+  for kind in $servers; do tls_kind "$kind" && cell_of handshake "$kind" handshake "${runs[@]}"; done
+fi
 if has "$parts" ota; then
   rows+=("ota|server CPU s per 1,000 OTA answers at $((per_client_rps * ota_clients))/s over $ota_clients connections (median of $rounds)")
   for kind in $servers; do cell_of ota "$kind" ota "${runs[@]}"; done
@@ -318,10 +462,10 @@ echo "$rule"
 for entry in "${rows[@]}"; do
   row=${entry%%|*} line="| ${entry#*|} |"
   for kind in $servers; do
-    v=${value[$row,$kind]}
-    if [ -z "$v" ]; then line="$line ${note[$row,$kind]} |"
-    elif [ "$kind" = serve ] || ! has "$servers" serve; then line="$line $v |"
-    else line="$line $v ($(ratio "$v" "${value[$row,serve]}")x serve) |"; fi
+    v=${value[$row,$kind]:-}
+    if [ -z "$v" ]; then line="$line ${note[$row,$kind]:-n/a} |"
+    elif [ "$kind" = "$base" ] || ! has "$servers" "$base"; then line="$line $v |"
+    else line="$line $v ($(ratio "$v" "${value[$row,$base]:-}")x $base) |"; fi
   done
   has "$servers" serve && has "$servers" floor && line="$line $(ratio "${value[$row,serve]}" "${value[$row,floor]}") |"
   echo "$line"
@@ -333,6 +477,8 @@ for entry in "${rows[@]}"; do
   row=${entry%%|*}
   for kind in $servers; do
     case $row in
+      handshake) tls_kind "$kind" || continue
+        for run in "${runs[@]}"; do echo "- $row $kind run $run: $(verdict "$row,$kind,$run"): ${why[$row,$kind,$run]:-}"; done ;;
       talk | ota) for run in "${runs[@]}"; do echo "- $row $kind run $run: $(verdict "$row,$kind,$run"): ${why[$row,$kind,$run]:-}"; done ;;
       idle*) n=${row#idle}; echo "- idle $n $kind: $(verdict "idle,$kind,$n"): ${why[idle,$kind,$n]:-}" ;;
     esac

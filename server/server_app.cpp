@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
 #include <iostream>
 #include <mutex>
 #include <thread>
@@ -616,6 +617,9 @@ class ServerApp final : public ServerControl {
 
 int run_serve(const ServeOptions& options) {
     tune_allocator();
+    // OpenSSL writes TLS records to the socket with write(2): a peer that has gone must be
+    // an EPIPE for that connection, not a SIGPIPE that ends the server.
+    std::signal(SIGPIPE, SIG_IGN);
     ServerApp app(options);
     return app.run();
 }

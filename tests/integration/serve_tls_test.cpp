@@ -350,3 +350,28 @@ TEST_CASE(
             .count();
     CHECK(std::llabs(expiry - expected) < 600);
 }
+
+TEST_CASE("clients that hang up right after their handshakes leave serve running", "[serve][tls]") {
+    TempDir dir;
+    TestCa ca(dir.path() + "/ca");
+    const TestCertificate cert = ca.issue("server", loopback_leaf());
+    const int tls_port = free_port();
+    ServeProcess serve(std::string{tls_section(cert, tls_port)});
+    // openssl s_time: one full handshake after another, each connection closed at once,
+    // so serve's last TLS records meet closed sockets (EPIPE, never SIGPIPE).
+    const std::string command =
+        "timeout 20 openssl s_time -connect 127.0.0.1:" + std::to_string(tls_port) +
+        " -new -time 2 2>&1";
+    FILE* pipe = ::popen(command.c_str(), "r");
+    REQUIRE(pipe != nullptr);
+    std::string output;
+    char chunk[512];
+    while (const std::size_t read = std::fread(chunk, 1, sizeof chunk, pipe)) {
+        output.append(chunk, read);
+    }
+    ::pclose(pipe);
+    INFO(output);
+    CHECK(contains(output, "connections in"));
+    CHECK(serve.running());
+    CHECK(http_get(serve.http_port(), "/healthz").status == 200);
+}
