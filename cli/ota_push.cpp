@@ -12,6 +12,7 @@
 #include "option_values.hpp"
 #include "push_command.hpp"
 #include "push_rules.hpp"
+#include "tls_trust.hpp"
 
 namespace xiaozhi::cli {
 
@@ -26,11 +27,17 @@ constexpr const char* footer =
     "check-ports rules run (probing this machine when the server runs on it); the diff and\n"
     "the findings are shown. Errors stop the push. After the server accepts, ota-push acts as\n"
     "a device (OTA request, WebSocket hello) and restores the previous revision if that fails.\n"
-    "The token may come from XIAOZHI_ADMIN_TOKEN; it is never printed.\n\n"
+    "The token may come from XIAOZHI_ADMIN_TOKEN; it is never printed.\n"
+    "TLS: an https:// --server, and wss:// or https:// URLs the server hands out, are verified\n"
+    "against the system trust store (or --ca FILE): the certificate must be valid now, issued\n"
+    "by a trusted CA and cover the URL's host (an IP host must be among its IP addresses). A\n"
+    "certificate the devices would refuse fails the verification and rolls the change back.\n\n"
     "Examples:\n"
     "  xiaozhi ota-push --server http://10.0.0.2:8003 --set server.port=8100\n"
     "  xiaozhi ota-push --server http://10.0.0.2:8003 --file layer.toml --confirm-within 2m\n"
     "  xiaozhi ota-push --server http://10.0.0.2:8003 --history\n"
+    "  xiaozhi ota-push --server https://voice.example.net --ca ca.pem --set "
+    "server.websocket_version=3\n"
     "  xiaozhi ota-push --server http://10.0.0.2:8003 --rollback\n"
     "  xiaozhi ota-push --server http://10.0.0.2:8003 --firmware fw.bin --model bread --version "
     "1.6.2\n"
@@ -58,7 +65,7 @@ CLI::App* add_ota_push(CLI::App& app, OtaPushOptions& options) {
     command
         ->add_option("--server", options.server,
                      "The server's HTTP base URL, where its OTA endpoint and admin API answer, "
-                     "e.g. http://10.0.0.2:8003 (required)")
+                     "e.g. http://10.0.0.2:8003 or https://voice.example.net (required)")
         ->type_name("URL")
         ->required();
     command
@@ -67,6 +74,15 @@ CLI::App* add_ota_push(CLI::App& app, OtaPushOptions& options) {
                      "stays out of shell history (default: $XIAOZHI_ADMIN_TOKEN)")
         ->type_name("TOKEN")
         ->envname("XIAOZHI_ADMIN_TOKEN");
+    CLI::Option* ca = takes_file(command->add_option(
+        "--ca", options.ca_file,
+        "Trust the CA certificates in FILE (PEM) for https:// and wss:// instead of the system "
+        "trust store (default: the system trust store)"));
+    command
+        ->add_flag("--insecure", options.insecure,
+                   "Do not verify TLS certificates (issuer, dates, host name); a warning says so "
+                   "(default: verify)")
+        ->excludes(ca);
     CLI::Option* set =
         command
             ->add_option("--set", options.assignments,
@@ -179,6 +195,7 @@ int run_ota_push(const OtaPushOptions& options) {
     client::PushOptions push;
     push.server = options.server;
     push.token = options.token;
+    push.trust = client::TlsTrust{options.ca_file, options.insecure};
     const auto timeout = client::parse_duration(options.timeout);
     const auto verify_timeout = client::parse_duration(options.verify_timeout);
     if (!timeout || !verify_timeout) {
@@ -233,6 +250,7 @@ int run_ota_push(const OtaPushOptions& options) {
                            "nothing to do: give --set, --unset or --file (a config push), "
                            "--rollback, --history or --firmware");
     }
+    if (push.trust.insecure) std::cerr << client::insecure_warning("ota-push") << '\n';
     return client::run_ota_push(push, std::cout, std::cerr);
 }
 

@@ -11,6 +11,8 @@ namespace xiaozhi::cli {
 struct OtaPushOptions {
     std::string server;
     std::string token;
+    std::string ca_file;
+    bool insecure = false;
     std::vector<std::string> assignments;
     std::vector<std::string> removals;
     std::string file;

@@ -16,8 +16,10 @@
 #include "host/linux_probe.hpp"
 #include "option_values.hpp"
 #include "run_report.hpp"
+#include "run_tls.hpp"
 #include "settings.hpp"
 #include "simulation.hpp"
+#include "tls_trust.hpp"
 
 namespace xiaozhi::cli {
 
@@ -32,7 +34,12 @@ constexpr const char* footer =
     "Each device boots like the firmware: OTA POST with its own MAC and UUID, then the\n"
     "WebSocket with the token and protocol version of the answer, hello, and turns of\n"
     "listen start, paced Opus frames, listen stop, and the server's reply. Latencies count\n"
-    "from when each action was due, into p50/p90/p99/p99.9/max.\n\n"
+    "from when each action was due, into p50/p90/p99/p99.9/max.\n"
+    "TLS: an https:// OTA URL and a wss:// WebSocket URL (from --ws or the OTA answer) are\n"
+    "verified against the system trust store (or --ca FILE): the certificate must be valid\n"
+    "now, issued by a trusted CA and cover the URL's host (an IP host must be among its IP\n"
+    "addresses). A refused certificate is the error class tls_certificate (ota_tls_certificate\n"
+    "for OTA), with OpenSSL's reason; the latency row tls_handshake times each handshake.\n\n"
     "Examples:\n"
     "  xiaozhi simulate-device --ota http://127.0.0.1:8003/xiaozhi/ota/ --devices 100 "
     "--ramp 10s --turns 3\n"
@@ -40,6 +47,8 @@ constexpr const char* footer =
     "      --slo 'hello.p99<200ms' --slo 'errors<0.1%' --report run.json\n"
     "  xiaozhi simulate-device --ws ws://127.0.0.1:8000/xiaozhi/v1/ --protocol 3 "
     "--verify-audio\n"
+    "  xiaozhi simulate-device --ota https://voice.example.net/xiaozhi/ota/ --ca ca.pem "
+    "--devices 50\n"
     "Exit status: 0 done, 1 an objective breached, 2 usage or input error, 3 no device got\n"
     "through (nothing reachable).";
 
@@ -108,8 +117,11 @@ bool valid_url(const std::string& name, const std::string& text,
     for (const auto scheme : schemes) {
         if (url->scheme == scheme) return true;
     }
-    usage_error(kCommand,
-                name + " \"" + text + "\" must be an " + std::string(*schemes.begin()) + ":// URL");
+    std::string allowed;
+    for (const auto scheme : schemes) {
+        allowed += (allowed.empty() ? "" : " or ") + std::string(scheme) + "://";
+    }
+    usage_error(kCommand, name + " \"" + text + "\" must be an " + allowed + " URL");
     return false;
 }
 
@@ -128,9 +140,17 @@ std::optional<simulator::SimulationOptions> simulation_options(
     run.ota_url =
         options.inputs.paths.empty() ? options.ota_url : ota_url_of_deployment(options.inputs);
     run.ws_url = options.ws_url;
-    if (!run.ota_url.empty() && !valid_url("--ota", run.ota_url, {"http"})) return std::nullopt;
-    if (!run.ws_url.empty() && !valid_url("--ws", run.ws_url, {"ws"})) return std::nullopt;
+    if (!run.ota_url.empty() && !valid_url("--ota", run.ota_url, {"http", "https"})) {
+        return std::nullopt;
+    }
+    if (!run.ws_url.empty() && !valid_url("--ws", run.ws_url, {"ws", "wss"})) return std::nullopt;
     run.token = options.token;
+    run.ca_file = options.ca_file;
+    run.insecure = options.insecure;
+    if (const std::string problem = simulator::tls_trust_problem(run); !problem.empty()) {
+        usage_error(kCommand, "--ca: " + problem);
+        return std::nullopt;
+    }
     run.devices = options.devices;
     run.rate = options.rate;
     const auto ramp = duration_option("--ramp", options.ramp);
@@ -212,18 +232,28 @@ CLI::App* add_simulate_device(CLI::App& app, SimulateDeviceOptions& options) {
     add_layer_options(*command, options.inputs);
     command
         ->add_option("--ota", options.ota_url,
-                     "OTA URL the devices boot from, e.g. http://10.0.0.2:8003/xiaozhi/ota/")
+                     "OTA URL the devices boot from, e.g. http://10.0.0.2:8003/xiaozhi/ota/ "
+                     "(https:// for TLS)")
         ->type_name("URL");
     command
         ->add_option("--ws", options.ws_url,
                      "Skip OTA and connect to this WebSocket URL, e.g. "
-                     "ws://10.0.0.2:8000/xiaozhi/v1/")
+                     "ws://10.0.0.2:8000/xiaozhi/v1/ (wss:// for TLS)")
         ->type_name("URL");
     command
         ->add_option("--token", options.token,
                      "Bearer token for --ws (with OTA the answer's token is used) "
                      "(default: none)")
         ->type_name("TOKEN");
+    CLI::Option* ca = takes_file(command->add_option(
+        "--ca", options.ca_file,
+        "Trust the CA certificates in FILE (PEM) for https:// and wss:// instead of the system "
+        "trust store (default: the system trust store)"));
+    command
+        ->add_flag("--insecure", options.insecure,
+                   "Do not verify TLS certificates (issuer, dates, host name); a warning says so "
+                   "(default: verify)")
+        ->excludes(ca);
     command->add_option("--devices", options.devices, "Simulated devices (default: 1)")
         ->check(CLI::Range(1u, 1000000u))
         ->type_name("N");
@@ -304,7 +334,7 @@ CLI::App* add_simulate_device(CLI::App& app, SimulateDeviceOptions& options) {
     command
         ->add_option(
             "--slo", options.slos,
-            "Objective, repeatable: LATENCY.STAT<VALUE (ota, connect, hello, "
+            "Objective, repeatable: LATENCY.STAT<VALUE (ota, connect, tls_handshake, hello, "
             "first_reply, downlink_gap, pacing_lateness, round_trip; p50, p90, p99, p99.9, max, "
             "mean; us, ms, s) or errors<N or errors<P%; a breach exits 1")
         ->type_name("OBJECTIVE")
@@ -327,6 +357,7 @@ int run_simulate_device(const SimulateDeviceOptions& options) {
     if (!run) return exit_usage;
     const auto uplink = uplink_audio(options);
     if (!uplink) return exit_usage;
+    if (run->insecure) std::cerr << client::insecure_warning(kCommand) << '\n';
     std::ofstream report_stream;
     if (!options.report_file.empty()) {
         report_stream.open(options.report_file, std::ios::trunc);

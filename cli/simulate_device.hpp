@@ -15,6 +15,8 @@ struct SimulateDeviceOptions {
     std::string ota_url;
     std::string ws_url;
     std::string token;
+    std::string ca_file;
+    bool insecure = false;
     std::uint32_t devices = 1;
     std::string ramp = "0";
     double rate = 0;

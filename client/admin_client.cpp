@@ -32,12 +32,18 @@ int exit_code_for_status(int status) {
     return status == 409 || status == 412 ? exit_refused : exit_failure;
 }
 
-AdminClient::AdminClient(ServerAddress server, std::string token, std::chrono::milliseconds timeout)
-    : server_(std::move(server)), token_(std::move(token)), timeout_(timeout) {}
+AdminClient::AdminClient(ServerAddress server, std::string token, std::chrono::milliseconds timeout,
+                         TlsTrust trust)
+    : server_(std::move(server)),
+      token_(std::move(token)),
+      timeout_(timeout),
+      trust_(std::move(trust)) {}
 
 HttpAnswer AdminClient::send(HttpCall call, bool with_token) const {
     call.target = server_.target(call.target);
     call.timeout = timeout_;
+    call.tls = server_.tls;
+    call.trust = trust_;
     if (with_token) call.headers.emplace_back("Authorization", "Bearer " + token_);
     HttpAnswer answer = http_exchange(server_.host, server_.port, call);
     if (answer.status == 0) {

@@ -44,12 +44,15 @@ std::string answer_failure_text(const ServerAddress& server, const HttpCall& cal
 // The exit code for an answer that is not a success: 1 for 409 and 412 (refused), 3 otherwise.
 int exit_code_for_status(int status);
 
-// Calls on one server with the admin token; the token is sent, never shown.
+// Calls on one server with the admin token; the token is sent, never shown. An https://
+// server, and every TLS peer met while verifying, is checked as `trust` says.
 class AdminClient {
   public:
-    AdminClient(ServerAddress server, std::string token, std::chrono::milliseconds timeout);
+    AdminClient(ServerAddress server, std::string token, std::chrono::milliseconds timeout,
+                TlsTrust trust = {});
 
     const ServerAddress& server() const { return server_; }
+    const TlsTrust& trust() const { return trust_; }
     void move_to_port(int port) { server_.port = port; }
 
     // Sends `call` (its target relative to the server's base path). Throws PushFailure
@@ -64,6 +67,7 @@ class AdminClient {
     ServerAddress server_;
     std::string token_;
     std::chrono::milliseconds timeout_;
+    TlsTrust trust_;
 };
 
 // GET/POST helpers for the admin API paths under /xiaozhi/admin/.

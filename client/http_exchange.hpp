@@ -9,12 +9,16 @@
 #include <utility>
 #include <vector>
 
+#include "tls_trust.hpp"
+
 namespace xiaozhi::client {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
 // One request on a fresh connection (Connection: close).
 struct HttpCall {
+    bool tls = false;  // https: a TLS handshake first, the server verified as `trust` says
+    TlsTrust trust;
     std::string method = "GET";
     std::string target = "/";  // path and query
     Headers headers;
@@ -36,13 +40,17 @@ struct HttpAnswer {
     std::string header(std::string_view name) const;
 };
 
-// Sends `call` to host:port (a name or an IP literal). Never throws.
+// Sends `call` to host:port (a name or an IP literal). A TLS failure is an answer without
+// status whose error names the certificate problem (or the handshake's) and host:port.
+// Never throws.
 HttpAnswer http_exchange(const std::string& host, int port, const HttpCall& call);
 
 // A WebSocket connection that sends one text message and waits for the first text reply.
 struct WebSocketCall {
     std::string host;
     int port = 0;
+    bool tls = false;  // wss: a TLS handshake first, the server verified as `trust` says
+    TlsTrust trust;
     std::string target = "/xiaozhi/v1/";
     Headers headers;
     std::string send_text;
@@ -50,7 +58,9 @@ struct WebSocketCall {
 };
 
 struct WebSocketAnswer {
-    std::string stage;  // where it failed: "resolve", "connect", "handshake", "send", "read"; "" ok
+    // Where it failed: "resolve", "connect", "tls", "handshake", "send", "read"; "" when it did
+    // not.
+    std::string stage;
     std::string error;
     int refusal_status = 0;  // the HTTP status when the upgrade was refused
     std::string reply;       // the first text message

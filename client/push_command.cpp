@@ -56,7 +56,7 @@ class Pusher {
     Pusher(const PushOptions& options, const ServerAddress& server, PushReport& report,
            std::ostream& err)
         : options_(options),
-          client_(server, options.token, options.timeout),
+          client_(server, options.token, options.timeout, options.trust),
           report_(report),
           err_(err) {}
 

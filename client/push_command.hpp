@@ -10,13 +10,15 @@
 
 #include "analysis/finding.hpp"
 #include "remote_change.hpp"
+#include "tls_trust.hpp"
 
 namespace xiaozhi::client {
 
 struct PushOptions {
-    std::string server;                        // http://host:port of the server's HTTP listener
-    std::string token;                         // the admin token; sent, never printed
-    std::chrono::milliseconds timeout{10000};  // each HTTP step
+    std::string server;  // http(s)://host:port of the server's HTTP listener
+    std::string token;   // the admin token; sent, never printed
+    TlsTrust trust;      // for an https:// server and wss:// or https:// URLs it hands out
+    std::chrono::milliseconds timeout{10000};         // each HTTP step
     std::chrono::milliseconds verify_timeout{10000};  // WebSocket connect + hello
 
     // A remote layer push.

@@ -7,7 +7,8 @@ namespace xiaozhi::client {
 
 std::string ServerAddress::url() const {
     const bool v6 = host.find(':') != std::string::npos;
-    return "http://" + (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port) + base_path;
+    return (tls ? "https://" : "http://") + (v6 ? "[" + host + "]" : host) + ":" +
+           std::to_string(port) + base_path;
 }
 
 std::string ServerAddress::target(std::string_view path) const {
@@ -21,9 +22,9 @@ std::optional<ServerAddress> parse_server_address(std::string_view text, std::st
         error = "--server " + std::string(text) + " is not a URL: " + url_error.message;
         return std::nullopt;
     }
-    if (url->scheme != "http") {
+    if (url->scheme != "http" && url->scheme != "https") {
         error =
-            "--server must be an http:// URL (the server's HTTP listener, e.g. "
+            "--server must be an http:// or https:// URL (the server's HTTP listener, e.g. "
             "http://10.0.0.2:8003); " +
             url->scheme + "://" + " is not supported";
         return std::nullopt;
@@ -33,6 +34,7 @@ std::optional<ServerAddress> parse_server_address(std::string_view text, std::st
         return std::nullopt;
     }
     ServerAddress address;
+    address.tls = url->scheme == "https";
     address.host = url->host;
     address.port = url->port;
     address.base_path = url->path == "/" ? "" : url->path;

@@ -55,24 +55,26 @@ std::string with_query(const deploy::Url& url) {
     return url.query.empty() ? url.path : url.path + "?" + url.query;
 }
 
-// The server's hello at `url`, or why there is none.
-void check_hello(const protocol::WebsocketSection& section, std::chrono::milliseconds timeout,
-                 Verification& result) {
+// The server's hello at `url` (ws:// or wss://, verified as `trust` says), or why there is none.
+void check_hello(const protocol::WebsocketSection& section, const TlsTrust& trust,
+                 std::chrono::milliseconds timeout, Verification& result) {
     deploy::UrlError url_error;
     const std::optional<deploy::Url> url = deploy::parse_url(section.url, &url_error);
     if (!url) {
         result.error = "websocket.url " + section.url + " does not parse: " + url_error.message;
         return;
     }
-    if (url->scheme != "ws") {
+    if (url->scheme != "ws" && url->scheme != "wss") {
         result.status = Verification::Status::passed;
         result.note = "the address is as expected; a " + url->scheme +
-                      ":// connection is not tried (ota-push speaks plain ws:// only)";
+                      ":// connection is not tried (devices use ws:// or wss://)";
         return;
     }
     WebSocketCall call;
     call.host = url->host;
     call.port = url->port;
+    call.tls = url->scheme == "wss";
+    call.trust = trust;
     call.target = with_query(*url);
     call.headers = protocol::websocket_request_headers(
         std::string(test_device_id), std::string(test_client_id),
@@ -151,7 +153,7 @@ Verification verify_device_path(const AdminClient& client, const ExpectedWebsock
             "the OTA answer hands out " + result.websocket_url + ", expected " + result.expected;
         return result;
     }
-    check_hello(*answer->websocket, hello_timeout, result);
+    check_hello(*answer->websocket, client.trust(), hello_timeout, result);
     return result;
 }
 
@@ -191,11 +193,13 @@ FirmwareOffer verify_firmware_offer(const AdminClient& client, const std::string
     }
     deploy::UrlError url_error;
     const std::optional<deploy::Url> url = deploy::parse_url(result.url, &url_error);
-    if (!url || url->scheme != "http") {
-        result.error = "the download URL " + result.url + " is not an http:// URL";
+    if (!url || (url->scheme != "http" && url->scheme != "https")) {
+        result.error = "the download URL " + result.url + " is not an http:// or https:// URL";
         return result;
     }
     HttpCall head;
+    head.tls = url->scheme == "https";
+    head.trust = client.trust();
     head.method = "HEAD";
     head.target = with_query(*url);
     head.timeout = timeout;

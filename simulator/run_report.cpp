@@ -2,6 +2,7 @@
 #include "run_report.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "latency_kind.hpp"
 #include "protocol/device_message.hpp"
@@ -68,6 +69,8 @@ nlohmann::ordered_json report_json(const SimulationOptions& options, const RunRe
                      {"seed", options.seed},
                      {"abort_rate", options.abort_rate},
                      {"verify_audio", options.verify_audio},
+                     {"ca_file", options.ca_file},
+                     {"insecure", options.insecure},
                      {"wall_time_ms", result.wall_time.count()},
                      {"interrupted", result.interrupted}};
     report["devices"] = {
@@ -96,10 +99,13 @@ nlohmann::ordered_json report_json(const SimulationOptions& options, const RunRe
     report["latency_ms"] = latencies;
     nlohmann::ordered_json by_class = nlohmann::ordered_json::object();
     for (const auto& [name, count] : f.errors) by_class[name] = count;
+    nlohmann::ordered_json reasons = nlohmann::ordered_json::object();
+    for (const auto& [name, texts] : f.reasons) reasons[name] = texts;
     report["errors"] = {{"total", f[Counter::errors]},
                         {"operations", f.operations(with_ota)},
                         {"percent", error_percent(f, with_ota)},
-                        {"by_class", by_class}};
+                        {"by_class", by_class},
+                        {"reasons", reasons}};
     nlohmann::ordered_json slos = nlohmann::ordered_json::array();
     for (const auto& check : checks) {
         slos.push_back({{"objective", check.slo.text},
@@ -141,7 +147,15 @@ std::string summary_text(const RunResult& result, const std::vector<SloCheck>& c
     }
     out += fmt::format("\nerrors    {} of {} operations ({:.3g}%)\n", f[Counter::errors],
                        f.operations(with_ota), error_percent(f, with_ota));
-    for (const auto& [name, count] : f.errors) out += fmt::format("  {:<28} {}\n", name, count);
+    for (const auto& [name, count] : f.errors) {
+        const auto reasons = f.reasons.find(name);
+        if (reasons == f.reasons.end()) {
+            out += fmt::format("  {:<28} {}\n", name, count);
+        } else {
+            out +=
+                fmt::format("  {:<28} {:<6} {}\n", name, count, fmt::join(reasons->second, "; "));
+        }
+    }
     if (!checks.empty()) out += "\n";
     for (const auto& check : checks) {
         out += fmt::format("slo       {:<28} {}  (observed {})\n", check.slo.text,

@@ -25,7 +25,8 @@ SloInputs slo_inputs(const RunResult& result, bool with_ota);
 
 // The report: "run" (options and wall time), "devices", "turns", "frames", "latency_ms"
 // (per latency: count, p50, p90, p99, p99_9, max, mean in ms), "errors" (total, share of
-// operations in percent, by_class) and "slo" (each objective, whether met, observed value).
+// operations in percent, by_class, and reasons: the first distinct reasons of the classes that
+// have one, such as tls_certificate) and "slo" (each objective, whether met, observed value).
 nlohmann::ordered_json report_json(const SimulationOptions& options, const RunResult& result,
                                    const std::vector<SloCheck>& checks);
 

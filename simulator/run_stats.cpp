@@ -1,12 +1,21 @@
 // RunStats: per-thread shards, live totals and the merge at the end of a run.
 #include "run_stats.hpp"
 
+#include <algorithm>
+
 namespace xiaozhi::simulator {
 
 namespace {
 
 // The shard of the calling thread; threads that never bound one (tests, set-up) use shard 0.
 thread_local std::size_t t_shard = 0;
+
+// Adds `reason` to `kept` unless it is there already or kept is full.
+void keep_reason(std::vector<std::string>& kept, const std::string& reason) {
+    if (kept.size() >= kReasonsPerClass) return;
+    if (std::find(kept.begin(), kept.end(), reason) != kept.end()) return;
+    kept.push_back(reason);
+}
 
 }  // namespace
 
@@ -37,9 +46,10 @@ void RunStats::record(Latency latency, std::uint64_t microseconds) {
     local().latencies[static_cast<std::size_t>(latency)].record(microseconds);
 }
 
-void RunStats::error(const std::string& error_class) {
+void RunStats::error(const std::string& error_class, const std::string& reason) {
     StatsShard& shard = local();
     ++shard.errors[error_class];
+    if (!reason.empty()) keep_reason(shard.reasons[error_class], reason);
     shard.counters[static_cast<std::size_t>(Counter::errors)].fetch_add(1,
                                                                         std::memory_order_relaxed);
 }
@@ -62,6 +72,9 @@ RunFigures RunStats::merged() const {
             figures.latencies[i].merge(shard->latencies[i]);
         }
         for (const auto& [name, count] : shard->errors) figures.errors[name] += count;
+        for (const auto& [name, reasons] : shard->reasons) {
+            for (const auto& reason : reasons) keep_reason(figures.reasons[name], reason);
+        }
     }
     return figures;
 }

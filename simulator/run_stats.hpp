@@ -42,12 +42,20 @@ enum class Counter : std::size_t {
 
 inline constexpr std::size_t kCounterCount = 22;
 
+// Distinct reasons kept per error class (the first ones seen), so a report can say why
+// ("certificate has expired (10.0.0.2:443)") without growing with the number of devices.
+inline constexpr std::size_t kReasonsPerClass = 4;
+
+// Error classes with the reasons seen for them, each class at most kReasonsPerClass.
+using ErrorReasons = std::map<std::string, std::vector<std::string>>;
+
 // Everything one thread recorded. Counters are atomic so progress can read them live;
 // histograms and error classes are touched only by the owning thread until merged.
 struct StatsShard {
     std::array<std::atomic<std::uint64_t>, kCounterCount> counters{};
     std::array<LatencyHistogram, kLatencyCount> latencies;
     std::map<std::string, std::uint64_t> errors;  // by class
+    ErrorReasons reasons;
 };
 
 // A run's merged figures.
@@ -55,6 +63,7 @@ struct RunFigures {
     std::array<std::uint64_t, kCounterCount> counters{};
     std::array<LatencyHistogram, kLatencyCount> latencies;
     std::map<std::string, std::uint64_t> errors;
+    ErrorReasons reasons;  // for the classes whose errors came with one
 
     std::uint64_t operator[](Counter counter) const {
         return counters[static_cast<std::size_t>(counter)];
@@ -75,8 +84,9 @@ class RunStats {
 
     void add(Counter counter, std::uint64_t amount = 1);
     void record(Latency latency, std::uint64_t microseconds);
-    // Counts one error of `error_class` ("hello_timeout", "ota_http_503") and in Counter::errors.
-    void error(const std::string& error_class);
+    // Counts one error of `error_class` ("hello_timeout", "ota_http_503") and in Counter::errors;
+    // a non-empty `reason` is kept among the class's first distinct ones.
+    void error(const std::string& error_class, const std::string& reason = {});
 
     // Live sum of a counter over all shards.
     std::uint64_t total(Counter counter) const;

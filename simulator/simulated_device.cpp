@@ -1,19 +1,26 @@
-// SimulatedDevice: the firmware's boot, connection and turns on Beast, on one thread's io_context.
+// SimulatedDevice: the firmware's boot, connection and turns on Beast, on one thread's io_context,
+// over TCP or TLS (https OTA, wss WebSocket).
 #include "simulated_device.hpp"
 
 #include <array>
 #include <memory>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 
+#include "../client/tls_client.hpp"
 #include "audio/opus_frame_decoder.hpp"
 #include "deploy/url.hpp"
 #include "device_identity.hpp"
@@ -21,6 +28,7 @@
 #include "protocol/ota_answer.hpp"
 #include "protocol/ota_request.hpp"
 #include "protocol/server_message.hpp"
+#include "run_tls.hpp"
 
 namespace xiaozhi::simulator {
 
@@ -29,10 +37,18 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace ssl = asio::ssl;
 namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 using error_code = boost::system::error_code;
 using Executor = asio::io_context::executor_type;
+
+// What a device talks over: plain TCP, or TLS on TCP (the transport of https and wss).
+using PlainTransport = beast::tcp_stream;
+using TlsTransport = beast::ssl_stream<beast::tcp_stream>;
+
+template <typename Transport>
+constexpr bool is_tls = std::is_same_v<Transport, TlsTransport>;
 
 constexpr std::size_t kMaxMessage = 64 * 1024;
 constexpr std::size_t kWriteBuffer = 512;
@@ -59,14 +75,200 @@ std::string connect_error_class(const error_code& ec, const std::string& prefix)
     return prefix + "connect_error";
 }
 
-// The OTA request's sockets and buffers, alive only while it runs.
-struct OtaExchange {
-    explicit OtaExchange(const Executor& executor) : resolver(executor), stream(executor) {}
-    tcp::resolver resolver;
-    beast::tcp_stream stream;
-    http::request<http::string_body> request;
-    beast::flat_buffer buffer;
-    http::response_parser<http::string_body> parser;
+// A failed TLS handshake with `peer` ("host:port"): its class, with `prefix` ("ota_" for the
+// OTA request), and its reason ("certificate has expired (10.0.0.2:443)").
+struct TlsError {
+    std::string error_class;
+    std::string reason;
+};
+
+TlsError tls_error(TlsTransport& stream, const error_code& ec, const std::string& prefix,
+                   const std::string& peer) {
+    if (ec == beast::error::timeout) return {prefix + "tls_handshake_timeout", {}};
+    const client::TlsFailure failure = client::tls_failure_of(stream, ec);
+    return {prefix + (failure.certificate ? "tls_certificate" : "tls_handshake"),
+            failure.reason + " (" + peer + ")"};
+}
+
+// A fresh `Stream` (a transport, or a WebSocket on one) on `executor`; over TLS from the run's
+// shared context.
+template <typename Stream, typename Transport>
+Stream open_stream(const Executor& executor, ssl::context* tls) {
+    if constexpr (is_tls<Transport>) {
+        return Stream(executor, *tls);
+    } else {
+        return Stream(executor);
+    }
+}
+
+// Counts a device that stopped on `error_class`.
+void count_failure(RunStats& stats, const std::string& error_class, const std::string& reason) {
+    stats.error(error_class, reason);
+    stats.add(Counter::devices_failed);
+}
+
+// The run's TLS context for a device about to speak TLS; nullptr (and the device failed with
+// `prefix`tls_handshake) when it cannot be made.
+ssl::context* tls_context_for(const SimulationContext& context, const std::string& prefix) {
+    ssl::context* tls = context.tls.context();
+    if (tls == nullptr) count_failure(context.stats, prefix + "tls_handshake", context.tls.error());
+    return tls;
+}
+
+// Who a device is and when it was due to boot: what the boot hands to the connection.
+struct DeviceStart {
+    std::uint32_t index = 0;
+    DeviceIdentity identity;
+    Clock::time_point scheduled;
+};
+
+// Where the boot sends the device: the WebSocket URL, its token and protocol version, and when
+// connecting was due (latencies of the connection count from there).
+struct Destination {
+    std::string url;
+    std::string token;
+    std::optional<protocol::BinaryProtocol> offered_protocol;
+    Clock::time_point scheduled;
+};
+
+void connect_device(const Executor& executor, const SimulationContext& context,
+                    const DeviceStart& start, const Destination& destination);
+
+// The OTA request of one device, over `Transport`; alive only while it runs. On a good answer
+// it hands the device to connect_device().
+template <typename Transport>
+class OtaBoot : public std::enable_shared_from_this<OtaBoot<Transport>> {
+  public:
+    using std::enable_shared_from_this<OtaBoot>::shared_from_this;
+
+    OtaBoot(const Executor& executor, const SimulationContext& context, DeviceStart start,
+            ssl::context* tls)
+        : context_(context),
+          options_(context.options),
+          executor_(executor),
+          start_(std::move(start)),
+          resolver_(executor),
+          stream_(open_stream<Transport, Transport>(executor, tls)) {}
+
+    void run(const deploy::Url& url) {
+        protocol::OtaRequest request;
+        request.device_id = start_.identity.mac;
+        request.client_id = start_.identity.client_id;
+        request.user_agent = options_.board + "/" + options_.firmware_version;
+        request.app_version = options_.firmware_version;
+        request.board_type = options_.board;
+        request_.method(http::verb::post);
+        request_.target(target_of(url));
+        request_.version(11);
+        request_.set(http::field::host, host_header(url));
+        for (const auto& [name, value] : protocol::ota_request_headers(request)) {
+            request_.set(name, value);
+        }
+        request_.body() = protocol::ota_request_body(request);
+        request_.prepare_payload();
+        parser_.body_limit(kMaxMessage);
+        host_ = url.host;
+        peer_ = host_header(url);
+        lowest().expires_after(options_.connect_timeout);
+        resolver_.async_resolve(
+            url.host, std::to_string(url.port),
+            [self = shared_from_this()](error_code ec, tcp::resolver::results_type results) {
+                self->on_resolved(ec, results);
+            });
+    }
+
+  private:
+    beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+
+    void on_resolved(const error_code& ec, const tcp::resolver::results_type& results) {
+        if (ec) return fail("ota_resolve_failed");
+        lowest().async_connect(results,
+                               [self = shared_from_this()](error_code ec, const tcp::endpoint&) {
+                                   self->on_connected(ec);
+                               });
+    }
+
+    void on_connected(const error_code& ec) {
+        if (ec) return fail(connect_error_class(ec, "ota_"));
+        lowest().expires_after(options_.connect_timeout);
+        if constexpr (is_tls<Transport>) {
+            client::prepare_tls_stream(stream_, host_,
+                                       client::TlsTrust{options_.ca_file, options_.insecure});
+            stream_.async_handshake(
+                ssl::stream_base::client,
+                [self = shared_from_this(), started = Clock::now()](error_code ec) {
+                    if (ec) {
+                        const TlsError error = tls_error(self->stream_, ec, "ota_", self->peer_);
+                        return self->fail(error.error_class, error.reason);
+                    }
+                    self->context_.stats.record(Latency::tls_handshake,
+                                                micros_since(started, Clock::now()));
+                    self->send();
+                });
+        } else {
+            send();
+        }
+    }
+
+    void send() {
+        lowest().expires_after(options_.connect_timeout);
+        http::async_write(
+            stream_, request_,
+            [self = shared_from_this()](error_code ec, std::size_t) { self->on_sent(ec); });
+    }
+
+    void on_sent(const error_code& ec) {
+        if (ec) return fail(ec == beast::error::timeout ? "ota_timeout" : "ota_io_error");
+        http::async_read(
+            stream_, buffer_, parser_,
+            [self = shared_from_this()](error_code ec, std::size_t) { self->on_answer(ec); });
+    }
+
+    void on_answer(const error_code& ec) {
+        if (ec) return fail(ec == beast::error::timeout ? "ota_timeout" : "ota_io_error");
+        const auto& response = parser_.get();
+        const unsigned status = response.result_int();
+        std::string error;
+        const auto answer =
+            status == 200 ? protocol::parse_ota_answer(response.body(), error) : std::nullopt;
+        close();
+        if (status != 200) return fail("ota_http_" + std::to_string(status));
+        if (!answer) return fail("ota_bad_answer");
+        if (!answer->websocket) return fail("ota_no_websocket");
+        const auto now = Clock::now();
+        context_.stats.record(Latency::ota, micros_since(start_.scheduled, now));
+        context_.stats.add(Counter::ota_ok);
+        Destination destination{answer->websocket->url, answer->websocket->token.value_or(""),
+                                std::nullopt, now};
+        if (answer->websocket->version) {
+            destination.offered_protocol =
+                protocol::parse_binary_protocol(std::to_string(*answer->websocket->version));
+        }
+        connect_device(executor_, context_, start_, destination);
+    }
+
+    void fail(const std::string& error_class, const std::string& reason = {}) {
+        close();
+        count_failure(context_.stats, error_class, reason);
+    }
+
+    void close() {
+        error_code ignored;
+        lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
+        lowest().socket().close(ignored);
+    }
+
+    const SimulationContext& context_;
+    const SimulationOptions& options_;
+    Executor executor_;
+    DeviceStart start_;
+    tcp::resolver resolver_;
+    Transport stream_;
+    http::request<http::string_body> request_;
+    beast::flat_buffer buffer_;
+    http::response_parser<http::string_body> parser_;
+    std::string host_;  // the URL's host: what the certificate must cover
+    std::string peer_;  // "host:port", as reasons name the server
 };
 
 // An uplink message waiting for the previous write: a text, or a shared Opus packet.
@@ -76,151 +278,93 @@ struct Outgoing {
     std::uint32_t timestamp_ms = 0;
 };
 
-class SimulatedDevice : public std::enable_shared_from_this<SimulatedDevice> {
+// Where a WebSocket connection goes: the URL's host (what a certificate must cover), its Host
+// header ("host:port", also how reasons name the server) and the request target.
+struct WebSocketTarget {
+    std::string host;
+    std::string host_header;
+    std::string target;
+};
+
+// A device's WebSocket session over `Transport`: upgrade, hello, turns, until it finishes.
+template <typename Transport>
+class SimulatedDevice : public std::enable_shared_from_this<SimulatedDevice<Transport>> {
   public:
-    SimulatedDevice(asio::io_context& io, const SimulationContext& context, std::uint32_t index,
-                    Clock::time_point scheduled)
+    using std::enable_shared_from_this<SimulatedDevice>::shared_from_this;
+
+    SimulatedDevice(const Executor& executor, const SimulationContext& context,
+                    const DeviceStart& start, ssl::context* tls)
         : context_(context),
           options_(context.options),
-          index_(index),
-          executor_(io.get_executor()),
-          ws_(executor_),
+          executor_(executor),
+          ws_(open_stream<websocket::stream<Transport>, Transport>(executor, tls)),
           timer_(executor_),
           deadline_(executor_),
-          random_(device_seed(context.options.seed, index)),
-          scheduled_(scheduled) {}
-
-    void start() {
-        asio::post(executor_, [self = shared_from_this()] { self->boot(); });
-    }
-
-  private:
-    enum class Deadline { none, hello, reply };
-
-    // --- Boot: OTA or straight to the WebSocket ---
-
-    void boot() {
-        stats().add(Counter::devices_started);
-        identity_ = make_device_identity(options_.seed, index_);
-        if (options_.ota_url.empty()) {
-            connect(options_.ws_url, options_.token, scheduled_);
-        } else {
-            request_ota();
-        }
-    }
-
-    void request_ota() {
-        const auto url = deploy::parse_url(options_.ota_url);
-        if (!url) return fail("ota_bad_url");
-        ota_ = std::make_unique<OtaExchange>(executor_);
-        protocol::OtaRequest request;
-        request.device_id = identity_.mac;
-        request.client_id = identity_.client_id;
-        request.user_agent = options_.board + "/" + options_.firmware_version;
-        request.app_version = options_.firmware_version;
-        request.board_type = options_.board;
-        auto& http_request = ota_->request;
-        http_request.method(http::verb::post);
-        http_request.target(target_of(*url));
-        http_request.version(11);
-        http_request.set(http::field::host, host_header(*url));
-        for (const auto& [name, value] : protocol::ota_request_headers(request)) {
-            http_request.set(name, value);
-        }
-        http_request.body() = protocol::ota_request_body(request);
-        http_request.prepare_payload();
-        ota_->parser.body_limit(kMaxMessage);
-        ota_->stream.expires_after(options_.connect_timeout);
-        ota_->resolver.async_resolve(
-            url->host, std::to_string(url->port),
-            [self = shared_from_this()](error_code ec, tcp::resolver::results_type results) {
-                self->on_ota_resolved(ec, results);
-            });
-    }
-
-    void on_ota_resolved(const error_code& ec, const tcp::resolver::results_type& results) {
-        if (finished_) return;
-        if (ec) return fail("ota_resolve_failed");
-        ota_->stream.async_connect(
-            results, [self = shared_from_this()](error_code ec, const tcp::endpoint&) {
-                if (self->finished_) return;
-                if (ec) return self->fail(connect_error_class(ec, "ota_"));
-                self->ota_->stream.expires_after(self->options_.connect_timeout);
-                http::async_write(self->ota_->stream, self->ota_->request,
-                                  [self](error_code ec, std::size_t) { self->on_ota_sent(ec); });
-            });
-    }
-
-    void on_ota_sent(const error_code& ec) {
-        if (finished_) return;
-        if (ec) return fail(ec == beast::error::timeout ? "ota_timeout" : "ota_io_error");
-        http::async_read(
-            ota_->stream, ota_->buffer, ota_->parser,
-            [self = shared_from_this()](error_code ec, std::size_t) { self->on_ota_answer(ec); });
-    }
-
-    void on_ota_answer(const error_code& ec) {
-        if (finished_) return;
-        if (ec) return fail(ec == beast::error::timeout ? "ota_timeout" : "ota_io_error");
-        const auto& response = ota_->parser.get();
-        const unsigned status = response.result_int();
-        std::string error;
-        const auto answer =
-            status == 200 ? protocol::parse_ota_answer(response.body(), error) : std::nullopt;
-        error_code ignored;
-        ota_->stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-        ota_.reset();
-        if (status != 200) return fail("ota_http_" + std::to_string(status));
-        if (!answer) return fail("ota_bad_answer");
-        if (!answer->websocket) return fail("ota_no_websocket");
-        const auto now = Clock::now();
-        stats().record(Latency::ota, micros_since(scheduled_, now));
-        stats().add(Counter::ota_ok);
-        if (answer->websocket->version) {
-            offered_protocol_ =
-                protocol::parse_binary_protocol(std::to_string(*answer->websocket->version));
-        }
-        connect(answer->websocket->url, answer->websocket->token.value_or(""), now);
-    }
+          random_(device_seed(context.options.seed, start.index)) {}
 
     // --- WebSocket connection and hello ---
 
-    void connect(const std::string& url_text, const std::string& token,
-                 Clock::time_point scheduled) {
-        const auto url = deploy::parse_url(url_text);
-        if (!url || (url->scheme != "ws" && url->scheme != "wss")) return fail("bad_websocket_url");
-        if (url->scheme == "wss") return fail("wss_not_supported");
-        version_ =
-            options_.protocol.value_or(offered_protocol_.value_or(protocol::BinaryProtocol::v1));
-        connect_scheduled_ = scheduled;
-        const std::string host = host_header(*url);
-        const std::string target = target_of(*url);
+    void connect(const deploy::Url& url, const DeviceIdentity& identity,
+                 const Destination& destination) {
+        const std::string& token = destination.token;
+        version_ = options_.protocol.value_or(
+            destination.offered_protocol.value_or(protocol::BinaryProtocol::v1));
+        connect_scheduled_ = destination.scheduled;
+        WebSocketTarget target{url.host, host_header(url), target_of(url)};
         ws_.set_option(
             websocket::stream_base::decorator([headers = protocol::websocket_request_headers(
-                                                   identity_.mac, identity_.client_id, version_,
+                                                   identity.mac, identity.client_id, version_,
                                                    token)](websocket::request_type& request) {
                 for (const auto& [name, value] : headers) request.set(name, value);
             }));
         auto resolver = std::make_shared<tcp::resolver>(executor_);
         beast::get_lowest_layer(ws_).expires_after(options_.connect_timeout);
-        resolver->async_resolve(url->host, std::to_string(url->port),
-                                [self = shared_from_this(), resolver, host, target](
-                                    error_code ec, tcp::resolver::results_type results) {
+        resolver->async_resolve(url.host, std::to_string(url.port),
+                                [self = shared_from_this(), resolver, target = std::move(target)](
+                                    error_code ec, tcp::resolver::results_type results) mutable {
                                     if (self->finished_) return;
                                     if (ec) return self->fail("resolve_failed");
                                     beast::get_lowest_layer(self->ws_).async_connect(
-                                        results,
-                                        [self, host, target](error_code ec, const tcp::endpoint&) {
-                                            self->on_connected(ec, host, target);
+                                        results, [self, target = std::move(target)](
+                                                     error_code ec, const tcp::endpoint&) mutable {
+                                            self->on_connected(ec, std::move(target));
                                         });
                                 });
     }
 
-    void on_connected(const error_code& ec, const std::string& host, const std::string& target) {
+  private:
+    enum class Deadline { none, hello, reply };
+
+    void on_connected(const error_code& ec, WebSocketTarget target) {
         if (finished_) return;
         if (ec) return fail(connect_error_class(ec, ""));
         error_code ignored;
         beast::get_lowest_layer(ws_).socket().set_option(tcp::no_delay(true), ignored);
+        if constexpr (is_tls<Transport>) {
+            beast::get_lowest_layer(ws_).expires_after(options_.connect_timeout);
+            client::prepare_tls_stream(ws_.next_layer(), target.host,
+                                       client::TlsTrust{options_.ca_file, options_.insecure});
+            ws_.next_layer().async_handshake(
+                ssl::stream_base::client,
+                [self = shared_from_this(), target = std::move(target), started = Clock::now()](
+                    error_code ec) mutable { self->on_tls_done(ec, std::move(target), started); });
+        } else {
+            upgrade(target);
+        }
+    }
+
+    void on_tls_done(const error_code& ec, const WebSocketTarget& target,
+                     Clock::time_point started) {
+        if (finished_) return;
+        if (ec) {
+            const TlsError error = tls_error(ws_.next_layer(), ec, "", target.host_header);
+            return fail(error.error_class, error.reason);
+        }
+        stats().record(Latency::tls_handshake, micros_since(started, Clock::now()));
+        upgrade(target);
+    }
+
+    void upgrade(const WebSocketTarget& target) {
         beast::get_lowest_layer(ws_).expires_never();
         websocket::stream_base::timeout timeout{};
         timeout.handshake_timeout = options_.connect_timeout;
@@ -230,7 +374,7 @@ class SimulatedDevice : public std::enable_shared_from_this<SimulatedDevice> {
         ws_.write_buffer_bytes(kWriteBuffer);
         ws_.read_message_max(kMaxMessage);
         upgrade_ = std::make_unique<websocket::response_type>();
-        ws_.async_handshake(*upgrade_, host, target,
+        ws_.async_handshake(*upgrade_, target.host_header, target.target,
                             [self = shared_from_this()](error_code ec) { self->on_upgraded(ec); });
     }
 
@@ -529,17 +673,11 @@ class SimulatedDevice : public std::enable_shared_from_this<SimulatedDevice> {
                         [self = shared_from_this()](error_code) { self->close_socket(); });
     }
 
-    void fail(const std::string& error_class) {
+    void fail(const std::string& error_class, const std::string& reason = {}) {
         if (finished_) return;
         finished_ = true;
-        stats().error(error_class);
-        stats().add(Counter::devices_failed);
+        count_failure(stats(), error_class, reason);
         cancel_timers();
-        if (ota_) {
-            error_code ignored;
-            ota_->stream.socket().close(ignored);
-            ota_->resolver.cancel();
-        }
         close_socket();
     }
 
@@ -557,14 +695,11 @@ class SimulatedDevice : public std::enable_shared_from_this<SimulatedDevice> {
 
     const SimulationContext& context_;
     const SimulationOptions& options_;
-    std::uint32_t index_;
     Executor executor_;  // of an io_context run by one thread: no strand needed
-    websocket::stream<beast::tcp_stream> ws_;
+    websocket::stream<Transport> ws_;
     asio::steady_timer timer_;     // uplink pacing and the pause between turns
     asio::steady_timer deadline_;  // hello and reply timeouts
     DeviceRandom random_;
-    DeviceIdentity identity_;
-    std::unique_ptr<OtaExchange> ota_;
     std::unique_ptr<websocket::response_type> upgrade_;
     beast::flat_buffer buffer_;
     std::vector<Outgoing> outgoing_;
@@ -575,8 +710,6 @@ class SimulatedDevice : public std::enable_shared_from_this<SimulatedDevice> {
     std::string session_id_;
 
     protocol::BinaryProtocol version_ = protocol::BinaryProtocol::v1;
-    std::optional<protocol::BinaryProtocol> offered_protocol_;
-    Clock::time_point scheduled_;
     Clock::time_point connect_scheduled_;
     Clock::time_point hello_sent_;
     Clock::time_point turn_start_;
@@ -597,11 +730,53 @@ class SimulatedDevice : public std::enable_shared_from_this<SimulatedDevice> {
     bool finished_ = false;
 };
 
+// Starts the WebSocket session of a device that booted: over TLS for a wss:// URL.
+void connect_device(const Executor& executor, const SimulationContext& context,
+                    const DeviceStart& start, const Destination& destination) {
+    const auto url = deploy::parse_url(destination.url);
+    if (!url || (url->scheme != "ws" && url->scheme != "wss")) {
+        return count_failure(context.stats, "bad_websocket_url", {});
+    }
+    if (url->scheme == "ws") {
+        std::make_shared<SimulatedDevice<PlainTransport>>(executor, context, start, nullptr)
+            ->connect(*url, start.identity, destination);
+        return;
+    }
+    ssl::context* tls = tls_context_for(context, "");
+    if (tls == nullptr) return;
+    std::make_shared<SimulatedDevice<TlsTransport>>(executor, context, start, tls)
+        ->connect(*url, start.identity, destination);
+}
+
+// Boots a device: the OTA request (over TLS for an https:// URL), or straight to --ws.
+void boot_device(const Executor& executor, const SimulationContext& context, DeviceStart start) {
+    const SimulationOptions& options = context.options;
+    if (options.ota_url.empty()) {
+        const Destination destination{options.ws_url, options.token, std::nullopt, start.scheduled};
+        return connect_device(executor, context, start, destination);
+    }
+    const auto url = deploy::parse_url(options.ota_url);
+    if (!url) return count_failure(context.stats, "ota_bad_url", {});
+    if (url->scheme != "https") {
+        std::make_shared<OtaBoot<PlainTransport>>(executor, context, std::move(start), nullptr)
+            ->run(*url);
+        return;
+    }
+    ssl::context* tls = tls_context_for(context, "ota_");
+    if (tls == nullptr) return;
+    std::make_shared<OtaBoot<TlsTransport>>(executor, context, std::move(start), tls)->run(*url);
+}
+
 }  // namespace
 
 void start_device(asio::io_context& io, const SimulationContext& context, std::uint32_t index,
                   Clock::time_point scheduled) {
-    std::make_shared<SimulatedDevice>(io, context, index, scheduled)->start();
+    asio::post(io.get_executor(), [executor = io.get_executor(), &context, index, scheduled] {
+        context.stats.add(Counter::devices_started);
+        boot_device(
+            executor, context,
+            DeviceStart{index, make_device_identity(context.options.seed, index), scheduled});
+    });
 }
 
 }  // namespace xiaozhi::simulator

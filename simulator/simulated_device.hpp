@@ -1,4 +1,5 @@
-// One simulated device: OTA, WebSocket upgrade, hello and talking turns, as the firmware does.
+// One simulated device: OTA, WebSocket upgrade, hello and talking turns, as the firmware does,
+// over TLS for https:// and wss:// URLs.
 #pragma once
 
 #include <chrono>
@@ -9,6 +10,7 @@
 
 #include "echo_match.hpp"
 #include "run_stats.hpp"
+#include "run_tls.hpp"
 #include "simulation_options.hpp"
 #include "uplink_audio.hpp"
 
@@ -22,6 +24,7 @@ struct SimulationContext {
     const UplinkAudio& uplink;
     const UplinkPacketIndex& echo_index;  // the uplink packets by content, to match echoes
     RunStats& stats;
+    RunTls& tls;  // for https and wss peers, made when the first device needs it
     std::optional<Clock::time_point> turns_end;  // no turn starts after this; idle devices leave
 };
 

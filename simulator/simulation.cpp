@@ -128,7 +128,8 @@ RunResult run_simulation(const SimulationOptions& options, const UplinkAudio& up
     asio::io_context& first = *contexts.front();
     const auto start = Clock::now();
     const UplinkPacketIndex echo_index(uplink.packets);
-    SimulationContext context{options, uplink, echo_index, stats, std::nullopt};
+    RunTls tls(options);
+    SimulationContext context{options, uplink, echo_index, stats, tls, std::nullopt};
     if (options.duration.count() > 0) context.turns_end = start + options.duration;
 
     auto launcher = std::make_shared<Launcher>(

@@ -15,6 +15,8 @@ struct SimulationOptions {
     std::string ota_url;  // POSTed first; its answer gives the WebSocket URL, token and version
     std::string ws_url;   // used directly when ota_url is empty
     std::string token;    // bearer token when connecting without OTA ("" = none)
+    std::string ca_file;  // https and wss peers verified against this PEM bundle ("": system store)
+    bool insecure = false;  // https and wss peers not verified at all
     std::uint32_t devices = 1;
     std::chrono::milliseconds ramp{0};      // devices start evenly spread over this time
     double rate = 0;                        // or: arrivals per second (Poisson), when > 0

@@ -3,7 +3,10 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <map>
+#include <string_view>
 
 #include "fake_device_server.hpp"
 #include "simulation.hpp"
@@ -321,4 +324,66 @@ TEST_CASE("after a good OTA answer the device connects with its token and versio
     CHECK(classes(result.figures.errors) == "upgrade_rejected_401=1");
     CHECK(result.figures[Counter::devices_failed] == 1);
     CHECK(upgrades.items() == std::vector<std::string>{"Bearer t0k v2"});
+}
+
+TEST_CASE("a wss:// address whose server speaks plain HTTP is tls_handshake, with the reason",
+          "[errors][tls]") {
+    std::uint16_t port = 0;
+    std::atomic<int> connections{0};
+    FakeServer server(2, [&](tcp::socket& socket) {
+        if (connections++ == 0) {
+            // The OTA request: the answer hands out wss:// on this same plain port.
+            read_request(socket);
+            respond(socket, http::status::ok,
+                    R"({"websocket":{"url":"wss://127.0.0.1:)" + std::to_string(port) +
+                        R"(/xiaozhi/v1/"}})");
+            return;
+        }
+        std::array<char, 4096> client_hello{};
+        socket.read_some(boost::asio::buffer(client_hello));
+        respond(socket, http::status::bad_request, "not TLS", "text/plain");
+    });
+    port = server.port();
+    auto options = quick_options(1);
+    options.ota_url = server.ota_url();
+    const RunResult result = run(options);
+    server.stop();
+
+    CHECK(classes(result.figures.errors) == "tls_handshake=1");
+    CHECK(result.figures[Counter::ota_ok] == 1);
+    CHECK(result.figures[Counter::connected] == 0);
+    CHECK(result.figures[Latency::tls_handshake].count() == 0);
+    REQUIRE(result.figures.reasons.count("tls_handshake") == 1);
+    CHECK(
+        result.figures.reasons.at("tls_handshake") ==
+        std::vector<std::string>{"wrong version number (127.0.0.1:" + std::to_string(port) + ")"});
+}
+
+TEST_CASE("an https:// OTA URL whose server speaks plain HTTP is ota_tls_handshake",
+          "[errors][tls]") {
+    FakeServer server(1, [&](tcp::socket& socket) {
+        std::array<char, 4096> client_hello{};
+        socket.read_some(boost::asio::buffer(client_hello));
+        respond(socket, http::status::bad_request, "not TLS", "text/plain");
+    });
+    auto options = quick_options(1);
+    options.ota_url = "https://127.0.0.1:" + std::to_string(server.port()) + "/xiaozhi/ota/";
+    const RunResult result = run(options);
+    server.stop();
+
+    CHECK(classes(result.figures.errors) == "ota_tls_handshake=1");
+    CHECK(result.figures[Counter::ota_ok] == 0);
+    CHECK(result.figures[Counter::devices_failed] == 1);
+}
+
+TEST_CASE("a server that never answers the TLS hello is tls_handshake_timeout", "[errors][tls]") {
+    FakeServer server(1, [](tcp::socket& socket) { drain(socket); });
+    auto options = quick_options(1);
+    options.connect_timeout = 300ms;
+    options.ws_url = "wss://127.0.0.1:" + std::to_string(server.port()) + "/xiaozhi/v1/";
+    const RunResult result = run(options);
+    server.stop();
+
+    CHECK(classes(result.figures.errors) == "tls_handshake_timeout=1");
+    CHECK(result.figures[Counter::devices_failed] == 1);
 }

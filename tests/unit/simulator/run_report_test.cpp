@@ -62,8 +62,8 @@ TEST_CASE("the report has every section and the figures of the run", "[report]")
     CHECK(report["echo"]["unmatched"] == 1);
     CHECK(report["latency_ms"]["round_trip"]["max"] == 1800.0);
     CHECK(report["run"]["idle"] == false);
-    for (const char* latency : {"ota", "connect", "hello", "first_reply", "downlink_gap",
-                                "pacing_lateness", "round_trip"}) {
+    for (const char* latency : {"ota", "connect", "tls_handshake", "hello", "first_reply",
+                                "downlink_gap", "pacing_lateness", "round_trip"}) {
         for (const char* field : {"count", "p50", "p90", "p99", "p99_9", "max", "mean"}) {
             CHECK(report["latency_ms"][latency].contains(field));
         }
