@@ -6,6 +6,7 @@
 
 #include "analysis/deployments.hpp"
 #include "analysis/finding.hpp"
+#include "analysis/tls_files.hpp"
 #include "console.hpp"
 #include "exit_codes.hpp"
 #include "host/linux_probe.hpp"
@@ -14,6 +15,7 @@
 #include "report/findings_report.hpp"
 #include "report/format.hpp"
 #include "runtime_choice.hpp"
+#include "tls/utc_time.hpp"
 
 namespace xiaozhi::cli {
 
@@ -92,6 +94,15 @@ CLI::App* add_check_ports(CLI::App& app, CheckPortsOptions& options) {
         "--dump-host", options.dump_host,
         "Write the host snapshot this run used to FILE, to replay it with --host-snapshot "
         "(default: not written)"));
+    command
+        ->add_option("--now", options.now,
+                     "Judge certificates at TIME, UTC (2026-01-31T12:00:00Z or 2026-01-31) "
+                     "(default: the host snapshot's time, else now)")
+        ->type_name("TIME")
+        ->check([](const std::string& text) {
+            return tls::parse_utc_time(text) ? std::string()
+                                             : "expected a UTC time like 2026-01-31T12:00:00Z";
+        });
     add_layer_options(*command, options.inputs);
     add_compose_options(*command, options.inputs);
     command->add_flag("--show-secrets", options.show_secrets,
@@ -107,10 +118,12 @@ int run_check_ports(const CheckPortsOptions& options) {
         if (inputs.paths.empty()) return exit_usage;
     }
     const config::Loaded loaded = config::load(load_options(inputs, true));
-    const host::Snapshot snapshot = host_snapshot(options, loaded, inputs.paths.front());
+    const deploy::Runtime runtime = choose_runtime(options.runtime, loaded);
+    host::Snapshot snapshot = host_snapshot(options, loaded, inputs.paths.front());
+    if (!options.now.empty()) snapshot.time = tls::parse_utc_time(options.now);
+    analysis::record_tls_files(loaded, runtime, snapshot);
     if (!options.dump_host.empty()) host::write_snapshot_file(snapshot, options.dump_host);
 
-    const deploy::Runtime runtime = choose_runtime(options.runtime, loaded);
     const std::vector<analysis::Finding> findings =
         analysis::analyze_deployments(loaded, runtime, snapshot);
 

@@ -17,6 +17,7 @@ struct CheckPortsOptions {
     bool no_probe = false;
     std::string host_snapshot;  // read instead of probing; empty when not given
     std::string dump_host;      // where to write the snapshot used; empty when not given
+    std::string now;            // --now: the UTC time certificates are judged at; empty: now
     bool show_secrets = false;
 };
 

@@ -70,6 +70,8 @@ _xiaozhi() {
                 --dump-host)
                     _xiaozhi_files
                     return ;;
+                --now)
+                    return ;;
                 --set)
                     return ;;
                 --remote)
@@ -80,7 +82,7 @@ _xiaozhi() {
                     return ;;
             esac
             if [[ $cur == -* ]]; then
-                _xiaozhi_words '--help -h --format --fail-on --runtime --no-probe --host-snapshot --dump-host --set --remote --compose --no-compose --show-secrets'
+                _xiaozhi_words '--help -h --format --fail-on --runtime --no-probe --host-snapshot --dump-host --now --set --remote --compose --no-compose --show-secrets'
             else
                 _xiaozhi_files
             fi ;;
@@ -112,6 +114,9 @@ _xiaozhi() {
                 --server)
                     return ;;
                 --token)
+                    return ;;
+                --ca)
+                    _xiaozhi_files
                     return ;;
                 --set)
                     return ;;
@@ -148,7 +153,7 @@ _xiaozhi() {
                     _xiaozhi_words 'text json'
                     return ;;
             esac
-            _xiaozhi_words '--help -h --server --token --set --unset --file --message --author --expect-revision --confirm-within --force --dry-run --fail-on --verify --no-verify --no-probe --rollback --history --firmware --model --version --no-image-check --timeout --verify-timeout --format' ;;
+            _xiaozhi_words '--help -h --server --token --ca --insecure --set --unset --file --message --author --expect-revision --confirm-within --force --dry-run --fail-on --verify --no-verify --no-probe --rollback --history --firmware --model --version --no-image-check --timeout --verify-timeout --format' ;;
         simulate-device)
             case $prev in
                 --set)
@@ -161,6 +166,9 @@ _xiaozhi() {
                 --ws)
                     return ;;
                 --token)
+                    return ;;
+                --ca)
+                    _xiaozhi_files
                     return ;;
                 --devices)
                     return ;;
@@ -207,7 +215,7 @@ _xiaozhi() {
                     return ;;
             esac
             if [[ $cur == -* ]]; then
-                _xiaozhi_words '--help -h --set --remote --ota --ws --token --devices --ramp --rate --duration --turns --idle --mode --protocol --audio --utterance --frame-duration --pause --abort-rate --verify-audio --seed --hello-timeout --reply-timeout --threads --report --slo --board --firmware-version'
+                _xiaozhi_words '--help -h --set --remote --ota --ws --token --ca --insecure --devices --ramp --rate --duration --turns --idle --mode --protocol --audio --utterance --frame-duration --pause --abort-rate --verify-audio --seed --hello-timeout --reply-timeout --threads --report --slo --board --firmware-version'
             else
                 _xiaozhi_files
             fi ;;

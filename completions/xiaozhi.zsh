@@ -22,6 +22,7 @@ _xiaozhi_check_ports() {
         '--no-probe[Do not look at this machine'\''s sockets]' \
         '--host-snapshot=[Use the host snapshot in FILE]:host-snapshot:_files' \
         '--dump-host=[Write the host snapshot this run used to FILE]:dump-host:_files' \
+        '--now=[Judge certificates at TIME]:now: ' \
         '*--set=[Set one configuration value above every other layer]:set: ' \
         '--remote=[Read the remote layer]:remote:_files' \
         '*--compose=[Check the compose project of FILE]:compose:_files' \
@@ -51,6 +52,8 @@ _xiaozhi_ota_push() {
         '(--help -h)'{--help,-h}'[Print this help and exit]' \
         '--server=[The server'\''s HTTP base URL]:server: ' \
         '--token=[The admin token]:token: ' \
+        '--ca=[Trust the CA certificates in FILE]:ca:_files' \
+        '--insecure[Do not verify TLS certificates]' \
         '*--set=[Set KEY=VALUE in the remote layer]:set: ' \
         '*--unset=[Remove KEY from the remote layer]:unset: ' \
         '--file=[Merge the layer in FILE]:file:_files' \
@@ -82,6 +85,8 @@ _xiaozhi_simulate_device() {
         '--ota=[OTA URL the devices boot from]:ota: ' \
         '--ws=[Skip OTA and connect to this WebSocket URL]:ws: ' \
         '--token=[Bearer token for --ws]:token: ' \
+        '--ca=[Trust the CA certificates in FILE]:ca:_files' \
+        '--insecure[Do not verify TLS certificates]' \
         '--devices=[Simulated devices]:devices: ' \
         '--ramp=[Start the devices evenly spread over this time]:ramp: ' \
         '--rate=[Or]:rate: ' \

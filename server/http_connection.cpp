@@ -2,6 +2,7 @@
 #include "http_connection.hpp"
 
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -193,7 +194,8 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection<Stream
             return;
         }
         unsigned char first = 0;
-        const ssize_t peeked = ::recv(tcp_socket().native_handle(), &first, 1, MSG_PEEK);
+        const ssize_t peeked =
+            ::recv(tcp_socket().native_handle(), &first, 1, MSG_PEEK | MSG_DONTWAIT);
         if (peeked < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
             wait_for_first_byte();
             return;

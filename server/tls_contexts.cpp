@@ -74,10 +74,12 @@ SSL_CTX* new_context(const TlsCertificateFiles& files) {
                                      SSL_OP_IGNORE_UNEXPECTED_EOF | SSL_OP_NO_TICKET);
     SSL_CTX_set_mode(context, SSL_MODE_RELEASE_BUFFERS | SSL_MODE_ENABLE_PARTIAL_WRITE |
                                   SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    // No resumption: a device connects once and stays, and a session cache or ticket keys
+    // would cost every handshake for a reconnect that seldom comes.
     SSL_CTX_set_num_tickets(context, 0);
-    static const unsigned char session_context[] = "xiaozhi";
-    SSL_CTX_set_session_id_context(context, session_context, sizeof session_context - 1);
-    SSL_CTX_sess_set_cache_size(context, 4096);
+    // A record's header and body in one read(2), and what else has arrived with it.
+    SSL_CTX_set_read_ahead(context, 1);
+    SSL_CTX_set_session_cache_mode(context, SSL_SESS_CACHE_OFF);
     SSL_CTX_set_alpn_select_cb(context, select_http11, nullptr);
     if (SSL_CTX_set_cipher_list(context, kCiphers) != 1 ||
         SSL_CTX_set1_groups_list(context, kGroups) != 1 ||

@@ -22,6 +22,9 @@ std::vector<Finding> analyze(const Inputs& inputs) {
     check_management_api(inputs, findings);
     check_firmware_urls(inputs, findings);
     check_image_config(inputs, findings);
+    check_tls_setup(inputs, findings);
+    check_tls_files(inputs, findings);
+    check_tls_urls(inputs, findings);
     sort_findings(findings);
     return findings;
 }

@@ -74,6 +74,35 @@ const std::vector<RuleInfo>& rule_catalogue() {
         {"firmware.url", Severity::error,
          "firmware images are offered at URLs built from a vision URL that is not the HTTP "
          "listener's /mcp/vision/explain"},
+        {"tls.file-unreadable", Severity::error,
+         "a certificate or key file of server.tls cannot be read"},
+        {"tls.not-pem", Severity::error,
+         "a certificate file holds no PEM certificate, or a key file no PEM key without a pass "
+         "phrase"},
+        {"tls.key-mismatch", Severity::error,
+         "the private key does not belong to the first certificate of its file"},
+        {"tls.chain-broken", Severity::error,
+         "a certificate of the chain file is not issued (name and signature) by the next one"},
+        {"tls.expired", Severity::error, "a certificate of the chain has expired"},
+        {"tls.not-yet-valid", Severity::error,
+         "a certificate of the chain is not valid yet (its start time is in the future)"},
+        {"tls.expiring", Severity::warning,
+         "a certificate of the chain expires within 30 days (with the date and days left)"},
+        {"tls.host-not-covered", Severity::error,
+         "the host devices are given for TLS is not a name of the certificate serve presents "
+         "for it"},
+        {"tls.unused-certificate", Severity::warning,
+         "server.tls.cert is set but no listener speaks TLS"},
+        {"tls.incomplete", Severity::error,
+         "server.tls.cert without server.tls.key (or the reverse), or a TLS listener or SNI "
+         "certificate without them"},
+        {"url.tls-no-listener", Severity::error,
+         "a wss:// or https:// URL at a port where serve has no TLS listener (a warning for a "
+         "host that may be forwarded)"},
+        {"url.plain-on-tls-port", Severity::error,
+         "a ws:// or http:// URL at a port that speaks TLS only"},
+        {"url.wss-on-plain-port", Severity::error,
+         "a wss:// URL at the WebSocket port, which speaks plain ws"},
     };
     return rules;
 }

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "analysis/tls_view.hpp"
 #include "deploy/url.hpp"
 
 namespace xiaozhi::analysis {
@@ -18,6 +19,7 @@ std::string lower(std::string_view text) {
 ServiceListeners service_listeners(const deploy::Model& model) {
     ServiceListeners found;
     for (const auto& listener : model.listeners) {
+        if (is_tls_port_listener(listener)) continue;
         if (listener.service == "http+websocket") {
             if (!found.websocket) found.websocket = &listener;
             if (!found.http) found.http = &listener;
@@ -106,10 +108,13 @@ std::string derived_url(deploy::UrlKind kind, const Inputs& inputs, const std::s
     auto port_of = [](const deploy::Listener* listener, const char* key) {
         return listener ? std::to_string(listener->port) : std::string("<") + key + ">";
     };
+    auto tls = [](const deploy::Listener* listener) { return listener && listener->tls; };
     if (kind == deploy::UrlKind::websocket) {
-        return "ws://" + host + ":" + port_of(listeners.websocket, "server.port") + "/xiaozhi/v1/";
+        return (tls(listeners.websocket) ? "wss://" : "ws://") + host + ":" +
+               port_of(listeners.websocket, "server.port") + "/xiaozhi/v1/";
     }
-    std::string base = "http://" + host + ":" + port_of(listeners.http, "server.http_port");
+    std::string base = (tls(listeners.http) ? "https://" : "http://") + host + ":" +
+                       port_of(listeners.http, "server.http_port");
     return base + (kind == deploy::UrlKind::vision ? "/mcp/vision/explain" : "/xiaozhi/ota/");
 }
 

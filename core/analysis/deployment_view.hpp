@@ -12,7 +12,8 @@
 namespace xiaozhi::analysis {
 
 // The listener of each service of the server (null when its port is invalid).
-// With the xiaozhi runtime one "http+websocket" listener is both.
+// With the xiaozhi runtime one "http+websocket" listener is both; the TLS listener of
+// server.tls.port is beside them, never one of these.
 struct ServiceListeners {
     const deploy::Listener* websocket = nullptr;
     const deploy::Listener* http = nullptr;
@@ -48,7 +49,8 @@ std::string derived_host(const host::Snapshot& host);
 std::string derived_address(const Inputs& inputs);
 
 // The URL the server derives for a template of `kind` with `host`: ws://host:server.port/
-// xiaozhi/v1/, http://host:server.http_port/mcp/vision/explain (or /xiaozhi/ota/).
+// xiaozhi/v1/, http://host:server.http_port/mcp/vision/explain (or /xiaozhi/ota/); wss://
+// and https:// for a listener server.tls.listeners makes TLS.
 std::string derived_url(deploy::UrlKind kind, const Inputs& inputs, const std::string& host);
 
 // A ';' list the reference hands out whole (a local server.websocket, python runtime).

@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "analysis/analyze.hpp"
+#include "analysis/tls_files.hpp"
 
 namespace xiaozhi::analysis {
 
@@ -24,8 +25,10 @@ bool same_finding(const Finding& a, const Finding& b) {
 std::vector<Finding> analyze_deployments(const config::Loaded& loaded, deploy::Runtime runtime,
                                          const host::Snapshot& host) {
     std::vector<Finding> merged;
+    const auto now = judgement_time(host);
     for (const deploy::Model& model : deploy::build_models(loaded, runtime)) {
-        for (Finding& finding : analyze({loaded.effective, model, host})) {
+        for (Finding& finding :
+             analyze({loaded.effective, model, host, read_tls_files(model, host), now})) {
             auto same = std::find_if(merged.begin(), merged.end(), [&finding](const Finding& seen) {
                 return same_finding(seen, finding);
             });

@@ -10,7 +10,8 @@
 
 namespace xiaozhi::analysis {
 
-// deploy::build_models, then analyze() on each deployment. Each finding names the
+// deploy::build_models, then analyze() on each deployment, with its certificate files
+// (read_tls_files) judged at the snapshot's time, else now (judgement_time). Each finding names the
 // compose projects it is about in `deployments` (empty for a server run on the host);
 // a finding that is the same in several projects is reported once, naming them all.
 // Sorted with sort_findings.

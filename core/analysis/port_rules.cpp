@@ -6,6 +6,7 @@
 #include "analysis/bind_overlap.hpp"
 #include "analysis/port_suggester.hpp"
 #include "analysis/rule_families.hpp"
+#include "analysis/tls_view.hpp"
 #include "analysis/wording.hpp"
 
 namespace xiaozhi::analysis {
@@ -65,7 +66,8 @@ void check_listener_ports(const Inputs& inputs, Findings& out) {
     }
 
     for (const auto& listener : listeners) {
-        if (listener.service != "http+websocket") continue;
+        // The TLS listener of server.tls.port serves both by design, whatever the two ports.
+        if (listener.service != "http+websocket" || is_tls_port_listener(listener)) continue;
         out.push_back(
             make_finding("port.shared", Severity::info,
                          "WebSocket and HTTP share one listener on " +

@@ -22,7 +22,7 @@ void check_url_entries(const Inputs& inputs, Findings& out);
 // url.list-entry
 void check_url_lists(const Inputs& inputs, Findings& out);
 // url.port-mismatch, url.wrong-service, compose.port-mismatch for advertised ports,
-// url.scheme for TLS at a plain port
+// url.scheme for TLS at a plain port (wss:// and https:// are check_tls_urls' when TLS is in use)
 void check_url_ports(const Inputs& inputs, Findings& out);
 // compose.port-mismatch for mappings, compose.port-conflict
 void check_compose_ports(const Inputs& inputs, Findings& out);
@@ -42,5 +42,13 @@ void check_config_keys(const Inputs& inputs, Findings& out);
 void check_config_types(const Inputs& inputs, Findings& out);
 // config.duplicate-key
 void check_duplicate_keys(const Inputs& inputs, Findings& out);
+// tls.file-unreadable, tls.not-pem, tls.key-mismatch, tls.chain-broken, tls.expired,
+// tls.not-yet-valid, tls.expiring
+void check_tls_files(const Inputs& inputs, Findings& out);
+// tls.incomplete, tls.unused-certificate, config.type for the shape of server.tls
+void check_tls_setup(const Inputs& inputs, Findings& out);
+// url.tls-no-listener, url.wss-on-plain-port, url.plain-on-tls-port, tls.host-not-covered,
+// url.wrong-service for a TLS URL at another service's TLS listener
+void check_tls_urls(const Inputs& inputs, Findings& out);
 
 }  // namespace xiaozhi::analysis

@@ -6,6 +6,7 @@
 
 #include "analysis/deployment_view.hpp"
 #include "analysis/rule_families.hpp"
+#include "analysis/tls_view.hpp"
 #include "analysis/url_text.hpp"
 #include "analysis/wording.hpp"
 #include "deploy/url.hpp"
@@ -59,7 +60,10 @@ class UrlPortCheck {
     }
 
     void check(const deploy::AdvertisedUrl& url, const deploy::Url& parsed) const {
-        if (parsed.scheme == "wss" || parsed.scheme == "https") {
+        const bool secure = parsed.scheme == "wss" || parsed.scheme == "https";
+        // With TLS in use, check_tls_urls has the TLS URLs and the plain ones at a TLS port.
+        if (tls_in_use(inputs_) && (secure || at_tls_only_port(parsed.port))) return;
+        if (secure) {
             check_tls_at_plain_port(url, parsed);
         } else if (url.kind == deploy::UrlKind::websocket) {
             check_against(url, parsed, websocket_, {&http_, &manager_});
@@ -100,7 +104,18 @@ class UrlPortCheck {
     }
 
   private:
-    // Neither server has TLS: a wss:// or https:// URL reaches it through a proxy that
+    bool at_tls_only_port(int port) const {
+        bool tls = false;
+        for (const deploy::Listener& listener : inputs_.model.listeners) {
+            std::vector<int> ports = reach_ports(inputs_.model, &listener);
+            if (std::find(ports.begin(), ports.end(), port) == ports.end()) continue;
+            if (!listener.tls) return false;
+            tls = true;
+        }
+        return tls;
+    }
+
+    // Without TLS in serve: a wss:// or https:// URL reaches it through a proxy that
     // terminates TLS, whatever its port, unless the port is the server's own plain one.
     void check_tls_at_plain_port(const deploy::AdvertisedUrl& url,
                                  const deploy::Url& parsed) const {
@@ -166,6 +181,11 @@ class UrlPortCheck {
         std::string advertised =
             url_label(url) + " advertises port " + std::to_string(parsed.port) + ", but ";
         std::string fix = "use " + with_port(url.text, target.ports.front());
+        if (listener.tls) {
+            const bool websocket = url.kind == deploy::UrlKind::websocket;
+            fix = "use " + with_scheme(with_port(url.text, target.ports.front()),
+                                       websocket ? "wss" : "https");
+        }
         if (!target.via_compose()) {
             Finding finding =
                 make_finding("url.port-mismatch", severity,

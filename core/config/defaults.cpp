@@ -43,6 +43,8 @@ Layer defaults_layer() {
     set_default(tree, "server.max_turn_seconds", number(60));
     set_default(tree, "server.request_head_timeout", number(10));
     set_default(tree, "server.websocket_ping_interval", number(30));
+    set_default(tree, "server.tls.handshake_timeout", number(10));
+    set_default(tree, "server.tls.watch_interval", number(5));
     set_default(tree, "xiaozhi.type", text("hello"));
     set_default(tree, "xiaozhi.version", number(1));
     set_default(tree, "xiaozhi.transport", text("websocket"));

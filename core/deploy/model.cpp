@@ -7,6 +7,7 @@
 
 #include "deploy/compose_project.hpp"
 #include "deploy/ip_address.hpp"
+#include "deploy/tls_model.hpp"
 #include "deploy/url.hpp"
 
 namespace xiaozhi::deploy {
@@ -184,10 +185,11 @@ bool is_derived_template(std::string_view text, Runtime runtime) {
 }
 
 Model build_model(const config::Effective& effective, const config::ComposeProject* project,
-                  Runtime runtime) {
+                  Runtime runtime, const std::string& base_dir) {
     Model model;
     model.runtime = runtime;
     add_listeners(effective, runtime, model);
+    if (runtime == Runtime::xiaozhi) add_tls(effective, base_dir, model);
     add_advertised(effective, UrlKind::websocket, "server.websocket", true, model);
     add_advertised(effective, UrlKind::vision, "server.vision_explain", false, model);
     add_advertised(effective, UrlKind::ota, "server.ota", false, model);
@@ -209,11 +211,12 @@ Model build_model(const config::Effective& effective, const config::ComposeProje
 
 std::vector<Model> build_models(const config::Loaded& loaded, Runtime runtime) {
     std::vector<Model> models;
+    const std::string base_dir = config_base_dir(loaded);
     if (loaded.compose.empty()) {
-        models.push_back(build_model(loaded.effective, nullptr, runtime));
+        models.push_back(build_model(loaded.effective, nullptr, runtime, base_dir));
     }
     for (const config::ComposeProject& project : loaded.compose) {
-        models.push_back(build_model(loaded.effective, &project, runtime));
+        models.push_back(build_model(loaded.effective, &project, runtime, base_dir));
     }
     const bool remote_loaded = std::any_of(
         loaded.layers.begin(), loaded.layers.end(),

@@ -24,6 +24,17 @@ struct Listener {
     int port = 0;
     std::string key;  // config key that set the port, e.g. "server.port"
     config::Origin origin;
+    bool tls = false;  // speaks TLS only (server.tls.port, or named in server.tls.listeners)
+};
+
+// A certificate serve presents: server.tls.cert + server.tls.key, or an entry of
+// server.tls.certificates (chosen by SNI).
+struct TlsCertificate {
+    std::string cert_path, key_path;  // relative ones resolved against the configuration folder
+    std::string cert_key, key_key;    // "server.tls.cert", "server.tls.certificates[0].cert"
+    config::Origin cert_origin, key_origin;
+    bool sni = false;                // an entry of server.tls.certificates
+    std::vector<std::string> names;  // its configured names; empty = its subject alt names
 };
 
 enum class UrlKind { websocket, vision, ota, mqtt_gateway, udp_gateway };
@@ -77,21 +88,34 @@ struct Model {
     bool remote_loaded = false;
     std::vector<config::IgnoredValue> ignored;  // local keys the reference does not read
     std::vector<std::string> firmware_files;    // data/bin images the server offers
+    // Runtime xiaozhi only (the reference has no TLS): server.tls.cert/key first when both
+    // are set, then each well-formed entry of server.tls.certificates.
+    std::vector<TlsCertificate> certificates;
 };
 
 // Builds the model of one deployment: the effective configuration run on the host
 // (`project` null) or in the compose project. Ports that are not valid integers in
 // 1..65535 produce no listener (the analysis reports them as port.invalid). With
 // runtime xiaozhi, equal server.port and server.http_port give one "http+websocket"
-// listener. A local manager-api.url (loopback or server.ip host) adds its listener on
-// the URL's port (8002 by default) for the python runtime; it binds 0.0.0.0.
-// Advertised URLs come from server.websocket (split on ';', every entry kept, empty
-// ones included), server.vision_explain, server.ota, server.mqtt_gateway and
-// server.udp_gateway when set and not null. Published ports come from
-// project_services() (deploy/compose_project.hpp); throws config::InputError for a
-// malformed compose port entry.
+// listener; server.tls.port adds a TLS "http+websocket" listener (key "server.tls.port",
+// on server.ip), server.tls.listeners ("websocket", "http") makes those listeners TLS, and
+// the certificates of server.tls are listed with their paths resolved against `base_dir`
+// (kept as written when it is empty). A local manager-api.url (loopback or server.ip host) adds its
+// listener on the URL's port (8002 by default) for the python runtime; it binds 0.0.0.0. Advertised
+// URLs come from server.websocket (split on ';', every entry kept, empty ones included),
+// server.vision_explain, server.ota, server.mqtt_gateway and server.udp_gateway when set and not
+// null. Published ports come from project_services() (deploy/compose_project.hpp); throws
+// config::InputError for a malformed compose port entry.
 Model build_model(const config::Effective& effective, const config::ComposeProject* project,
-                  Runtime runtime);
+                  Runtime runtime, const std::string& base_dir = {});
+
+// Where serve resolves relative paths (server.state_dir, server.tls.*): the folder of the
+// first configuration file, the xiaozhi-server folder itself for one in management-API mode
+// (whose first file is data/.config.yaml); "" when no file was read.
+std::string config_base_dir(const config::Loaded& loaded);
+
+// A configured path resolved against `base_dir` (absolute ones and an empty base kept).
+std::string resolve_config_path(const std::string& base_dir, const std::string& path);
 
 // One model per deployment `loaded` describes: each compose project, or the host run
 // when there is none; with the folder's management-API mode and firmware images.

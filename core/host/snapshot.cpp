@@ -8,6 +8,7 @@
 #include "config/input_error.hpp"
 #include "deploy/ip_address.hpp"
 #include "deploy/url.hpp"
+#include "host/snapshot_tls.hpp"
 
 namespace xiaozhi::host {
 
@@ -58,6 +59,8 @@ class FieldReader {
         if (!in_range) fail(field, expected);
         return static_cast<int>(value.get<std::int64_t>());
     }
+
+    const std::string& file() const { return file_; }
 
   private:
     const std::string& file_;
@@ -158,6 +161,10 @@ bool read_top_level(Snapshot& snapshot, const std::string& key, const json& valu
             snapshot.instances.push_back(
                 instance_from(value[i], reader, key + "[" + std::to_string(i) + "]"));
         }
+    } else if (key == "time") {
+        snapshot.time = time_from_json(value, reader.file(), key);
+    } else if (key == "certificates") {
+        snapshot.certificates = certificates_from_json(value, reader.file());
     } else {
         return false;
     }
@@ -180,16 +187,20 @@ json to_json(const Snapshot& snapshot) {
     json instances = json::array();
     for (const Instance& instance : snapshot.instances)
         instances.push_back(instance_to_json(instance));
-    return json{{"version", snapshot_version},
-                {"probed", snapshot.probed},
-                {"sockets", sockets_to_json(snapshot.sockets)},
-                {"addresses", snapshot.addresses},
-                {"default_route_address", snapshot.default_route_address},
-                {"ephemeral_range", {snapshot.ephemeral_low, snapshot.ephemeral_high}},
-                {"unprivileged_port_start", snapshot.unprivileged_port_start},
-                {"can_bind_privileged", snapshot.can_bind_privileged},
-                {"bindv6only", snapshot.bindv6only},
-                {"instances", instances}};
+    json out{{"version", snapshot_version},
+             {"probed", snapshot.probed},
+             {"sockets", sockets_to_json(snapshot.sockets)},
+             {"addresses", snapshot.addresses},
+             {"default_route_address", snapshot.default_route_address},
+             {"ephemeral_range", {snapshot.ephemeral_low, snapshot.ephemeral_high}},
+             {"unprivileged_port_start", snapshot.unprivileged_port_start},
+             {"can_bind_privileged", snapshot.can_bind_privileged},
+             {"bindv6only", snapshot.bindv6only},
+             {"instances", instances}};
+    if (snapshot.time) out["time"] = time_to_json(*snapshot.time);
+    if (!snapshot.certificates.empty())
+        out["certificates"] = certificates_to_json(snapshot.certificates);
+    return out;
 }
 
 Snapshot from_json(const json& value, const std::string& file) {

@@ -10,20 +10,33 @@
 //    "unprivileged_port_start": 1024,    // 0..65536
 //    "can_bind_privileged": false,
 //    "bindv6only": false,
-//    "instances": [{"pid": 1234, "state_dir": "data/state", "ports": [SOCKET...]}]}
+//    "instances": [{"pid": 1234, "state_dir": "data/state", "ports": [SOCKET...]}],
+//    "time": "2026-01-31T12:00:00Z",     // when it was taken: certificates are judged then
+//    "certificates": [PAIR...]}          // the TLS files the deployment names, as read then
 //   SOCKET = {"transport": "tcp"|"udp", "address": "0.0.0.0", "port": 8000,
 //             "pid": 1234, "command": "xiaozhi serve"}  // pid, command optional
+//   PAIR = {"cert": "/etc/xiaozhi/cert.pem", "key": "/etc/xiaozhi/key.pem",
+//           "problem": "none"|"cert_unreadable"|...,  // tls::pair_problem_name
+//           "detail": "...", "chain": [CERT...]}      // detail, chain optional
+//   CERT = {"subject": "CN=a", "issuer": "CN=b", "common_name": "a",
+//           "has_subject_alt_name": true, "dns_names": ["a"], "ip_addresses": ["192.0.2.7"],
+//           "not_before": "2026-01-01T00:00:00Z", "not_after": "2027-01-01T00:00:00Z",
+//           "sha256_fingerprint": "AB:CD:..."}        // all optional but the two times
+// "time" and "certificates" are written only when set.
 // Every top-level field is optional (missing ones keep the Snapshot defaults);
 // an unknown top-level field is an error, unknown fields inside sockets and
 // instances are ignored (ports.json files of newer versions stay readable).
 #pragma once
 
+#include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "deploy/transport.hpp"
+#include "tls/certificate_file.hpp"
 
 namespace xiaozhi::host {
 
@@ -54,6 +67,11 @@ struct Snapshot {
     bool can_bind_privileged = false;  // root or CAP_NET_BIND_SERVICE
     bool bindv6only = false;
     std::vector<Instance> instances;
+    // When the snapshot was taken, if known; certificate validity is judged at this time.
+    std::optional<std::chrono::system_clock::time_point> time;
+    // The certificate files of the deployment as read when the snapshot was taken; a
+    // replayed snapshot gives these instead of the files (analysis::read_tls_files).
+    std::vector<tls::CertificatePair> certificates;
 
     // Whether `address` is loopback or one of `addresses`.
     bool is_local_address(const std::string& address) const;

@@ -159,7 +159,7 @@ TEST_CASE("server.tls.listeners makes the WebSocket and HTTP ports themselves sp
     CHECK(device["turn_audio"] == 5);
 }
 
-TEST_CASE("plain HTTP on the TLS port gets a 400 that says so; TLS on a plain port is named",
+TEST_CASE("plain HTTP on the TLS port gets a 400 that says so, and TLS on a plain port is named",
           "[serve][tls]") {
     TempDir dir;
     TestCa ca(dir.path() + "/ca");
@@ -245,8 +245,9 @@ TEST_CASE("serve refuses a certificate it must not serve", "[serve][tls]") {
     }
 }
 
-TEST_CASE("a renewed certificate on disk is served without dropping a session; a bad one is not",
-          "[serve][tls]") {
+TEST_CASE(
+    "a renewed certificate on disk is served without dropping a session, and a bad one is not",
+    "[serve][tls]") {
     TempDir dir;
     TestCa ca(dir.path() + "/ca");
     const TestCertificate served = ca.issue("served", loopback_leaf());
@@ -374,4 +375,39 @@ TEST_CASE("clients that hang up right after their handshakes leave serve running
     CHECK(contains(output, "connections in"));
     CHECK(serve.running());
     CHECK(http_get(serve.http_port(), "/healthz").status == 200);
+}
+
+TEST_CASE("simulate-device talks to serve over https and wss, and times the TLS handshakes",
+          "[serve][tls][simulate]") {
+    TempDir dir;
+    TestCa ca(dir.path() + "/ca");
+    const TestCertificate cert = ca.issue("server", loopback_leaf());
+    const int tls_port = free_port();
+    ServeProcess serve(std::string{tls_section(cert, tls_port)});
+    Run run;
+    run.args = {"simulate-device",
+                "--ota",
+                "https://127.0.0.1:" + std::to_string(tls_port) + "/xiaozhi/ota/",
+                "--ca",
+                ca.ca_path(),
+                "--devices",
+                "3",
+                "--turns",
+                "2",
+                "--report",
+                dir.path() + "/report.json"};
+    run.timeout_ms = 90000;
+    const Result result = run_xiaozhi(run);
+    INFO(result.out << result.err);
+    REQUIRE(result.exit_code == 0);
+    std::ifstream in(dir.path() + "/report.json");
+    const nlohmann::json report = nlohmann::json::parse(in);
+    CHECK(report["devices"]["hello_ok"] == 3);
+    CHECK(report["errors"]["total"] == 0);
+    CHECK(report["echo"]["lost"] == 0);
+    CHECK(report["echo"]["echoed"].get<int>() > 0);
+    // One handshake for each OTA request and one for each WebSocket.
+    CHECK(report["latency_ms"]["tls_handshake"]["count"] == 6);
+    const std::string metrics = http_get(serve.http_port(), "/metrics").body;
+    CHECK(contains(metrics, "xiaozhi_tls_handshakes_total{outcome=\"ok\"} 6"));
 }

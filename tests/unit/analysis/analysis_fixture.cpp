@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "analysis/deployments.hpp"
+#include "analysis/tls_files.hpp"
 #include "config/parse.hpp"
 
 namespace xiaozhi::analysis::testing {
@@ -20,7 +21,8 @@ std::string file_name(std::size_t index) {
 }  // namespace
 
 std::vector<Finding> Deployment::findings() const {
-    return analyze(Inputs{effective, model, host});
+    return analyze(
+        Inputs{effective, model, host, read_tls_files(model, host), judgement_time(host)});
 }
 
 std::vector<Finding> Deployment::findings(std::string_view rule) const {

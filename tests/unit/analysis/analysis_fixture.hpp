@@ -13,7 +13,8 @@
 namespace xiaozhi::analysis::testing {
 
 // One deployment to analyse: the defaults layer plus YAML files (read as file_layer reads
-// them, repeated keys recorded), a model and a host.
+// them, repeated keys recorded), a model and a host. Its certificate files are read as
+// analyze_deployments reads them, judged at the host's time (else now).
 struct Deployment {
     config::Effective effective;
     deploy::Model model;

@@ -42,7 +42,20 @@ TEST_CASE("catalogue: every rule of DESIGN.md plus port.shared, ids unique",
                                             "config.management-api",
                                             "config.ignored-key",
                                             "firmware.url",
-                                            "compose.config-not-mounted"};
+                                            "compose.config-not-mounted",
+                                            "tls.file-unreadable",
+                                            "tls.not-pem",
+                                            "tls.key-mismatch",
+                                            "tls.chain-broken",
+                                            "tls.expired",
+                                            "tls.not-yet-valid",
+                                            "tls.expiring",
+                                            "tls.host-not-covered",
+                                            "tls.unused-certificate",
+                                            "tls.incomplete",
+                                            "url.tls-no-listener",
+                                            "url.plain-on-tls-port",
+                                            "url.wss-on-plain-port"};
     std::set<std::string> ids;
     for (const auto& rule : rule_catalogue()) {
         CHECK(ids.insert(rule.id).second);

@@ -124,3 +124,18 @@ TEST_CASE("matches_type") {
     CHECK(matches_type(parse_scalar("{a: 1}", pos), ValueType::map));
     CHECK(matches_type(mixed, ValueType::any));
 }
+
+TEST_CASE("The server.tls keys of serve have their types") {
+    CHECK(find_key("server.tls")->type == ValueType::map);
+    CHECK(find_key("server.tls.cert")->type == ValueType::string);
+    CHECK(find_key("server.tls.key")->type == ValueType::string);
+    CHECK(find_key("server.tls.port")->type == ValueType::port);
+    CHECK(find_key("server.tls.listeners")->type == ValueType::string_list);
+    // A list of {cert, key, names} maps: its entries are checked by the TLS rules.
+    CHECK(find_key("server.tls.certificates")->type == ValueType::any);
+    CHECK(find_key("server.tls.handshake_timeout")->type == ValueType::integer);
+    CHECK(find_key("server.tls.watch_interval")->type == ValueType::integer);
+    // A path, not a secret: it is shown.
+    CHECK_FALSE(is_secret_key("server.tls.key"));
+    CHECK(nearest_key("server.tls.certs") == "server.tls.cert");
+}
