@@ -54,6 +54,18 @@ CLI::Option* takes_path(CLI::Option* option) {
     return option->type_name("PATH");
 }
 
+void add_tls_trust_options(CLI::App& command, std::string& ca_file, bool& insecure) {
+    CLI::Option* ca = takes_file(command.add_option(
+        "--ca", ca_file,
+        "Trust the CA certificates in FILE (PEM) for https:// and wss:// instead of the system "
+        "trust store (default: the system trust store)"));
+    command
+        .add_flag("--insecure", insecure,
+                  "Do not verify TLS certificates (issuer, dates, host name); a warning says so "
+                  "(default: verify)")
+        ->excludes(ca);
+}
+
 bool completes_paths(const CLI::Option& option) {
     const std::string type = option.get_type_name();
     return type == "FILE" || type == "PATH";

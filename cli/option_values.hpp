@@ -23,4 +23,7 @@ CLI::Option* takes_file(CLI::Option* option);
 CLI::Option* takes_path(CLI::Option* option);
 bool completes_paths(const CLI::Option& option);
 
+// --ca FILE and --insecure (which exclude each other): how https:// and wss:// peers are trusted.
+void add_tls_trust_options(CLI::App& command, std::string& ca_file, bool& insecure);
+
 }  // namespace xiaozhi::cli

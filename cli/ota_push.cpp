@@ -74,15 +74,7 @@ CLI::App* add_ota_push(CLI::App& app, OtaPushOptions& options) {
                      "stays out of shell history (default: $XIAOZHI_ADMIN_TOKEN)")
         ->type_name("TOKEN")
         ->envname("XIAOZHI_ADMIN_TOKEN");
-    CLI::Option* ca = takes_file(command->add_option(
-        "--ca", options.ca_file,
-        "Trust the CA certificates in FILE (PEM) for https:// and wss:// instead of the system "
-        "trust store (default: the system trust store)"));
-    command
-        ->add_flag("--insecure", options.insecure,
-                   "Do not verify TLS certificates (issuer, dates, host name); a warning says so "
-                   "(default: verify)")
-        ->excludes(ca);
+    add_tls_trust_options(*command, options.ca_file, options.insecure);
     CLI::Option* set =
         command
             ->add_option("--set", options.assignments,

@@ -245,15 +245,7 @@ CLI::App* add_simulate_device(CLI::App& app, SimulateDeviceOptions& options) {
                      "Bearer token for --ws (with OTA the answer's token is used) "
                      "(default: none)")
         ->type_name("TOKEN");
-    CLI::Option* ca = takes_file(command->add_option(
-        "--ca", options.ca_file,
-        "Trust the CA certificates in FILE (PEM) for https:// and wss:// instead of the system "
-        "trust store (default: the system trust store)"));
-    command
-        ->add_flag("--insecure", options.insecure,
-                   "Do not verify TLS certificates (issuer, dates, host name); a warning says so "
-                   "(default: verify)")
-        ->excludes(ca);
+    add_tls_trust_options(*command, options.ca_file, options.insecure);
     command->add_option("--devices", options.devices, "Simulated devices (default: 1)")
         ->check(CLI::Range(1u, 1000000u))
         ->type_name("N");

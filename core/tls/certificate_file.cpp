@@ -16,24 +16,12 @@
 #include <optional>
 #include <sstream>
 
+#include "tls/openssl_handles.hpp"
 #include "tls/x509_facts.hpp"
 
 namespace xiaozhi::tls {
 
 namespace {
-
-struct KeyFree {
-    void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
-};
-struct CertFree {
-    void operator()(X509* cert) const { X509_free(cert); }
-};
-struct BioFree {
-    void operator()(BIO* bio) const { BIO_free(bio); }
-};
-using KeyPtr = std::unique_ptr<EVP_PKEY, KeyFree>;
-using CertPtr = std::unique_ptr<X509, CertFree>;
-using BioPtr = std::unique_ptr<BIO, BioFree>;
 
 struct FileText {
     std::optional<std::string> bytes;

@@ -190,6 +190,19 @@ nlohmann::json parse_json(const std::string& text) {
     return {};
 }
 
+std::pair<int, std::string> shell_output(const std::string& command) {
+    const std::string joined = command + " 2>&1";
+    FILE* pipe = ::popen(joined.c_str(), "r");
+    REQUIRE(pipe != nullptr);
+    std::string output;
+    char chunk[512];
+    while (const std::size_t read = std::fread(chunk, 1, sizeof chunk, pipe)) {
+        output.append(chunk, read);
+    }
+    const int status = ::pclose(pipe);
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
 bool contains(const std::string& text, const std::string& needle) {
     return text.find(needle) != std::string::npos;
 }

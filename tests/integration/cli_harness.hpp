@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -53,6 +54,10 @@ std::string fixture(const std::string& name);
 
 // Parses `text` as JSON; fails the test with the text when it is not.
 nlohmann::json parse_json(const std::string& text);
+
+// Runs `command` with /bin/sh, standard error joined to standard output; its exit status
+// (-1 when killed) and everything it wrote.
+std::pair<int, std::string> shell_output(const std::string& command);
 
 // Whether `text` contains `needle`.
 bool contains(const std::string& text, const std::string& needle);

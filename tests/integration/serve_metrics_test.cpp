@@ -31,16 +31,7 @@ double sample(const std::string& exposition, const std::string& name) {
 // What `promtool check metrics` says of `exposition` (its output, and its exit status).
 std::pair<int, std::string> promtool_check(const std::string& exposition, const TempDir& dir) {
     const std::string input = dir.write("metrics.txt", exposition);
-    const std::string command = "promtool check metrics < '" + input + "' 2>&1";
-    FILE* pipe = ::popen(command.c_str(), "r");
-    REQUIRE(pipe != nullptr);
-    std::string output;
-    char chunk[512];
-    while (const std::size_t read = std::fread(chunk, 1, sizeof chunk, pipe)) {
-        output.append(chunk, read);
-    }
-    const int status = ::pclose(pipe);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+    return shell_output("promtool check metrics < '" + input + "'");
 }
 
 std::string proc_line(int pid, const std::string& file, const std::string& prefix) {

@@ -102,6 +102,17 @@ void renew(const TestCertificate& served, const TestCertificate& next) {
     fs::rename(served.cert_path + ".new", served.cert_path);
 }
 
+// A test CA in a fresh folder and a free port for serve's TLS listener.
+struct TlsSetup {
+    TempDir dir;
+    TestCa ca{dir.path() + "/ca"};
+    int port = free_port();
+
+    std::string ota_url() const {
+        return "https://127.0.0.1:" + std::to_string(port) + "/xiaozhi/ota/";
+    }
+};
+
 ServeProcess::Options refused_options(const std::string& config) {
     ServeProcess::Options options;
     options.config_toml = config;
@@ -113,19 +124,17 @@ ServeProcess::Options refused_options(const std::string& config) {
 
 TEST_CASE("serve over TLS: https OTA hands out wss on the TLS port, and a device talks over it",
           "[serve][tls]") {
-    TempDir dir;
-    TestCa ca(dir.path() + "/ca");
-    const TestCertificate cert = ca.issue("server", loopback_leaf());
-    const int tls_port = free_port();
-    ServeProcess serve(std::string{tls_section(cert, tls_port)});
+    TlsSetup tls;
+    const TestCertificate cert = tls.ca.issue("server", loopback_leaf());
+    ServeProcess serve(std::string{tls_section(cert, tls.port)});
 
-    const std::string ota = "https://127.0.0.1:" + std::to_string(tls_port) + "/xiaozhi/ota/";
-    const nlohmann::json device = run_device(device_args(ota, ca));
+    const std::string ota = tls.ota_url();
+    const nlohmann::json device = run_device(device_args(ota, tls.ca));
     INFO(device.dump());
     REQUIRE_FALSE(device.contains("error"));
     CHECK(device["ota_status"] == 200);
     CHECK(device["websocket_url"] ==
-          "wss://127.0.0.1:" + std::to_string(tls_port) + "/xiaozhi/v1/");
+          "wss://127.0.0.1:" + std::to_string(tls.port) + "/xiaozhi/v1/");
     CHECK(device["hello"]["type"] == "hello");
     CHECK(device["turn_audio"] == 5);
     CHECK(device["fingerprint"] == fingerprint_of(cert.cert_path));
@@ -134,7 +143,7 @@ TEST_CASE("serve over TLS: https OTA hands out wss on the TLS port, and a device
     const HttpReply health = http_get(serve.http_port(), "/healthz");
     REQUIRE(health.status == 200);
     const nlohmann::json body = parse_json(health.body);
-    CHECK(body["ports"]["tls"] == tls_port);
+    CHECK(body["ports"]["tls"] == tls.port);
     CHECK(body["websocket_url"] == device["websocket_url"]);
 
     const std::string metrics = http_get(serve.http_port(), "/metrics").body;
@@ -144,14 +153,13 @@ TEST_CASE("serve over TLS: https OTA hands out wss on the TLS port, and a device
 
 TEST_CASE("server.tls.listeners makes the WebSocket and HTTP ports themselves speak TLS",
           "[serve][tls]") {
-    TempDir dir;
-    TestCa ca(dir.path() + "/ca");
-    const TestCertificate cert = ca.issue("server", loopback_leaf());
+    TlsSetup tls;
+    const TestCertificate cert = tls.ca.issue("server", loopback_leaf());
     ServeProcess serve(std::string{"[server.tls]\ncert = \"" + cert.cert_path + "\"\nkey = \"" +
                                    cert.key_path + "\"\nlisteners = [\"websocket\", \"http\"]\n"});
     const std::string ota =
         "https://127.0.0.1:" + std::to_string(serve.http_port()) + "/xiaozhi/ota/";
-    const nlohmann::json device = run_device(device_args(ota, ca));
+    const nlohmann::json device = run_device(device_args(ota, tls.ca));
     INFO(device.dump());
     REQUIRE_FALSE(device.contains("error"));
     CHECK(device["websocket_url"] ==
@@ -161,13 +169,11 @@ TEST_CASE("server.tls.listeners makes the WebSocket and HTTP ports themselves sp
 
 TEST_CASE("plain HTTP on the TLS port gets a 400 that says so, and TLS on a plain port is named",
           "[serve][tls]") {
-    TempDir dir;
-    TestCa ca(dir.path() + "/ca");
-    const TestCertificate cert = ca.issue("server", loopback_leaf());
-    const int tls_port = free_port();
-    ServeProcess serve(std::string{tls_section(cert, tls_port)});
+    TlsSetup tls;
+    const TestCertificate cert = tls.ca.issue("server", loopback_leaf());
+    ServeProcess serve(std::string{tls_section(cert, tls.port)});
 
-    const HttpReply plain = http_get(tls_port, "/xiaozhi/ota/");
+    const HttpReply plain = http_get(tls.port, "/xiaozhi/ota/");
     CHECK(plain.status == 400);
     CHECK(contains(plain.body, "this port speaks TLS: use https:// or wss://"));
     CHECK(serve.wait_for_log("plain HTTP on a TLS port", 5000));
@@ -185,14 +191,12 @@ TEST_CASE("plain HTTP on the TLS port gets a 400 that says so, and TLS on a plai
 
 TEST_CASE("a TLS client that never finishes its handshake is closed at the handshake deadline",
           "[serve][tls]") {
-    TempDir dir;
-    TestCa ca(dir.path() + "/ca");
-    const TestCertificate cert = ca.issue("server", loopback_leaf());
-    const int tls_port = free_port();
-    ServeProcess serve(std::string{tls_section(cert, tls_port, "handshake_timeout = 1\n")});
+    TlsSetup tls;
+    const TestCertificate cert = tls.ca.issue("server", loopback_leaf());
+    ServeProcess serve(std::string{tls_section(cert, tls.port, "handshake_timeout = 1\n")});
     const auto started = std::chrono::steady_clock::now();
     // Half a ClientHello, then silence: serve closes it, the read below ends with nothing.
-    const std::string answer = raw_exchange(tls_port, std::string("\x16\x03\x01\x00\xa5", 5), 8000);
+    const std::string answer = raw_exchange(tls.port, std::string("\x16\x03\x01\x00\xa5", 5), 8000);
     const auto waited = std::chrono::steady_clock::now() - started;
     CHECK(answer.empty());
     CHECK(waited < std::chrono::seconds(7));
@@ -202,44 +206,42 @@ TEST_CASE("a TLS client that never finishes its handshake is closed at the hands
 }
 
 TEST_CASE("serve refuses a certificate it must not serve", "[serve][tls]") {
-    TempDir dir;
-    TestCa ca(dir.path() + "/ca");
-    const int tls_port = free_port();
+    TlsSetup tls;
 
     SECTION("expired") {
         TestCa::Leaf leaf = loopback_leaf();
         leaf.not_before_offset = std::chrono::hours(-48);
         leaf.not_after_offset = std::chrono::hours(-24);
-        ServeProcess serve(refused_options(tls_section(ca.issue("expired", leaf), tls_port)));
+        ServeProcess serve(refused_options(tls_section(tls.ca.issue("expired", leaf), tls.port)));
         CHECK(serve.wait_exit(60000) == 1);
         CHECK(contains(serve.log(), "tls.expired"));
     }
     SECTION("not yet valid") {
         TestCa::Leaf leaf = loopback_leaf();
         leaf.not_before_offset = std::chrono::hours(24);
-        ServeProcess serve(refused_options(tls_section(ca.issue("early", leaf), tls_port)));
+        ServeProcess serve(refused_options(tls_section(tls.ca.issue("early", leaf), tls.port)));
         CHECK(serve.wait_exit(60000) == 1);
         CHECK(contains(serve.log(), "tls.not-yet-valid"));
     }
     SECTION("a key of another certificate") {
-        TestCertificate cert = ca.issue("server", loopback_leaf());
-        cert.key_path = TestCa::write_unrelated_key(dir.path() + "/other.key");
-        ServeProcess serve(refused_options(tls_section(cert, tls_port)));
+        TestCertificate cert = tls.ca.issue("server", loopback_leaf());
+        cert.key_path = TestCa::write_unrelated_key(tls.dir.path() + "/other.key");
+        ServeProcess serve(refused_options(tls_section(cert, tls.port)));
         CHECK(serve.wait_exit(60000) == 1);
         CHECK(contains(serve.log(), "tls.key-mismatch"));
     }
     SECTION("a certificate that does not cover the advertised host") {
         TestCa::Leaf leaf;
         leaf.dns_names = {"device.example.com"};
-        ServeProcess serve(refused_options(tls_section(ca.issue("other", leaf), tls_port)));
+        ServeProcess serve(refused_options(tls_section(tls.ca.issue("other", leaf), tls.port)));
         CHECK(serve.wait_exit(60000) == 1);
         CHECK(contains(serve.log(), "tls.host-not-covered"));
         CHECK(contains(serve.log(), "device.example.com"));
     }
     SECTION("a file that is not there") {
-        TestCertificate cert = ca.issue("server", loopback_leaf());
-        cert.cert_path = dir.path() + "/missing.pem";
-        ServeProcess serve(refused_options(tls_section(cert, tls_port)));
+        TestCertificate cert = tls.ca.issue("server", loopback_leaf());
+        cert.cert_path = tls.dir.path() + "/missing.pem";
+        ServeProcess serve(refused_options(tls_section(cert, tls.port)));
         CHECK(serve.wait_exit(60000) == 1);
         CHECK(contains(serve.log(), "missing.pem"));
     }
@@ -248,25 +250,23 @@ TEST_CASE("serve refuses a certificate it must not serve", "[serve][tls]") {
 TEST_CASE(
     "a renewed certificate on disk is served without dropping a session, and a bad one is not",
     "[serve][tls]") {
-    TempDir dir;
-    TestCa ca(dir.path() + "/ca");
-    const TestCertificate served = ca.issue("served", loopback_leaf());
+    TlsSetup tls;
+    const TestCertificate served = tls.ca.issue("served", loopback_leaf());
     const std::string first = fingerprint_of(served.cert_path);
-    const int tls_port = free_port();
-    ServeProcess serve(std::string{tls_section(served, tls_port, "watch_interval = 1\n")});
-    const std::string ota = "https://127.0.0.1:" + std::to_string(tls_port) + "/xiaozhi/ota/";
+    ServeProcess serve(std::string{tls_section(served, tls.port, "watch_interval = 1\n")});
+    const std::string ota = tls.ota_url();
 
     // A device says hello on the first certificate and holds its session open.
-    const std::string go = dir.path() + "/go";
-    PythonDevice held(device_args(ota, ca, "--hold-until '" + go + "'"));
+    const std::string go = tls.dir.path() + "/go";
+    PythonDevice held(device_args(ota, tls.ca, "--hold-until '" + go + "'"));
     const nlohmann::json hello = held.next();
     REQUIRE(hello.value("held", false));
     CHECK(hello["fingerprint"] == first);
 
-    const TestCertificate next = ca.issue("next", loopback_leaf());
+    const TestCertificate next = tls.ca.issue("next", loopback_leaf());
     renew(served, next);
     REQUIRE(serve.wait_for_log("certificates reloaded", 15000));
-    const nlohmann::json fresh = run_device(device_args(ota, ca, "--connect-only"));
+    const nlohmann::json fresh = run_device(device_args(ota, tls.ca, "--connect-only"));
     INFO(fresh.dump());
     CHECK(fresh["fingerprint"] == fingerprint_of(next.cert_path));
 
@@ -278,10 +278,10 @@ TEST_CASE(
     CHECK(turn["turn_audio"] == 5);
 
     // A renewal whose key does not match is refused; the renewed certificate stays.
-    fs::copy_file(TestCa::write_unrelated_key(dir.path() + "/wrong.key"), served.key_path,
+    fs::copy_file(TestCa::write_unrelated_key(tls.dir.path() + "/wrong.key"), served.key_path,
                   fs::copy_options::overwrite_existing);
     REQUIRE(serve.wait_for_log("certificate reload rejected", 15000));
-    const nlohmann::json after = run_device(device_args(ota, ca, "--connect-only"));
+    const nlohmann::json after = run_device(device_args(ota, tls.ca, "--connect-only"));
     CHECK(after["fingerprint"] == fingerprint_of(next.cert_path));
     const std::string metrics = http_get(serve.http_port(), "/metrics").body;
     CHECK(contains(metrics, "xiaozhi_tls_reloads_total{outcome=\"ok\"} 1"));
@@ -289,40 +289,36 @@ TEST_CASE(
 }
 
 TEST_CASE("SIGHUP reloads the certificate files too", "[serve][tls]") {
-    TempDir dir;
-    TestCa ca(dir.path() + "/ca");
-    const TestCertificate served = ca.issue("served", loopback_leaf());
-    const int tls_port = free_port();
-    ServeProcess serve(std::string{tls_section(served, tls_port, "watch_interval = 3600\n")});
-    const std::string ota = "https://127.0.0.1:" + std::to_string(tls_port) + "/xiaozhi/ota/";
-    const TestCertificate next = ca.issue("next", loopback_leaf());
+    TlsSetup tls;
+    const TestCertificate served = tls.ca.issue("served", loopback_leaf());
+    ServeProcess serve(std::string{tls_section(served, tls.port, "watch_interval = 3600\n")});
+    const std::string ota = tls.ota_url();
+    const TestCertificate next = tls.ca.issue("next", loopback_leaf());
     renew(served, next);
     serve.signal(SIGHUP);
     REQUIRE(serve.wait_for_log("config applied", 15000));
-    const nlohmann::json fresh = run_device(device_args(ota, ca, "--connect-only"));
+    const nlohmann::json fresh = run_device(device_args(ota, tls.ca, "--connect-only"));
     INFO(fresh.dump());
     CHECK(fresh["fingerprint"] == fingerprint_of(next.cert_path));
 }
 
 TEST_CASE("SNI: server.tls.certificates serve the certificate for the name the client asks",
           "[serve][tls]") {
-    TempDir dir;
-    TestCa ca(dir.path() + "/ca");
-    const TestCertificate main_cert = ca.issue("main", loopback_leaf());
+    TlsSetup tls;
+    const TestCertificate main_cert = tls.ca.issue("main", loopback_leaf());
     TestCa::Leaf other;
     other.dns_names = {"voice.example.org"};
-    const TestCertificate other_cert = ca.issue("other", other);
-    const int tls_port = free_port();
+    const TestCertificate other_cert = tls.ca.issue("other", other);
     ServeProcess serve(
-        std::string{tls_section(main_cert, tls_port,
+        std::string{tls_section(main_cert, tls.port,
                                 "certificates = [{ cert = \"" + other_cert.cert_path +
                                     "\", key = \"" + other_cert.key_path + "\" }]\n")});
-    const std::string ota = "https://127.0.0.1:" + std::to_string(tls_port) + "/xiaozhi/ota/";
+    const std::string ota = tls.ota_url();
     const nlohmann::json by_name =
-        run_device(device_args(ota, ca, "--connect-only --server-name voice.example.org"));
+        run_device(device_args(ota, tls.ca, "--connect-only --server-name voice.example.org"));
     INFO(by_name.dump());
     CHECK(by_name["fingerprint"] == fingerprint_of(other_cert.cert_path));
-    const nlohmann::json by_default = run_device(device_args(ota, ca, "--connect-only"));
+    const nlohmann::json by_default = run_device(device_args(ota, tls.ca, "--connect-only"));
     CHECK(by_default["fingerprint"] == fingerprint_of(main_cert.cert_path));
 }
 
@@ -330,13 +326,11 @@ TEST_CASE(
     "a certificate that expires within 30 days is served with a warning and its expiry "
     "exposed",
     "[serve][tls]") {
-    TempDir dir;
-    TestCa ca(dir.path() + "/ca");
+    TlsSetup tls;
     TestCa::Leaf leaf = loopback_leaf();
     leaf.not_after_offset = std::chrono::hours(24 * 10);
-    const TestCertificate cert = ca.issue("soon", leaf);
-    const int tls_port = free_port();
-    ServeProcess serve(std::string{tls_section(cert, tls_port)});
+    const TestCertificate cert = tls.ca.issue("soon", leaf);
+    ServeProcess serve(std::string{tls_section(cert, tls.port)});
     CHECK(contains(serve.log(), "certificate expires soon"));
     CHECK(contains(serve.log(), "in 9 days"));
     const std::string metrics = http_get(serve.http_port(), "/metrics").body;
@@ -353,24 +347,15 @@ TEST_CASE(
 }
 
 TEST_CASE("clients that hang up right after their handshakes leave serve running", "[serve][tls]") {
-    TempDir dir;
-    TestCa ca(dir.path() + "/ca");
-    const TestCertificate cert = ca.issue("server", loopback_leaf());
-    const int tls_port = free_port();
-    ServeProcess serve(std::string{tls_section(cert, tls_port)});
+    TlsSetup tls;
+    const TestCertificate cert = tls.ca.issue("server", loopback_leaf());
+    ServeProcess serve(std::string{tls_section(cert, tls.port)});
     // openssl s_time: one full handshake after another, each connection closed at once,
     // so serve's last TLS records meet closed sockets (EPIPE, never SIGPIPE).
-    const std::string command =
-        "timeout 20 openssl s_time -connect 127.0.0.1:" + std::to_string(tls_port) +
-        " -new -time 2 2>&1";
-    FILE* pipe = ::popen(command.c_str(), "r");
-    REQUIRE(pipe != nullptr);
-    std::string output;
-    char chunk[512];
-    while (const std::size_t read = std::fread(chunk, 1, sizeof chunk, pipe)) {
-        output.append(chunk, read);
-    }
-    ::pclose(pipe);
+    const auto [status, output] =
+        shell_output("timeout 20 openssl s_time -connect 127.0.0.1:" + std::to_string(tls.port) +
+                     " -new -time 2");
+    CHECK(status == 0);
     INFO(output);
     CHECK(contains(output, "connections in"));
     CHECK(serve.running());
@@ -379,28 +364,26 @@ TEST_CASE("clients that hang up right after their handshakes leave serve running
 
 TEST_CASE("simulate-device talks to serve over https and wss, and times the TLS handshakes",
           "[serve][tls][simulate]") {
-    TempDir dir;
-    TestCa ca(dir.path() + "/ca");
-    const TestCertificate cert = ca.issue("server", loopback_leaf());
-    const int tls_port = free_port();
-    ServeProcess serve(std::string{tls_section(cert, tls_port)});
+    TlsSetup tls;
+    const TestCertificate cert = tls.ca.issue("server", loopback_leaf());
+    ServeProcess serve(std::string{tls_section(cert, tls.port)});
     Run run;
     run.args = {"simulate-device",
                 "--ota",
-                "https://127.0.0.1:" + std::to_string(tls_port) + "/xiaozhi/ota/",
+                "https://127.0.0.1:" + std::to_string(tls.port) + "/xiaozhi/ota/",
                 "--ca",
-                ca.ca_path(),
+                tls.ca.ca_path(),
                 "--devices",
                 "3",
                 "--turns",
                 "2",
                 "--report",
-                dir.path() + "/report.json"};
+                tls.dir.path() + "/report.json"};
     run.timeout_ms = 90000;
     const Result result = run_xiaozhi(run);
     INFO(result.out << result.err);
     REQUIRE(result.exit_code == 0);
-    std::ifstream in(dir.path() + "/report.json");
+    std::ifstream in(tls.dir.path() + "/report.json");
     const nlohmann::json report = nlohmann::json::parse(in);
     CHECK(report["devices"]["hello_ok"] == 3);
     CHECK(report["errors"]["total"] == 0);

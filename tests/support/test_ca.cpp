@@ -11,22 +11,15 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "tls/openssl_handles.hpp"
+
 namespace xiaozhi::testing {
 
 namespace {
 
-struct KeyFree {
-    void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
-};
-struct CertFree {
-    void operator()(X509* cert) const { X509_free(cert); }
-};
-struct BioFree {
-    void operator()(BIO* bio) const { BIO_free(bio); }
-};
-using KeyPtr = std::unique_ptr<EVP_PKEY, KeyFree>;
-using CertPtr = std::unique_ptr<X509, CertFree>;
-using BioPtr = std::unique_ptr<BIO, BioFree>;
+using tls::BioPtr;
+using tls::CertPtr;
+using tls::KeyPtr;
 
 void require(bool ok, const char* what) {
     if (!ok) throw std::runtime_error(std::string("test CA: ") + what + " failed");
