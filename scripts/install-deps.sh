@@ -5,7 +5,7 @@ export DEBIAN_FRONTEND=noninteractive
 packages=(
   g++ cmake make pkg-config git clang libfuzzer-14-dev
   libcli11-dev libboost-dev libtomlplusplus-dev nlohmann-json3-dev libopus-dev catch2
-  libyaml-cpp-dev libssl-dev libspdlog-dev libfmt-dev
+  libyaml-cpp-dev libssl-dev openssl libspdlog-dev libfmt-dev
   groff-base bash-completion systemd
   python3-websockets python3-aiohttp wrk prometheus
 )
