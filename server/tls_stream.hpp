@@ -5,7 +5,6 @@
 
 #include <array>
 #include <cstddef>
-#include <cstring>
 #include <memory>
 #include <utility>
 
@@ -82,8 +81,7 @@ class TlsStream {
             operation.step.size = total;
             return run(std::move(operation), std::forward<Handler>(handler));
         }
-        Operation<kCoalesced> operation{*this, Step{Step::write}};
-        operation.use_scratch = false;
+        Operation<0> operation{*this, Step{Step::write}};
         for (auto it = boost::asio::buffer_sequence_begin(buffers);
              it != boost::asio::buffer_sequence_end(buffers); ++it) {
             const boost::asio::const_buffer buffer(*it);
@@ -128,7 +126,6 @@ class TlsStream {
         TlsStream& stream;
         Step step;
         std::array<unsigned char, Scratch> scratch{};
-        bool use_scratch = Scratch != 0;
         bool finished = false;
         Outcome outcome{};
 
@@ -153,7 +150,7 @@ class TlsStream {
         template <typename Self>
         void advance(Self& self, bool initiating) {
             Step current = step;
-            if (use_scratch) current.data = scratch.data();
+            if constexpr (Scratch != 0) current.data = scratch.data();
             outcome = stream.attempt(current);
             switch (outcome.kind) {
                 case Outcome::want_read:
