@@ -7,6 +7,7 @@
 
 #include "cli_harness.hpp"
 #include "serve_process.hpp"
+#include "simulate_run.hpp"
 
 using namespace xiaozhi::testing;
 
@@ -21,25 +22,9 @@ std::string ws_url(const ServeProcess& serve) {
 }
 
 // Runs simulate-device with `args` plus a report in `dir`; returns the result and the report.
-struct Simulated {
-    Result result;
-    nlohmann::json report;
-};
-
 Simulated simulate(const TempDir& dir, std::vector<std::string> args) {
-    const std::string report = dir.path() + "/report.json";
-    args.insert(args.begin(), "simulate-device");
-    args.insert(args.end(),
-                {"--report", report, "--threads", "2", "--pause", "100ms", "--utterance", "600ms"});
-    Simulated simulated;
-    simulated.result = run_xiaozhi(Run{args, {}, {}, 120000});
-    std::ifstream in(report);
-    std::stringstream text;
-    text << in.rdbuf();
-    INFO("stdout: " << simulated.result.out << "\nstderr: " << simulated.result.err);
-    REQUIRE(!text.str().empty());
-    simulated.report = parse_json(text.str());
-    return simulated;
+    args.insert(args.end(), {"--threads", "2", "--pause", "100ms", "--utterance", "600ms"});
+    return run_simulation(dir, std::move(args), 120000);
 }
 
 }  // namespace

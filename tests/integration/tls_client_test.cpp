@@ -7,10 +7,11 @@
 #include <fstream>
 #include <sstream>
 
-#include "../unit/client/tls_peer_process.hpp"
 #include "cli_harness.hpp"
 #include "serve_process.hpp"
+#include "simulate_run.hpp"
 #include "test_ca.hpp"
+#include "tls_peer_process.hpp"
 
 using namespace xiaozhi::testing;
 using namespace std::chrono_literals;
@@ -30,26 +31,11 @@ TestCa::Leaf expired_for_loopback() {
     return leaf;
 }
 
-struct Simulated {
-    Result result;
-    nlohmann::json report;
-};
-
 // simulate-device with `args`, short turns and a report in `dir`.
 Simulated simulate(const TempDir& dir, std::vector<std::string> args) {
-    const std::string report = dir.path() + "/report.json";
-    args.insert(args.begin(), "simulate-device");
-    args.insert(args.end(), {"--report", report, "--threads", "1", "--turns", "1", "--pause",
-                             "100ms", "--utterance", "600ms", "--hello-timeout", "5s"});
-    Simulated simulated;
-    simulated.result = run_xiaozhi(Run{args, {}, {}, 60000});
-    std::ifstream in(report);
-    std::stringstream text;
-    text << in.rdbuf();
-    INFO("stdout: " << simulated.result.out << "\nstderr: " << simulated.result.err);
-    REQUIRE(!text.str().empty());
-    simulated.report = parse_json(text.str());
-    return simulated;
+    args.insert(args.end(), {"--threads", "1", "--turns", "1", "--pause", "100ms", "--utterance",
+                             "600ms", "--hello-timeout", "5s"});
+    return run_simulation(dir, std::move(args), 60000);
 }
 
 // The report's errors by class, as "class=count ...".
