@@ -526,9 +526,14 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection<Stream
 void serve_connection(ConnectionSocket socket, ConnectionSlot slot, const ServerServices& services,
                       HttpRoutes& routes, std::shared_ptr<const TlsContexts> tls) {
     if (tls) {
-        std::make_shared<HttpConnection<TlsStream>>(std::move(socket), std::move(slot), services,
-                                                    routes, std::move(tls))
-            ->start();
+        try {
+            std::make_shared<HttpConnection<TlsStream>>(std::move(socket), std::move(slot),
+                                                        services, routes, std::move(tls))
+                ->start();
+        } catch (const std::exception& error) {
+            log_error("tls_session_failed", "no TLS session for a connection",
+                      {{"error", error.what()}});
+        }
         return;
     }
     std::make_shared<HttpConnection<ConnectionStream>>(std::move(socket), std::move(slot), services,
