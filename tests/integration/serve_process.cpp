@@ -174,6 +174,7 @@ void ServeProcess::read_ports() {
         const nlohmann::json bound = nlohmann::json::parse(health.body).at("ports");
         websocket_port_ = bound.at("websocket").get<int>();
         http_port_ = bound.at("http").get<int>();
+        tls_port_ = bound.value("tls", 0);
         return;
     }
     websocket_port_ = ports.front().at("port").get<int>();

@@ -54,6 +54,8 @@ class ServeProcess {
     // The ports serve actually bound, from <dir>/data/state/ports.json.
     int websocket_port() const { return websocket_port_; }
     int http_port() const { return http_port_; }
+    // The port of server.tls.port's listener as bound (/healthz), 0 without one.
+    int tls_port() const { return tls_port_; }
     nlohmann::json ports_json() const;
 
     // Writes `content` to <dir>/<name> (folders created); returns the full path.
@@ -82,6 +84,7 @@ class ServeProcess {
     int exit_code_ = -1;
     int websocket_port_ = 0;
     int http_port_ = 0;
+    int tls_port_ = 0;
 };
 
 }  // namespace xiaozhi::testing

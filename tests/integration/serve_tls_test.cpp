@@ -82,9 +82,15 @@ std::string fingerprint_of(const std::string& cert_path) {
     return hex;
 }
 
+// The TLS configuration: `cert` on a listener of its own at `port`, or on another port when
+// that one was taken meanwhile (port_fallback any; the tests use the port serve bound).
 std::string tls_section(const TestCertificate& cert, int port, const std::string& more = "") {
-    return "[server.tls]\ncert = \"" + cert.cert_path + "\"\nkey = \"" + cert.key_path +
-           "\"\nport = " + std::to_string(port) + "\n" + more;
+    return "[server]\nport_fallback = \"any\"\n[server.tls]\ncert = \"" + cert.cert_path +
+           "\"\nkey = \"" + cert.key_path + "\"\nport = " + std::to_string(port) + "\n" + more;
+}
+
+std::string ota_url_of(const ServeProcess& serve) {
+    return "https://127.0.0.1:" + std::to_string(serve.tls_port()) + "/xiaozhi/ota/";
 }
 
 TestCa::Leaf loopback_leaf() {
@@ -107,10 +113,6 @@ struct TlsSetup {
     TempDir dir;
     TestCa ca{dir.path() + "/ca"};
     int port = free_port();
-
-    std::string ota_url() const {
-        return "https://127.0.0.1:" + std::to_string(port) + "/xiaozhi/ota/";
-    }
 };
 
 ServeProcess::Options refused_options(const std::string& config) {
@@ -128,13 +130,13 @@ TEST_CASE("serve over TLS: https OTA hands out wss on the TLS port, and a device
     const TestCertificate cert = tls.ca.issue("server", loopback_leaf());
     ServeProcess serve(std::string{tls_section(cert, tls.port)});
 
-    const std::string ota = tls.ota_url();
+    const std::string ota = ota_url_of(serve);
     const nlohmann::json device = run_device(device_args(ota, tls.ca));
     INFO(device.dump());
     REQUIRE_FALSE(device.contains("error"));
     CHECK(device["ota_status"] == 200);
     CHECK(device["websocket_url"] ==
-          "wss://127.0.0.1:" + std::to_string(tls.port) + "/xiaozhi/v1/");
+          "wss://127.0.0.1:" + std::to_string(serve.tls_port()) + "/xiaozhi/v1/");
     CHECK(device["hello"]["type"] == "hello");
     CHECK(device["turn_audio"] == 5);
     CHECK(device["fingerprint"] == fingerprint_of(cert.cert_path));
@@ -143,7 +145,7 @@ TEST_CASE("serve over TLS: https OTA hands out wss on the TLS port, and a device
     const HttpReply health = http_get(serve.http_port(), "/healthz");
     REQUIRE(health.status == 200);
     const nlohmann::json body = parse_json(health.body);
-    CHECK(body["ports"]["tls"] == tls.port);
+    CHECK(body["ports"]["tls"] == serve.tls_port());
     CHECK(body["websocket_url"] == device["websocket_url"]);
 
     const std::string metrics = http_get(serve.http_port(), "/metrics").body;
@@ -173,7 +175,7 @@ TEST_CASE("plain HTTP on the TLS port gets a 400 that says so, and TLS on a plai
     const TestCertificate cert = tls.ca.issue("server", loopback_leaf());
     ServeProcess serve(std::string{tls_section(cert, tls.port)});
 
-    const HttpReply plain = http_get(tls.port, "/xiaozhi/ota/");
+    const HttpReply plain = http_get(serve.tls_port(), "/xiaozhi/ota/");
     CHECK(plain.status == 400);
     CHECK(contains(plain.body, "this port speaks TLS: use https:// or wss://"));
     CHECK(serve.wait_for_log("plain HTTP on a TLS port", 5000));
@@ -196,7 +198,8 @@ TEST_CASE("a TLS client that never finishes its handshake is closed at the hands
     ServeProcess serve(std::string{tls_section(cert, tls.port, "handshake_timeout = 1\n")});
     const auto started = std::chrono::steady_clock::now();
     // Half a ClientHello, then silence: serve closes it, the read below ends with nothing.
-    const std::string answer = raw_exchange(tls.port, std::string("\x16\x03\x01\x00\xa5", 5), 8000);
+    const std::string answer =
+        raw_exchange(serve.tls_port(), std::string("\x16\x03\x01\x00\xa5", 5), 8000);
     const auto waited = std::chrono::steady_clock::now() - started;
     CHECK(answer.empty());
     CHECK(waited < std::chrono::seconds(7));
@@ -254,7 +257,7 @@ TEST_CASE(
     const TestCertificate served = tls.ca.issue("served", loopback_leaf());
     const std::string first = fingerprint_of(served.cert_path);
     ServeProcess serve(std::string{tls_section(served, tls.port, "watch_interval = 1\n")});
-    const std::string ota = tls.ota_url();
+    const std::string ota = ota_url_of(serve);
 
     // A device says hello on the first certificate and holds its session open.
     const std::string go = tls.dir.path() + "/go";
@@ -292,7 +295,7 @@ TEST_CASE("SIGHUP reloads the certificate files too", "[serve][tls]") {
     TlsSetup tls;
     const TestCertificate served = tls.ca.issue("served", loopback_leaf());
     ServeProcess serve(std::string{tls_section(served, tls.port, "watch_interval = 3600\n")});
-    const std::string ota = tls.ota_url();
+    const std::string ota = ota_url_of(serve);
     const TestCertificate next = tls.ca.issue("next", loopback_leaf());
     renew(served, next);
     serve.signal(SIGHUP);
@@ -313,7 +316,7 @@ TEST_CASE("SNI: server.tls.certificates serve the certificate for the name the c
         std::string{tls_section(main_cert, tls.port,
                                 "certificates = [{ cert = \"" + other_cert.cert_path +
                                     "\", key = \"" + other_cert.key_path + "\" }]\n")});
-    const std::string ota = tls.ota_url();
+    const std::string ota = ota_url_of(serve);
     const nlohmann::json by_name =
         run_device(device_args(ota, tls.ca, "--connect-only --server-name voice.example.org"));
     INFO(by_name.dump());
@@ -352,9 +355,8 @@ TEST_CASE("clients that hang up right after their handshakes leave serve running
     ServeProcess serve(std::string{tls_section(cert, tls.port)});
     // openssl s_time: one full handshake after another, each connection closed at once,
     // so serve's last TLS records meet closed sockets (EPIPE, never SIGPIPE).
-    const auto [status, output] =
-        shell_output("timeout 20 openssl s_time -connect 127.0.0.1:" + std::to_string(tls.port) +
-                     " -new -time 2");
+    const auto [status, output] = shell_output("timeout 20 openssl s_time -connect 127.0.0.1:" +
+                                               std::to_string(serve.tls_port()) + " -new -time 2");
     CHECK(status == 0);
     INFO(output);
     CHECK(contains(output, "connections in"));
@@ -370,7 +372,7 @@ TEST_CASE("simulate-device talks to serve over https and wss, and times the TLS 
     Run run;
     run.args = {"simulate-device",
                 "--ota",
-                "https://127.0.0.1:" + std::to_string(tls.port) + "/xiaozhi/ota/",
+                "https://127.0.0.1:" + std::to_string(serve.tls_port()) + "/xiaozhi/ota/",
                 "--ca",
                 tls.ca.ca_path(),
                 "--devices",
