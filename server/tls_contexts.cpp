@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "tls/certificate_checks.hpp"
+#include "tls/utc_time.hpp"
 
 namespace xiaozhi::server {
 
@@ -45,14 +46,6 @@ std::string pair_problem_text(tls::PairProblem problem) {
             return "the certificate chain is broken";
     }
     return "";
-}
-
-std::string date_of(std::chrono::system_clock::time_point time) {
-    const std::time_t seconds = std::chrono::system_clock::to_time_t(time);
-    std::tm parts{};
-    gmtime_r(&seconds, &parts);
-    return fmt::format("{:04}-{:02}-{:02} {:02}:{:02} UTC", parts.tm_year + 1900, parts.tm_mon + 1,
-                       parts.tm_mday, parts.tm_hour, parts.tm_min);
 }
 
 int select_http11(SSL*, const unsigned char** out, unsigned char* out_size,
@@ -110,17 +103,20 @@ TlsContexts::Identity checked_identity(const TlsCertificateFiles& files,
     switch (tls::validity_at(leaf, now)) {
         case tls::Validity::expired:
             throw TlsLoadError(files.key_name + ".cert: " + files.cert +
-                               ": the certificate expired on " + date_of(leaf.not_after));
+                               ": the certificate expired on " +
+                               tls::utc_time_text(leaf.not_after));
         case tls::Validity::not_yet_valid:
             throw TlsLoadError(files.key_name + ".cert: " + files.cert +
                                ": the certificate is not yet valid (valid from " +
-                               date_of(leaf.not_before) + "); is this machine's clock right?");
+                               tls::utc_time_text(leaf.not_before) +
+                               "); is this machine's clock right?");
         case tls::Validity::expiring: {
             const auto days =
                 std::chrono::duration_cast<std::chrono::hours>(leaf.not_after - now).count() / 24;
             warnings.push_back(files.key_name + ".cert: " + files.cert +
-                               ": the certificate expires on " + date_of(leaf.not_after) + ", in " +
-                               std::to_string(days) + " days; renew it");
+                               ": the certificate expires on " +
+                               tls::utc_time_text(leaf.not_after) + ", in " + std::to_string(days) +
+                               (days == 1 ? " day" : " days") + "; renew it");
             break;
         }
         case tls::Validity::valid:
