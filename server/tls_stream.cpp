@@ -1,7 +1,13 @@
-// TlsStream's OpenSSL calls: one attempt of a step and what it waits for.
+// TlsStream's OpenSSL calls (one attempt of a step and what it waits for) and its BIO.
 #include "tls_stream.hpp"
 
+#include <openssl/bio.h>
 #include <openssl/err.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 
 #include <boost/asio/error.hpp>
 #include <boost/asio/ssl/error.hpp>
@@ -29,18 +35,83 @@ boost::system::error_code failure(int ssl_error) {
 
 }  // namespace
 
+// The BIO under a TlsStream's SSL object: reads take the inbox (empty: retry, the stream
+// fills it), writes go to the socket (full: retry, the stream waits for writability).
+struct TlsStreamBio {
+    static TlsStream& stream(BIO* bio) { return *static_cast<TlsStream*>(BIO_get_data(bio)); }
+
+    static int read(BIO* bio, char* data, int size) {
+        BIO_clear_retry_flags(bio);
+        TlsStream& owner = stream(bio);
+        const std::size_t available = owner.inbox_end_ - owner.inbox_begin_;
+        if (available == 0) {
+            BIO_set_retry_read(bio);
+            return -1;
+        }
+        const std::size_t taken = std::min(available, static_cast<std::size_t>(size));
+        std::memcpy(data, owner.inbox_.data() + owner.inbox_begin_, taken);
+        owner.inbox_begin_ += taken;
+        return static_cast<int>(taken);
+    }
+
+    static int write(BIO* bio, const char* data, int size) {
+        BIO_clear_retry_flags(bio);
+        const int descriptor = stream(bio).socket_.native_handle();
+        ssize_t sent = 0;
+        do {
+            sent = ::send(descriptor, data, static_cast<std::size_t>(size), MSG_NOSIGNAL);
+        } while (sent < 0 && errno == EINTR);
+        if (sent >= 0) return static_cast<int>(sent);
+        if (errno == EAGAIN || errno == EWOULDBLOCK) BIO_set_retry_write(bio);
+        return -1;
+    }
+
+    static long control(BIO*, int command, long, void*) {
+        return command == BIO_CTRL_FLUSH ? 1 : 0;
+    }
+
+    static int create(BIO* bio) {
+        BIO_set_init(bio, 1);
+        return 1;
+    }
+
+    static const BIO_METHOD* method() {
+        static BIO_METHOD* const made = [] {
+            BIO_METHOD* bio_method =
+                BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "xiaozhi tls stream");
+            BIO_meth_set_read(bio_method, &read);
+            BIO_meth_set_write(bio_method, &write);
+            BIO_meth_set_ctrl(bio_method, &control);
+            BIO_meth_set_create(bio_method, &create);
+            return bio_method;
+        }();
+        return made;
+    }
+
+    static void attach(TlsStream& owner) {
+        BIO* bio = BIO_new(method());
+        BIO_set_data(bio, &owner);
+        SSL_set_bio(owner.ssl_, bio, bio);
+    }
+};
+
 TlsStream::TlsStream(ConnectionSocket socket, std::shared_ptr<const TlsContexts> contexts)
     : socket_(std::move(socket)), contexts_(std::move(contexts)), ssl_(contexts_->new_session()) {
     boost::system::error_code ignored;
     socket_.native_non_blocking(true, ignored);
-    SSL_set_fd(ssl_, socket_.native_handle());
+    TlsStreamBio::attach(*this);
     SSL_set_accept_state(ssl_);
 }
 
 TlsStream::TlsStream(TlsStream&& other) noexcept
     : socket_(std::move(other.socket_)),
       contexts_(std::move(other.contexts_)),
-      ssl_(std::exchange(other.ssl_, nullptr)) {}
+      ssl_(std::exchange(other.ssl_, nullptr)),
+      inbox_begin_(other.inbox_begin_),
+      inbox_end_(other.inbox_end_),
+      inbox_(other.inbox_) {
+    if (ssl_ != nullptr) BIO_set_data(SSL_get_rbio(ssl_), this);
+}
 
 TlsStream::~TlsStream() {
     if (ssl_ != nullptr) SSL_free(ssl_);

@@ -1,4 +1,4 @@
-// TlsStream: OpenSSL reading and writing the connection's socket itself, waiting for readiness.
+// TlsStream: OpenSSL over a connection socket, reading through Asio and writing the socket itself.
 #pragma once
 
 #include <openssl/ssl.h>
@@ -10,6 +10,7 @@
 
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/compose.hpp>
+#include <boost/asio/error.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
@@ -21,10 +22,11 @@ namespace xiaozhi::server {
 
 class TlsContexts;
 
-// A server-side TLS connection whose SSL object reads and writes the socket directly (a
-// socket BIO, no buffers between them): an idle session holds no record buffer at all
-// (SSL_MODE_RELEASE_BUFFERS), it waits for readability. One operation of each kind at a
-// time, all on the socket's executor (one thread).
+// A server-side TLS connection. OpenSSL's BIO reads from a small inbox that Asio's own
+// read fills (so the reactor keeps the descriptor armed, as for a plain socket: no
+// re-arming system call and no EAGAIN read per record), and writes the socket directly.
+// An idle session holds the inbox and no record buffer (SSL_MODE_RELEASE_BUFFERS). One
+// operation of each kind at a time, all on the socket's executor (one thread).
 class TlsStream {
   public:
     using executor_type = ConnectionExecutor;
@@ -95,6 +97,11 @@ class TlsStream {
 
   private:
     static constexpr std::size_t kCoalesced = 2048;
+    // Bytes one read of the socket takes: a device's audio frame as one record fits, so
+    // the read finds the socket drained and the next one waits without trying.
+    static constexpr std::size_t kInbox = 1024;
+
+    friend struct TlsStreamBio;
 
     // One OpenSSL call and its buffer.
     struct Step {
@@ -147,6 +154,18 @@ class TlsStream {
             advance(self, false);
         }
 
+        // The inbox was filled (or the peer closed or failed): OpenSSL reads it next.
+        template <typename Self>
+        void operator()(Self& self, boost::system::error_code read, std::size_t filled) {
+            if (read) {
+                self.complete(read, 0);
+                return;
+            }
+            stream.inbox_begin_ = 0;
+            stream.inbox_end_ = filled;
+            advance(self, false);
+        }
+
         template <typename Self>
         void advance(Self& self, bool initiating) {
             Step current = step;
@@ -154,8 +173,14 @@ class TlsStream {
             outcome = stream.attempt(current);
             switch (outcome.kind) {
                 case Outcome::want_read:
-                    stream.socket_.async_wait(ConnectionSocket::wait_read, std::move(self));
-                    return;
+                    if (step.kind == Step::handshake || step.kind == Step::read) {
+                        stream.socket_.async_read_some(boost::asio::buffer(stream.inbox_),
+                                                       std::move(self));
+                        return;
+                    }
+                    // Only a renegotiation (disabled) makes a write or close read.
+                    outcome = Outcome{Outcome::done, boost::asio::error::operation_not_supported};
+                    break;
                 case Outcome::want_write:
                     stream.socket_.async_wait(ConnectionSocket::wait_write, std::move(self));
                     return;
@@ -176,6 +201,9 @@ class TlsStream {
     ConnectionSocket socket_;
     std::shared_ptr<const TlsContexts> contexts_;
     SSL* ssl_ = nullptr;
+    std::size_t inbox_begin_ = 0;
+    std::size_t inbox_end_ = 0;
+    std::array<unsigned char, kInbox> inbox_{};
 };
 
 // Beast's WebSocket close: close_notify, then the socket.
