@@ -153,6 +153,20 @@ TEST_CASE("serve over TLS: https OTA hands out wss on the TLS port, and a device
     CHECK(contains(metrics, "xiaozhi_tls_handshake_seconds_count 2"));
 }
 
+TEST_CASE("a 40 KiB https request body crosses many socket reads and records intact",
+          "[serve][tls]") {
+    TlsSetup tls;
+    const TestCertificate cert = tls.ca.issue("server", loopback_leaf());
+    ServeProcess serve(std::string{tls_section(cert, tls.port)});
+
+    const nlohmann::json device = run_device(device_args(ota_url_of(serve), tls.ca, "--pad 40000"));
+    INFO(device.dump());
+    REQUIRE_FALSE(device.contains("error"));
+    CHECK(device["ota_status"] == 200);
+    CHECK(device["hello"]["type"] == "hello");
+    CHECK(device["turn_audio"] == 5);
+}
+
 TEST_CASE("server.tls.listeners makes the WebSocket and HTTP ports themselves speak TLS",
           "[serve][tls]") {
     TlsSetup tls;

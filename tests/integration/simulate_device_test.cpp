@@ -1,9 +1,7 @@
 // `xiaozhi simulate-device` against a real `xiaozhi serve`: turns, report, SLOs, error classes.
 #include <catch2/catch.hpp>
 
-#include <fstream>
 #include <map>
-#include <sstream>
 
 #include "cli_harness.hpp"
 #include "serve_process.hpp"

@@ -86,9 +86,10 @@ async def run(args):
     if args.connect_only:
         result["fingerprint"] = await handshake_only(args.ota, context, args.server_name)
         return result
-    status, answer, ota_fingerprint = await https_post(
-        args.ota, context, args.server_name,
-        {"application": {"version": "1.0.0"}, "board": {"type": "bread"}})
+    body = {"application": {"version": "1.0.0"}, "board": {"type": "bread"}}
+    if args.pad:
+        body["padding"] = "x" * args.pad
+    status, answer, ota_fingerprint = await https_post(args.ota, context, args.server_name, body)
     result.update(ota_status=status, ota=answer, ota_fingerprint=ota_fingerprint)
     url = answer["websocket"]["url"]
     result["websocket_url"] = url
@@ -119,6 +120,7 @@ def main():
     parser.add_argument("--server-name")
     parser.add_argument("--hold-until")
     parser.add_argument("--connect-only", action="store_true")
+    parser.add_argument("--pad", type=int, default=0, help="bytes of padding in the OTA body")
     args = parser.parse_args()
     try:
         result = asyncio.run(asyncio.wait_for(run(args), 90))
