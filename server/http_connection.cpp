@@ -22,6 +22,7 @@
 #include "firmware_upload.hpp"
 #include "http_head.hpp"
 #include "log_event.hpp"
+#include "relay/ota_passthrough.hpp"
 #include "tls_contexts.hpp"
 #include "tls_stream.hpp"
 
@@ -406,6 +407,15 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection<Stream
     }
 
     void respond() {
+        if (request_.method == "POST" && is_ota_answer_request(request_) &&
+            passes_ota_through(*services_.control.current())) {
+            pass_ota_through(tcp_socket().get_executor(), request_, services_,
+                             [self = shared_from_this()](HttpResponse response) {
+                                 self->upload_.discard();
+                                 self->write(std::move(response), self->keep_alive_);
+                             });
+            return;
+        }
         HttpResponse response = routes_.handle(request_);
         upload_.discard();
         write(std::move(response), keep_alive_);

@@ -14,15 +14,15 @@ int hex_value(char c) {
     return -1;
 }
 
-bool same_name(std::string_view a, std::string_view b) {
+}  // namespace
+
+bool same_header_name(std::string_view a, std::string_view b) {
     return a.size() == b.size() && ::strncasecmp(a.data(), b.data(), a.size()) == 0;
 }
 
-}  // namespace
-
 std::string HttpRequest::header(std::string_view name) const {
     for (const auto& [key, value] : headers) {
-        if (same_name(key, name)) return value;
+        if (same_header_name(key, name)) return value;
     }
     return {};
 }
@@ -45,7 +45,7 @@ std::string HttpRequest::query_parameter(std::string_view name) const {
 
 void HttpResponse::set_header(std::string name, std::string value) {
     for (auto& [key, existing] : headers) {
-        if (same_name(key, name)) {
+        if (same_header_name(key, name)) {
             existing = std::move(value);
             return;
         }

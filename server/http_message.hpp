@@ -41,6 +41,9 @@ struct HttpResponse {
 HttpResponse json_response(int status, std::string json_text);
 HttpResponse text_response(int status, std::string text);
 
+// Whether two header names are the same (ASCII case-insensitive).
+bool same_header_name(std::string_view a, std::string_view b);
+
 // Percent-decoding of a URL component ('+' stays '+'); invalid escapes are kept as they are.
 std::string percent_decode(std::string_view text);
 

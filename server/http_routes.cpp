@@ -43,8 +43,12 @@ bool is_read(const std::string& method) {
     return method == "GET" || method == "HEAD";
 }
 
-HttpResponse health(const RunningConfig& config, const SessionRegistry& sessions) {
-    nlohmann::json body{{"status", "ok"},
+// "degraded" (still 200: OTA answers go on) while the relay has no healthy upstream.
+HttpResponse health(const RunningConfig& config, const SessionRegistry& sessions,
+                    const UpstreamPool& upstreams) {
+    const bool relay = config.settings.backend == ServerSettings::Backend::relay;
+    const bool degraded = relay && !upstreams.any_healthy();
+    nlohmann::json body{{"status", degraded ? "degraded" : "ok"},
                         {"websocket_url", config.websocket_url},
                         {"ota_url", config.ota_url},
                         {"sessions", sessions.size()},
@@ -53,6 +57,7 @@ HttpResponse health(const RunningConfig& config, const SessionRegistry& sessions
                          {{"websocket", config.bound.websocket},
                           {"http", config.bound.http},
                           {"tls", config.bound.tls}}}};
+    if (relay) body["upstreams_healthy"] = upstreams.healthy_count();
     return json_response(200, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
@@ -79,11 +84,13 @@ HttpResponse route(const HttpRequest& request, const ServerServices& services) {
     }
     if (path == "/healthz") {
         if (!is_read(method)) return method_not_allowed("GET, HEAD");
-        return health(*services.control.current(), services.sessions);
+        return health(*services.control.current(), services.sessions, services.upstreams);
     }
     if (path == "/metrics") {
         if (!is_read(method)) return method_not_allowed("GET, HEAD");
-        HttpResponse response = text_response(200, render_prometheus(services.metrics));
+        std::string text = render_prometheus(services.metrics);
+        services.upstreams.render_prometheus(text);
+        HttpResponse response = text_response(200, std::move(text));
         response.content_type = "text/plain; version=0.0.4; charset=utf-8";
         return response;
     }

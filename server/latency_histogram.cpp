@@ -18,16 +18,24 @@ void LatencyHistogram::observe(std::chrono::nanoseconds duration) {
 
 void LatencyHistogram::render(std::string& out, const char* name, const char* help) const {
     out += fmt::format("# HELP xiaozhi_{} {}\n# TYPE xiaozhi_{} histogram\n", name, help, name);
+    render_samples(out, name, "");
+}
+
+void LatencyHistogram::render_samples(std::string& out, const char* name,
+                                      const std::string& labels) const {
+    const std::string before_le = labels.empty() ? "" : labels + ",";
+    const std::string braced = labels.empty() ? "" : "{" + labels + "}";
     std::uint64_t cumulative = 0;
     for (std::size_t i = 0; i < bounds.size(); ++i) {
         cumulative += counts_[i].load(std::memory_order_relaxed);
-        out += fmt::format("xiaozhi_{}_bucket{{le=\"{}\"}} {}\n", name, bounds[i], cumulative);
+        out += fmt::format("xiaozhi_{}_bucket{{{}le=\"{}\"}} {}\n", name, before_le, bounds[i],
+                           cumulative);
     }
     cumulative += counts_[bounds.size()].load(std::memory_order_relaxed);
-    out += fmt::format("xiaozhi_{}_bucket{{le=\"+Inf\"}} {}\n", name, cumulative);
-    out += fmt::format("xiaozhi_{}_sum {}\n", name,
+    out += fmt::format("xiaozhi_{}_bucket{{{}le=\"+Inf\"}} {}\n", name, before_le, cumulative);
+    out += fmt::format("xiaozhi_{}_sum{} {}\n", name, braced,
                        static_cast<double>(sum_nanoseconds_.load(std::memory_order_relaxed)) / 1e9);
-    out += fmt::format("xiaozhi_{}_count {}\n", name, cumulative);
+    out += fmt::format("xiaozhi_{}_count{} {}\n", name, braced, cumulative);
 }
 
 }  // namespace xiaozhi::server

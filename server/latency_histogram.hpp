@@ -22,6 +22,9 @@ class LatencyHistogram {
     // and TYPE, the name prefixed "xiaozhi_". The count is the buckets' total, so it always
     // equals the +Inf bucket.
     void render(std::string& out, const char* name, const char* help) const;
+    // The same samples without HELP and TYPE, each with `labels` (`key="value"` pairs,
+    // already escaped) before `le`: one series of a labeled histogram.
+    void render_samples(std::string& out, const char* name, const std::string& labels) const;
 
   private:
     std::array<std::atomic<std::uint64_t>, bounds.size() + 1> counts_{};  // per bucket, +Inf last

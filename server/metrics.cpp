@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "process_metrics.hpp"
+#include "prometheus_text.hpp"
 
 namespace xiaozhi::server {
 
@@ -47,37 +48,19 @@ void Metrics::session_ended(SessionState state) {
 
 namespace {
 
-void write_header(std::string& out, const char* name, const char* type, const char* help) {
-    out += fmt::format("# HELP xiaozhi_{} {}\n# TYPE xiaozhi_{} {}\n", name, help, name, type);
-}
-
 template <typename T>
 void write_value(std::string& out, const char* name, const char* type, const char* help,
                  const std::atomic<T>& value) {
-    write_header(out, name, type, help);
+    write_metric_header(out, name, type, help);
     out += fmt::format("xiaozhi_{} {}\n", name, value.load(std::memory_order_relaxed));
 }
 
 void write_labeled(std::string& out, const char* name, const char* label, const char* help,
                    const LabeledCounter& counter) {
-    write_header(out, name, "counter", help);
+    write_metric_header(out, name, "counter", help);
     for (const auto& [value, count] : counter.values()) {
         out += fmt::format("xiaozhi_{}{{{}=\"{}\"}} {}\n", name, label, value, count);
     }
-}
-
-// A label value with Prometheus' escapes (backslash, double quote, newline).
-std::string label_value(const std::string& text) {
-    std::string out;
-    for (const char c : text) {
-        if (c == '\\' || c == '"') out += '\\';
-        if (c == '\n') {
-            out += "\\n";
-            continue;
-        }
-        out += c;
-    }
-    return out;
 }
 
 void write_tls(std::string& out, const Metrics& m) {
@@ -89,12 +72,12 @@ void write_tls(std::string& out, const Metrics& m) {
                 m.tls_on_plain_port);
     write_labeled(out, "tls_reloads_total", "outcome",
                   "Certificate reloads (SIGHUP or a changed file): ok, rejected.", m.tls_reloads);
-    write_header(out, "tls_certificate_expiry_timestamp_seconds", "gauge",
-                 "Unix time the served certificate expires at, by certificate file.");
+    write_metric_header(out, "tls_certificate_expiry_timestamp_seconds", "gauge",
+                        "Unix time the served certificate expires at, by certificate file.");
     std::lock_guard lock(m.tls_expiry_mutex);
     for (const auto& [file, expiry] : m.tls_expiry) {
         out += fmt::format("xiaozhi_tls_certificate_expiry_timestamp_seconds{{file=\"{}\"}} {}\n",
-                           label_value(file), expiry);
+                           prometheus_label_value(file), expiry);
     }
 }
 
@@ -108,7 +91,7 @@ std::string render_prometheus(const Metrics& m) {
     write_value(out, "connections_refused_total", "counter",
                 "TCP connections answered 503 at accept: server.max_connections or no descriptors.",
                 m.connections_refused);
-    write_header(out, "sessions", "gauge", "Device WebSocket sessions by state.");
+    write_metric_header(out, "sessions", "gauge", "Device WebSocket sessions by state.");
     for (int i = 0; i < session_state_count; ++i) {
         out += fmt::format("xiaozhi_sessions{{state=\"{}\"}} {}\n",
                            session_state_name(static_cast<SessionState>(i)),
@@ -153,7 +136,8 @@ std::string render_prometheus(const Metrics& m) {
     m.tls_handshake.render(out, "tls_handshake_seconds",
                            "TLS handshakes: from the first byte readable to the handshake done.");
     write_tls(out, m);
-    write_header(out, "build_info", "gauge", "The running build: always 1, its version a label.");
+    write_metric_header(out, "build_info", "gauge",
+                        "The running build: always 1, its version a label.");
     out += "xiaozhi_build_info{version=\"" XIAOZHI_VERSION "\"} 1\n";
     render_process_metrics(out);
     return out;

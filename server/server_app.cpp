@@ -27,6 +27,7 @@
 #include "log_event.hpp"
 #include "open_file_limit.hpp"
 #include "port_registry.hpp"
+#include "relay/upstream_health_check.hpp"
 #include "remote_store.hpp"
 #include "systemd_notify.hpp"
 #include "tls_contexts.hpp"
@@ -56,7 +57,9 @@ std::string random_key() {
 class ServerApp final : public ServerControl {
   public:
     explicit ServerApp(const ServeOptions& options)
-        : options_(options), services_{*this, metrics_, sessions_, firmware_}, routes_(services_) {}
+        : options_(options),
+          services_{*this, metrics_, sessions_, firmware_, upstreams_},
+          routes_(services_) {}
 
     ~ServerApp() override {
         listeners_.clear();
@@ -110,6 +113,7 @@ class ServerApp final : public ServerControl {
         check_unconfirmed();
         release_heap_now_and_then();
         watch_certificates();
+        health_check_.start();
         notify_systemd("READY=1\nSTATUS=serving");
         io_->pool.run();
         remove_port_registry(current()->settings.state_dir);
@@ -363,8 +367,18 @@ class ServerApp final : public ServerControl {
         running->download_base = addresses.download_base;
         running->remote_revision = revision;
         running->tls = std::move(tls);
+        configure_upstreams(running->settings.upstream);
         std::lock_guard lock(config_mutex_);
         current_ = std::move(running);
+    }
+
+    // The relay's list; a CA file that cannot be used keeps the previous trust, logged.
+    void configure_upstreams(const UpstreamSettings& upstream) {
+        try {
+            upstreams_.configure(upstream);
+        } catch (const std::exception& error) {
+            log_error("upstream_tls_refused", "upstream CA refused", {{"error", error.what()}});
+        }
     }
 
     void record_ports() {
@@ -564,6 +578,7 @@ class ServerApp final : public ServerControl {
         io_->confirm_timer.cancel();
         io_->heap_timer.cancel();
         io_->tls_timer.cancel();
+        health_check_.stop();
         sessions_.close_all();
         shutdown_deadline_ = std::chrono::steady_clock::now() + shutdown_grace;
         poll_drained();
@@ -590,6 +605,7 @@ class ServerApp final : public ServerControl {
     Metrics metrics_;
     SessionRegistry sessions_;
     FirmwareListing firmware_;
+    UpstreamPool upstreams_;
     ServerServices services_;
     HttpRoutes routes_;
     mutable std::mutex config_mutex_;
@@ -611,6 +627,7 @@ class ServerApp final : public ServerControl {
         asio::steady_timer tls_timer{pool.main()};
     };
     std::unique_ptr<Io> io_ = std::make_unique<Io>(thread_count());
+    UpstreamHealthCheck health_check_{io_->pool.main(), upstreams_, [this] { return current(); }};
 };
 
 }  // namespace

@@ -1,8 +1,10 @@
-// What every connection handler shares: the server's control, metrics, sessions, firmware list.
+// What every connection handler shares: the server's control, metrics, sessions, firmware list,
+// upstreams.
 #pragma once
 
 #include "firmware_listing.hpp"
 #include "metrics.hpp"
+#include "relay/upstream_pool.hpp"
 #include "server_control.hpp"
 #include "session_registry.hpp"
 
@@ -14,6 +16,7 @@ struct ServerServices {
     Metrics& metrics;
     SessionRegistry& sessions;
     FirmwareListing& firmware;
+    UpstreamPool& upstreams;  // the relay backend's upstreams (empty with the echo backend)
 };
 
 }  // namespace xiaozhi::server

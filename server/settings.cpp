@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "config/input_error.hpp"
+#include "deploy/upstream_urls.hpp"
 #include "deploy/url.hpp"
 
 namespace xiaozhi::server {
@@ -197,6 +198,67 @@ TlsSettings tls_settings(const Effective& effective, const std::string& base_dir
     return tls;
 }
 
+ServerSettings::Backend backend(const Effective& effective) {
+    const std::string word = text(effective, "server.backend");
+    if (word.empty() || word == "echo") return ServerSettings::Backend::echo;
+    if (word == "relay") return ServerSettings::Backend::relay;
+    throw InputError(effective.origin_of("server.backend").pos,
+                     "server.backend must be echo or relay, not '" + word + "'");
+}
+
+UpstreamSettings::HealthCheck health_check(const Effective& effective) {
+    const std::string word = text(effective, "upstream.health");
+    if (word.empty() || word == "http") return UpstreamSettings::HealthCheck::http;
+    if (word == "hello") return UpstreamSettings::HealthCheck::hello;
+    throw InputError(effective.origin_of("upstream.health").pos,
+                     "upstream.health must be http or hello, not '" + word + "'");
+}
+
+UpstreamSettings::OtaFallback ota_fallback(const Effective& effective) {
+    const std::string word = text(effective, "upstream.ota_fallback");
+    if (word.empty() || word == "local") return UpstreamSettings::OtaFallback::local;
+    if (word == "fail") return UpstreamSettings::OtaFallback::fail;
+    throw InputError(effective.origin_of("upstream.ota_fallback").pos,
+                     "upstream.ota_fallback must be local or fail, not '" + word + "'");
+}
+
+void require_usable(const deploy::UpstreamEntry& entry) {
+    if (entry.problem != deploy::UpstreamProblem::none) {
+        throw InputError(entry.pos, deploy::upstream_problem_text(entry));
+    }
+}
+
+UpstreamSettings upstream_settings(const Effective& effective, const std::string& base_dir) {
+    UpstreamSettings upstream;
+    for (const deploy::UpstreamEntry& entry : deploy::upstream_websocket_entries(effective)) {
+        require_usable(entry);
+        upstream.websocket.push_back({entry.url, *entry.parsed, entry.weight});
+    }
+    upstream.auth_key = text(effective, "upstream.auth_key");
+    if (const std::string ca = text(effective, "upstream.ca"); !ca.empty()) {
+        upstream.ca = resolved(base_dir, ca);
+    }
+    upstream.health = health_check(effective);
+    upstream.health_interval =
+        std::chrono::seconds(integer(effective, "upstream.health_interval", 5, 1, 3600));
+    upstream.fall = static_cast<int>(integer(effective, "upstream.fall", 3, 1, 100));
+    upstream.rise = static_cast<int>(integer(effective, "upstream.rise", 2, 1, 100));
+    upstream.sticky = flag(effective, "upstream.sticky", false);
+    upstream.drain_timeout =
+        std::chrono::seconds(integer(effective, "upstream.drain_timeout", 60, 0, 86400));
+    upstream.connect_timeout =
+        std::chrono::seconds(integer(effective, "upstream.connect_timeout", 5, 1, 60));
+    upstream.ota = text(effective, "upstream.ota");
+    if (const auto ota = deploy::upstream_ota_entry(effective)) {
+        require_usable(*ota);
+        upstream.ota_parsed = ota->parsed;
+    }
+    upstream.ota_fallback = ota_fallback(effective);
+    upstream.ota_timeout =
+        std::chrono::seconds(integer(effective, "upstream.ota_timeout", 5, 1, 60));
+    return upstream;
+}
+
 }  // namespace
 
 ServerSettings read_server_settings(const config::Effective& effective,
@@ -252,6 +314,12 @@ ServerSettings read_server_settings(const config::Effective& effective,
     s.audio_params = protocol::server_audio_params(effective);
     s.echo_transcode = flag(effective, "echo.transcode", false);
     s.tls = tls_settings(effective, base_dir);
+    s.backend = backend(effective);
+    s.upstream = upstream_settings(effective, base_dir);
+    if (s.backend == ServerSettings::Backend::relay && s.upstream.websocket.empty()) {
+        throw InputError(effective.origin_of("server.backend").pos,
+                         "server.backend is relay, but upstream.websocket lists no upstream");
+    }
     return s;
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "config/effective.hpp"
+#include "deploy/url.hpp"
 #include "protocol/audio_params.hpp"
 
 namespace xiaozhi::server {
@@ -46,6 +47,38 @@ struct TlsSettings {
     bool active() const { return configured() && (port != 0 || websocket || http); }
 };
 
+// upstream: the conversation servers the relay backend hands device sessions to, and the
+// OTA endpoint requests are passed through to.
+struct UpstreamSettings {
+    // One conversation server of upstream.websocket.
+    struct UpstreamTarget {
+        std::string url;     // as configured
+        deploy::Url parsed;  // ws:// or wss://
+        int weight = 1;      // 1..1000: its share of new sessions
+    };
+    // How an upstream's health is checked: a plain HTTP GET, or a WebSocket hello exchange.
+    enum class HealthCheck { http, hello };
+    // What an OTA request gets when the upstream OTA fails: serve's own answer, or 502.
+    enum class OtaFallback { local, fail };
+
+    std::vector<UpstreamTarget> websocket;  // upstream.websocket, in order
+    std::string auth_key;  // upstream.auth_key: re-signs device tokens; "" = pass them through
+    // upstream.ca, resolved against the base folder: the PEM bundle trusted for wss://
+    // upstreams; "" = the system store.
+    std::string ca;
+    HealthCheck health = HealthCheck::http;         // upstream.health
+    std::chrono::seconds health_interval{5};        // upstream.health_interval
+    int fall = 3;                                   // failures in a row that take one out
+    int rise = 2;                                   // successes in a row that bring it back
+    bool sticky = false;                            // upstream.sticky: by device id
+    std::chrono::seconds drain_timeout{60};         // a removed upstream's sessions, at most
+    std::chrono::seconds connect_timeout{5};        // upstream.connect_timeout
+    std::string ota;                                // upstream.ota; "" = no pass-through
+    std::optional<deploy::Url> ota_parsed;          // upstream.ota parsed (http or https)
+    OtaFallback ota_fallback = OtaFallback::local;  // upstream.ota_fallback
+    std::chrono::seconds ota_timeout{5};            // upstream.ota_timeout
+};
+
 struct ServerSettings {
     std::string bind_address = "0.0.0.0";  // server.ip
     int websocket_port = 8000;             // server.port
@@ -79,12 +112,17 @@ struct ServerSettings {
     protocol::AudioParams audio_params;    // xiaozhi.audio_params (downlink)
     bool echo_transcode = false;           // echo.transcode
     TlsSettings tls;                       // server.tls
+    // server.backend: what answers device sessions: the echo, or the upstream servers.
+    enum class Backend { echo, relay } backend = Backend::echo;
+    UpstreamSettings upstream;  // upstream
 };
 
 // Reads the settings; relative state_dir and firmware_dir are resolved against
 // `base_dir` (the folder of the first config input, or the working directory).
 // Throws config::InputError at the offending value's position for a value of
-// the wrong type or out of range (the analysis has reported it already).
+// the wrong type or out of range, an upstream URL that does not parse or has the wrong
+// scheme, or the relay backend without upstream.websocket (the analysis has reported it
+// already).
 ServerSettings read_server_settings(const config::Effective& effective,
                                     const std::string& base_dir);
 

@@ -3,7 +3,7 @@
 
 #include <stdexcept>
 
-#include "../client/tls_client.hpp"
+#include "tls_client.hpp"
 
 namespace xiaozhi::simulator {
 

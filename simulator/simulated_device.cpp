@@ -20,7 +20,6 @@
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 
-#include "../client/tls_client.hpp"
 #include "audio/opus_frame_decoder.hpp"
 #include "deploy/url.hpp"
 #include "device_identity.hpp"
@@ -29,6 +28,7 @@
 #include "protocol/ota_request.hpp"
 #include "protocol/server_message.hpp"
 #include "run_tls.hpp"
+#include "tls_client.hpp"
 
 namespace xiaozhi::simulator {
 

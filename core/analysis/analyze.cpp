@@ -25,6 +25,8 @@ std::vector<Finding> analyze(const Inputs& inputs) {
     check_tls_setup(inputs, findings);
     check_tls_files(inputs, findings);
     check_tls_urls(inputs, findings);
+    check_upstream_setup(inputs, findings);
+    check_upstream_reach(inputs, findings);
     sort_findings(findings);
     return findings;
 }

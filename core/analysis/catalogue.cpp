@@ -103,6 +103,21 @@ const std::vector<RuleInfo>& rule_catalogue() {
          "a ws:// or http:// URL at a port that speaks TLS only"},
         {"url.wss-on-plain-port", Severity::error,
          "a wss:// URL at the WebSocket port, which speaks plain ws"},
+        {"upstream.loop", Severity::error,
+         "an upstream URL (upstream.websocket, upstream.ota) points at serve's own listener or "
+         "the address devices are given for it: serve would relay to itself"},
+        {"upstream.malformed", Severity::error, "an upstream URL does not parse"},
+        {"upstream.scheme", Severity::error,
+         "an upstream URL with the wrong scheme (upstream.websocket needs ws/wss, upstream.ota "
+         "http/https)"},
+        {"upstream.missing", Severity::error,
+         "server.backend is relay but upstream.websocket lists no conversation server"},
+        {"upstream.loopback-in-container", Severity::warning,
+         "an upstream on loopback while serve runs in a compose container on a bridge network, "
+         "where loopback is the container itself"},
+        {"upstream.not-listening", Severity::warning,
+         "(probe) an upstream on this host at a port nothing listens on yet (it may start "
+         "later)"},
     };
     return rules;
 }

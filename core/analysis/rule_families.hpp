@@ -50,5 +50,10 @@ void check_tls_setup(const Inputs& inputs, Findings& out);
 // url.tls-no-listener, url.wss-on-plain-port, url.plain-on-tls-port, tls.host-not-covered,
 // url.wrong-service for a TLS URL at another service's TLS listener
 void check_tls_urls(const Inputs& inputs, Findings& out);
+// upstream.missing, upstream.malformed, upstream.scheme, config.type for server.backend and the
+// words and ranges of upstream.*
+void check_upstream_setup(const Inputs& inputs, Findings& out);
+// upstream.loop, upstream.loopback-in-container, upstream.not-listening
+void check_upstream_reach(const Inputs& inputs, Findings& out);
 
 }  // namespace xiaozhi::analysis

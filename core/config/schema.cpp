@@ -13,7 +13,7 @@ using enum ValueType;
 
 const std::vector<std::string_view>& owned_sections() {
     static const std::vector<std::string_view> sections = {"server", "xiaozhi", "manager-api",
-                                                           "log", "echo"};
+                                                           "log",    "echo",    "upstream"};
     return sections;
 }
 
@@ -102,6 +102,24 @@ const std::vector<KeySpec>& known_keys() {
         {"server.ota", string, "the OTA URL devices are flashed with"},
         {"server.websocket_version", integer, "binary protocol version 1..3 in OTA answers"},
         {"server.ota_port", port, "legacy HTTP port"},
+        {"server.backend", string, "what answers device sessions: echo or relay (to upstream)"},
+        {"upstream", map, "the conversation servers serve relays device sessions to"},
+        {"upstream.websocket", any, "upstream WebSocket URLs: strings or {url, weight} tables"},
+        {"upstream.auth_key", string,
+         "HMAC key to re-sign device tokens for the upstream; empty: pass Authorization through"},
+        {"upstream.ca", string, "PEM CA bundle trusted for wss:// upstreams; empty: the system's"},
+        {"upstream.health", string, "the active health check: http (a GET) or hello"},
+        {"upstream.health_interval", integer, "seconds between health checks (1..3600)"},
+        {"upstream.fall", integer, "failures in a row that take an upstream out (1..100)"},
+        {"upstream.rise", integer, "successes in a row that bring it back (1..100)"},
+        {"upstream.sticky", boolean, "send a device back to the same upstream while it is healthy"},
+        {"upstream.drain_timeout", integer,
+         "seconds a removed upstream's sessions may last before they are closed (0..86400)"},
+        {"upstream.connect_timeout", integer, "seconds an upstream connection may take (1..60)"},
+        {"upstream.ota", string, "OTA URL requests are passed through to; empty: answer locally"},
+        {"upstream.ota_fallback", string,
+         "when the upstream OTA fails: local (answer) or fail (502)"},
+        {"upstream.ota_timeout", integer, "seconds the upstream OTA may take to answer (1..60)"},
         {"xiaozhi", map, "the server's hello message"},
         {"xiaozhi.type", string, "hello message type"},
         {"xiaozhi.version", integer, "protocol version"},

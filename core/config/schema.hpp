@@ -11,12 +11,12 @@
 namespace xiaozhi::config {
 
 enum class ValueType {
-    any,          // carried through, not checked
+    any,  // carried through, not checked
     boolean,
     integer,
-    number,       // integer or float
+    number,  // integer or float
     string,
-    port,         // integer 1..65535 (the port.invalid rule checks the range)
+    port,  // integer 1..65535 (the port.invalid rule checks the range)
     string_list,
     map,
     nullable_string,  // string or null
@@ -39,7 +39,7 @@ struct LegacyKey {
 const std::vector<KeySpec>& known_keys();
 const KeySpec* find_key(std::string_view dotted);
 
-// server, xiaozhi, manager-api, log, echo: sections whose unknown keys are reported.
+// server, xiaozhi, manager-api, log, echo, upstream: sections whose unknown keys are reported.
 bool is_owned_section(std::string_view top_level_key);
 // Every top-level key of the reference server's config.yaml (provider sections
 // included) and of this project: these are never reported as unknown.

@@ -197,15 +197,20 @@ Model build_model(const config::Effective& effective, const config::ComposeProje
     add_advertised(effective, UrlKind::udp_gateway, "server.udp_gateway", false, model);
     if (!project) return model;
     model.deployment = project->label;
+    std::vector<std::string> other_plain_services;
     for (ComposeService& service : project_services(*project)) {
         if (service.server && model.server_service.empty()) {
             model.server_service = service.name;
             model.placement = service.host_network ? Placement::host_network : Placement::bridge;
             model.image_config = service.image_config;
+        } else {
+            (service.server ? model.other_services : other_plain_services).push_back(service.name);
         }
         if (service.host_network) continue;
         model.published.insert(model.published.end(), service.ports.begin(), service.ports.end());
     }
+    model.other_services.insert(model.other_services.end(), other_plain_services.begin(),
+                                other_plain_services.end());
     return model;
 }
 

@@ -77,7 +77,10 @@ struct Model {
     std::string deployment;  // compose project label; "" when the server runs on the host
     Placement placement = Placement::host;
     std::string server_service;  // the server's compose service, "" outside compose
-    bool image_config = false;   // it reads its image's config.yaml (ComposeService)
+    // The project's other services, xiaozhi servers first: the names the server's container
+    // reaches them by.
+    std::vector<std::string> other_services;
+    bool image_config = false;  // it reads its image's config.yaml (ComposeService)
     std::vector<Listener> listeners;
     std::vector<AdvertisedUrl> advertised;
     // Host ports the project publishes (not those of a host-network service).

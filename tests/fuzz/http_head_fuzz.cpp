@@ -60,7 +60,8 @@ struct Server {
     server::Metrics metrics;
     server::SessionRegistry sessions;
     server::FirmwareListing firmware;
-    server::ServerServices services{control, metrics, sessions, firmware};
+    server::UpstreamPool upstreams;
+    server::ServerServices services{control, metrics, sessions, firmware, upstreams};
     server::HttpRoutes routes{services};
 };
 

@@ -55,7 +55,13 @@ TEST_CASE("catalogue: every rule of DESIGN.md plus port.shared, ids unique",
                                             "tls.incomplete",
                                             "url.tls-no-listener",
                                             "url.plain-on-tls-port",
-                                            "url.wss-on-plain-port"};
+                                            "url.wss-on-plain-port",
+                                            "upstream.loop",
+                                            "upstream.malformed",
+                                            "upstream.scheme",
+                                            "upstream.missing",
+                                            "upstream.loopback-in-container",
+                                            "upstream.not-listening"};
     std::set<std::string> ids;
     for (const auto& rule : rule_catalogue()) {
         CHECK(ids.insert(rule.id).second);

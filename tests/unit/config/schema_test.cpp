@@ -139,3 +139,26 @@ TEST_CASE("The server.tls keys of serve have their types") {
     CHECK_FALSE(is_secret_key("server.tls.key"));
     CHECK(nearest_key("server.tls.certs") == "server.tls.cert");
 }
+
+TEST_CASE("server.backend and the upstream section of serve's relay have their types") {
+    CHECK(is_owned_section("upstream"));
+    CHECK(is_known_top_level("upstream"));
+    CHECK(find_key("server.backend")->type == ValueType::string);
+    CHECK(find_key("upstream")->type == ValueType::map);
+    // URL strings or {url, weight} tables: the upstream rules check the entries.
+    CHECK(find_key("upstream.websocket")->type == ValueType::any);
+    for (const char* key : {"upstream.auth_key", "upstream.ca", "upstream.health", "upstream.ota",
+                            "upstream.ota_fallback"}) {
+        CAPTURE(key);
+        CHECK(find_key(key)->type == ValueType::string);
+    }
+    for (const char* key :
+         {"upstream.health_interval", "upstream.fall", "upstream.rise", "upstream.drain_timeout",
+          "upstream.connect_timeout", "upstream.ota_timeout"}) {
+        CAPTURE(key);
+        CHECK(find_key(key)->type == ValueType::integer);
+    }
+    CHECK(find_key("upstream.sticky")->type == ValueType::boolean);
+    CHECK(is_secret_key("upstream.auth_key"));
+    CHECK(nearest_key("upstream.stiky") == "upstream.sticky");
+}

@@ -91,7 +91,8 @@ struct TestServer {
     server::Metrics metrics;
     server::SessionRegistry sessions;
     server::FirmwareListing firmware;
-    server::ServerServices services{control, metrics, sessions, firmware};
+    server::UpstreamPool upstreams;
+    server::ServerServices services{control, metrics, sessions, firmware, upstreams};
 };
 
 inline server::HttpRequest request(std::string method, std::string target,

@@ -1,6 +1,6 @@
-// TLS for the clients (ota-push, simulate-device): the client context, SNI and host name
-// verification, and the words for a failed handshake. Header-only: the Beast translation units
-// of the client and of the simulator both include it, so both verify peers the same way.
+// TLS for the clients (ota-push, simulate-device, the relay's upstream links): the client context,
+// SNI and host name verification, and the words for a failed handshake. Header-only: each Beast
+// translation unit that connects out includes it, so all verify peers the same way.
 #pragma once
 
 #include <openssl/err.h>

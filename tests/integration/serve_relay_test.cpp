@@ -1,0 +1,448 @@
+// serve with server.backend = "relay" in front of real upstreams: a second serve (echo backend)
+// and a Python websockets server that records what it got; failover, health, drain, closes.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+#include "cli_harness.hpp"
+#include "http_client.hpp"
+#include "protocol/device_token.hpp"
+#include "script_peer.hpp"
+#include "serve_process.hpp"
+#include "simulate_run.hpp"
+#include "ws_client.hpp"
+
+using namespace xiaozhi::testing;
+namespace protocol = xiaozhi::protocol;
+
+namespace {
+
+constexpr const char* kDevice = "aa:bb:cc:dd:ee:01";
+constexpr const char* kClient = "3f2504e0-4f89-11d3-9a0c-0305e82c3301";
+constexpr const char* kHello =
+    R"({"type":"hello","version":1,"features":{"mcp":true},"transport":"websocket",)"
+    R"("audio_params":{"format":"opus","sample_rate":16000,"channels":1,"frame_duration":60}})";
+
+std::string ws_url_of(int port) {
+    return "ws://127.0.0.1:" + std::to_string(port) + "/xiaozhi/v1/";
+}
+
+// A relaying serve's configuration: `upstreams` in order, checked every second.
+std::string relay_config(const std::vector<std::string>& upstreams, const std::string& extra = "") {
+    std::string list;
+    for (const auto& url : upstreams) list += (list.empty() ? "\"" : ", \"") + url + "\"";
+    return "[server]\nbackend = \"relay\"\n\n[upstream]\nwebsocket = [" + list +
+           "]\nhealth_interval = 1\nfall = 1\nrise = 1\nconnect_timeout = 2\n" + extra;
+}
+
+// The Python upstream, recording into `record`.
+std::vector<std::string> python_upstream(const std::string& record,
+                                         std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {
+        "/usr/bin/python3", std::string(XIAOZHI_FIXTURES) + "/../integration/relay_upstream.py",
+        "--record", record};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+}
+
+int port_of(const ScriptPeer& peer) {
+    return peer.ready.at("port").get<int>();
+}
+
+std::vector<nlohmann::json> recorded(const std::string& path) {
+    std::vector<nlohmann::json> entries;
+    std::ifstream in(path);
+    for (std::string line; std::getline(in, line);) entries.push_back(parse_json(line));
+    return entries;
+}
+
+WsConnect as_device(const std::string& device = kDevice) {
+    WsConnect options;
+    options.headers = {{"Device-Id", device}, {"Client-Id", kClient}, {"Protocol-Version", "1"}};
+    return options;
+}
+
+nlohmann::json say_hello(WsClient& client) {
+    REQUIRE(client.send_text(kHello));
+    const auto answer = client.read_text(8000);
+    INFO("error: " << client.error() << " close " << client.close_code() << " "
+                   << client.close_reason());
+    REQUIRE(answer);
+    const nlohmann::json parsed = parse_json(*answer);
+    REQUIRE(parsed.at("type") == "hello");
+    return parsed;
+}
+
+std::string metrics_of(const ServeProcess& serve) {
+    const HttpReply result = http_get(serve.http_port(), "/metrics");
+    REQUIRE(result.status == 200);
+    return result.body;
+}
+
+// Polls `condition` every 100 ms for up to `timeout_ms`.
+template <typename Condition>
+bool eventually(Condition condition, int timeout_ms) {
+    const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (std::chrono::steady_clock::now() < end) {
+        if (condition()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return condition();
+}
+
+}  // namespace
+
+TEST_CASE("relay: simulated devices talk through serve to a second serve over v1, v2 and v3",
+          "[relay]") {
+    ServeProcess upstream;
+    ServeProcess relay(relay_config({ws_url_of(upstream.websocket_port())}));
+    TempDir dir;
+    for (const std::string version : {"1", "2", "3"}) {
+        INFO("protocol " << version);
+        const Simulated run =
+            run_simulation(dir,
+                           {"--ws", ws_url_of(relay.websocket_port()), "--devices", "10", "--turns",
+                            "2", "--ramp", "300ms", "--protocol", version, "--verify-audio",
+                            "--threads", "2", "--pause", "100ms", "--utterance", "600ms"},
+                           120000);
+        INFO(run.result.out << run.result.err);
+        CHECK(run.result.exit_code == 0);
+        CHECK(run.report["devices"]["hello_ok"] == 10);
+        CHECK(run.report["turns"]["completed"] == 20);
+        CHECK(run.report["errors"]["total"] == 0);
+        // Every frame went up through the relay, was echoed by the upstream and came back
+        // through the relay unchanged.
+        CHECK(run.report["frames"]["sent"] == 10 * 2 * 10);
+        CHECK(run.report["echo"]["echoed"] == 10 * 2 * 10);
+        CHECK(run.report["echo"]["lost"] == 0);
+        CHECK(run.report["echo"]["unmatched"] == 0);
+        CHECK(run.report["frames"]["bad"] == 0);
+    }
+    const std::string metrics = metrics_of(relay);
+    const std::string label = "upstream=\"" + ws_url_of(upstream.websocket_port()) + "\"";
+    CHECK(contains(metrics, "xiaozhi_upstream_healthy{" + label + "} 1"));
+    CHECK(contains(metrics, "xiaozhi_upstream_frames_up_total{" + label + "}"));
+    CHECK(contains(metrics, "xiaozhi_upstream_connect_seconds_count{" + label + "} 30"));
+}
+
+TEST_CASE("relay: the Python upstream sees the device's own headers, address and query ids",
+          "[relay]") {
+    TempDir dir;
+    const std::string record = dir.path() + "/headers.jsonl";
+    ScriptPeer upstream(python_upstream(record));
+    ServeProcess relay(relay_config({ws_url_of(port_of(upstream))}));
+
+    WsClient client;
+    WsConnect options = as_device();
+    options.headers.emplace_back("Authorization", "Bearer device-token-123");
+    options.headers.emplace_back("X-Forwarded-For", "198.51.100.7");
+    REQUIRE(client.connect(relay.websocket_port(), options));
+    const nlohmann::json hello = say_hello(client);
+    CHECK(hello.at("session_id") == "py-1");  // the upstream's session id, not serve's
+    // Text and binary messages cross unchanged both ways.
+    REQUIRE(client.send_text(R"({"type":"listen","state":"start","mode":"manual"})"));
+    const auto echoed = client.read_text(5000);
+    REQUIRE(echoed);
+    CHECK(*echoed == R"({"type":"listen","state":"start","mode":"manual"})");
+    const std::vector<std::uint8_t> bytes = {0, 1, 2, 3, 250, 251, 252, 253};
+    REQUIRE(client.send_binary(bytes));
+    const auto binary = client.read(5000);
+    REQUIRE(binary);
+    CHECK_FALSE(binary->text);
+    CHECK(std::vector<std::uint8_t>(binary->data.begin(), binary->data.end()) == bytes);
+    client.close();
+
+    // A browser-style client: ids in the query string, no id headers.
+    WsClient browser;
+    WsConnect query_options;
+    query_options.target = "/xiaozhi/v1/?device-id=aa:bb:cc:dd:ee:02&client-id=browser-1";
+    REQUIRE(browser.connect(relay.websocket_port(), query_options));
+    say_hello(browser);
+    browser.close();
+
+    REQUIRE(eventually([&] { return recorded(record).size() >= 2; }, 5000));
+    const auto entries = recorded(record);
+    const auto& device = entries.at(0).at("headers");
+    CHECK(entries.at(0).at("path") == "/xiaozhi/v1/");
+    CHECK(device.at("device-id") == kDevice);
+    CHECK(device.at("client-id") == kClient);
+    CHECK(device.at("protocol-version") == "1");
+    CHECK(device.at("authorization") == "Bearer device-token-123");
+    CHECK(device.at("x-real-ip") == "127.0.0.1");
+    CHECK(device.at("x-forwarded-for") == "198.51.100.7, 127.0.0.1");
+    CHECK(entries.at(1).at("path") ==
+          "/xiaozhi/v1/?device-id=aa:bb:cc:dd:ee:02&client-id=browser-1");
+    CHECK_FALSE(entries.at(1).at("headers").contains("device-id"));
+}
+
+TEST_CASE("relay: upstream.auth_key re-signs the device's token in the reference's format",
+          "[relay]") {
+    TempDir dir;
+    const std::string record = dir.path() + "/headers.jsonl";
+    ScriptPeer upstream(python_upstream(record));
+    ServeProcess relay(
+        relay_config({ws_url_of(port_of(upstream))}, "auth_key = \"upstream-secret\"\n"));
+    WsClient client;
+    WsConnect options = as_device();
+    options.headers.emplace_back("Authorization", "Bearer some-other-token");
+    REQUIRE(client.connect(relay.websocket_port(), options));
+    say_hello(client);
+    client.close();
+    REQUIRE(eventually([&] { return !recorded(record).empty(); }, 5000));
+    const std::string authorization =
+        recorded(record).at(0).at("headers").at("authorization").get<std::string>();
+    REQUIRE(authorization.starts_with("Bearer "));
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    CHECK(protocol::verify_token("upstream-secret", authorization.substr(7), kClient, kDevice, now,
+                                 60) == protocol::TokenCheck::ok);
+}
+
+TEST_CASE("relay: closes propagate with their codes both ways", "[relay]") {
+    TempDir dir;
+    const std::string record = dir.path() + "/headers.jsonl";
+    ScriptPeer upstream(python_upstream(record, {"--close-after", "2", "--close-code", "4321"}));
+    ServeProcess relay(relay_config({ws_url_of(port_of(upstream))}));
+    WsClient client;
+    REQUIRE(client.connect(relay.websocket_port(), as_device()));
+    say_hello(client);
+    REQUIRE(client.send_text(R"({"type":"abort"})"));
+    REQUIRE(client.read_text(5000));
+    CHECK_FALSE(client.read(5000));
+    CHECK(client.closed());
+    CHECK(client.close_code() == 4321);
+    CHECK(client.close_reason() == "upstream says bye");
+}
+
+TEST_CASE("relay: an upstream refusing the upgrade closes the device with 1008 and its status",
+          "[relay]") {
+    TempDir dir;
+    const std::string record = dir.path() + "/headers.jsonl";
+    ScriptPeer upstream(python_upstream(record, {"--refuse-status", "401"}));
+    ServeProcess relay(relay_config({ws_url_of(port_of(upstream))}));
+    WsClient client;
+    REQUIRE(client.connect(relay.websocket_port(), as_device()));
+    REQUIRE(client.send_text(kHello));
+    CHECK_FALSE(client.read(8000));
+    CHECK(client.close_code() == 1008);
+    CHECK(contains(client.close_reason(), "401"));
+}
+
+TEST_CASE("relay: a dead upstream is skipped before the device notices, and marked unhealthy",
+          "[relay]") {
+    const int dead = free_port();
+    ServeProcess upstream;
+    ServeProcess relay(relay_config({ws_url_of(dead), ws_url_of(upstream.websocket_port())}));
+    // Right away (health not yet known, so the dead one may be chosen first) and afterwards.
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        WsClient client;
+        REQUIRE(client.connect(relay.websocket_port(), as_device()));
+        say_hello(client);
+        client.close();
+    }
+    const std::string dead_label = "upstream=\"" + ws_url_of(dead) + "\"";
+    CHECK(eventually(
+        [&] {
+            return contains(metrics_of(relay), "xiaozhi_upstream_healthy{" + dead_label + "} 0");
+        },
+        5000));
+    CHECK(relay.wait_for_log("upstream unhealthy", 5000));
+    CHECK(parse_json(http_get(relay.http_port(), "/healthz").body).at("status") == "ok");
+}
+
+TEST_CASE("relay: no healthy upstream closes the device with 1011 and /healthz says degraded",
+          "[relay]") {
+    ServeProcess relay(relay_config({ws_url_of(free_port())}));
+    WsClient client;
+    REQUIRE(client.connect(relay.websocket_port(), as_device()));
+    REQUIRE(client.send_text(kHello));
+    CHECK_FALSE(client.read(8000));
+    CHECK(client.close_code() == 1011);
+    CHECK(eventually(
+        [&] {
+            return parse_json(http_get(relay.http_port(), "/healthz").body).at("status") ==
+                   "degraded";
+        },
+        5000));
+    // The OTA answer still hands out serve's own address.
+    const HttpReply ota = http_call(relay.http_port(), ota_request(kDevice, kClient));
+    REQUIRE(ota.status == 200);
+    CHECK(parse_json(ota.body).at("websocket").at("url") == ws_url_of(relay.websocket_port()));
+}
+
+TEST_CASE(
+    "relay: an upstream killed mid-session closes the device with 1011, which reconnects "
+    "to the other upstream",
+    "[relay]") {
+    TempDir dir;
+    const std::string record_a = dir.path() + "/a.jsonl";
+    const std::string record_b = dir.path() + "/b.jsonl";
+    ScriptPeer first(python_upstream(record_a, {"--session-prefix", "first"}));
+    ScriptPeer second(python_upstream(record_b, {"--session-prefix", "second"}));
+    ServeProcess relay(relay_config({ws_url_of(port_of(first)), ws_url_of(port_of(second))}));
+    WsClient client;
+    REQUIRE(client.connect(relay.websocket_port(), as_device()));
+    CHECK(say_hello(client).at("session_id") == "first-1");
+    first.kill();
+    CHECK_FALSE(client.read(8000));
+    CHECK(client.close_code() == 1011);
+    CHECK(contains(client.close_reason(), "upstream lost"));
+    WsClient again;
+    REQUIRE(again.connect(relay.websocket_port(), as_device()));
+    CHECK(say_hello(again).at("session_id") == "second-1");
+}
+
+TEST_CASE(
+    "relay: an upstream removed on SIGHUP drains: new sessions go elsewhere, old ones are "
+    "closed after drain_timeout",
+    "[relay]") {
+    TempDir dir;
+    const std::string record_a = dir.path() + "/a.jsonl";
+    const std::string record_b = dir.path() + "/b.jsonl";
+    ScriptPeer first(python_upstream(record_a, {"--session-prefix", "first"}));
+    ScriptPeer second(python_upstream(record_b, {"--session-prefix", "second"}));
+    const std::string a = ws_url_of(port_of(first));
+    const std::string b = ws_url_of(port_of(second));
+    ServeProcess relay(relay_config({a, b}, "drain_timeout = 2\n"));
+    WsClient old_session;
+    REQUIRE(old_session.connect(relay.websocket_port(), as_device()));
+    CHECK(say_hello(old_session).at("session_id") == "first-1");
+
+    relay.write("xiaozhi.toml", relay_config({b}, "drain_timeout = 2\n"));
+    relay.signal(SIGHUP);
+    REQUIRE(relay.wait_for_log("upstream removed, draining", 10000));
+    WsClient new_session;
+    REQUIRE(new_session.connect(relay.websocket_port(), as_device("aa:bb:cc:dd:ee:03")));
+    CHECK(say_hello(new_session).at("session_id") == "second-1");
+    // The drained session still works until the drain timeout, then is closed with 1001.
+    REQUIRE(old_session.send_text(R"({"type":"abort"})"));
+    CHECK(old_session.read_text(3000));
+    CHECK_FALSE(old_session.read(8000));
+    CHECK(old_session.close_code() == 1001);
+    CHECK(new_session.send_text(R"({"type":"abort"})"));
+    CHECK(new_session.read_text(3000));
+}
+
+TEST_CASE("relay: SIGTERM closes both sides cleanly", "[relay]") {
+    ServeProcess upstream;
+    ServeProcess relay(relay_config({ws_url_of(upstream.websocket_port())}));
+    WsClient client;
+    REQUIRE(client.connect(relay.websocket_port(), as_device()));
+    say_hello(client);
+    relay.signal(SIGTERM);
+    CHECK_FALSE(client.read(8000));
+    CHECK(client.close_code() == 1001);
+    CHECK(relay.wait_exit(15000) == 0);
+    CHECK(upstream.wait_for_log("session closed", 5000));
+}
+
+namespace {
+
+std::vector<std::string> management_api(const std::string& record,
+                                        std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {
+        "/usr/bin/python3",
+        std::string(XIAOZHI_FIXTURES) + "/../integration/fake_management_api.py", "--record",
+        record};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+}
+
+std::string ota_config(int api_port, const std::string& extra = "") {
+    return "[upstream]\nota = \"http://127.0.0.1:" + std::to_string(api_port) +
+           "/xiaozhi/ota/\"\nota_timeout = 2\n" + extra;
+}
+
+}  // namespace
+
+TEST_CASE("OTA pass-through keeps activation and unknown fields and replaces websocket.url",
+          "[relay][ota]") {
+    TempDir dir;
+    const std::string record = dir.path() + "/ota.jsonl";
+    ScriptPeer api(management_api(record));
+    ServeProcess serve(ota_config(port_of(api)));
+    const HttpReply reply = http_call(serve.http_port(), ota_request(kDevice, kClient, "1.0.0"));
+    INFO(reply.body);
+    REQUIRE(reply.status == 200);
+    const nlohmann::json answer = parse_json(reply.body);
+    CHECK(answer.at("activation").at("code") == "123456");
+    CHECK(answer.at("activation").at("challenge") == "abc-challenge");
+    CHECK(answer.at("firmware").at("version") == "1.9.0");
+    CHECK(answer.at("server_time").at("timestamp") == 1700000000000LL);
+    CHECK(answer.at("unknown_field").at("kept") == true);
+    CHECK(answer.at("websocket").at("url") == ws_url_of(serve.websocket_port()));
+    // serve does not check tokens here, so the upstream's token goes on.
+    CHECK(answer.at("websocket").at("token") == "upstream-token");
+    const auto requests = recorded(record);
+    REQUIRE(requests.size() == 1);
+    CHECK(requests[0].at("method") == "POST");
+    CHECK(requests[0].at("headers").at("device-id") == kDevice);
+    CHECK(requests[0].at("headers").at("client-id") == kClient);
+    CHECK(requests[0].at("headers").at("x-real-ip") == "127.0.0.1");
+    CHECK(parse_json(requests[0].at("body").get<std::string>()).at("application").at("version") ==
+          "1.0.0");
+    CHECK(serve.wait_for_log("upstream OTA firmware URL is wrong", 100) == false);
+}
+
+TEST_CASE("OTA pass-through with server.auth puts serve's own token in the answer",
+          "[relay][ota]") {
+    TempDir dir;
+    const std::string record = dir.path() + "/ota.jsonl";
+    ScriptPeer api(management_api(record));
+    ServeProcess serve(ota_config(port_of(api)) +
+                       "\n[server]\nauth_key = \"serve-key\"\n\n[server.auth]\nenabled = true\n");
+    const HttpReply reply = http_call(serve.http_port(), ota_request(kDevice, kClient));
+    REQUIRE(reply.status == 200);
+    const std::string token = parse_json(reply.body).at("websocket").at("token").get<std::string>();
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    CHECK(protocol::verify_token("serve-key", token, kClient, kDevice, now, 60) ==
+          protocol::TokenCheck::ok);
+}
+
+TEST_CASE("OTA pass-through: an upstream that is down gets serve's own answer, or 502 with fail",
+          "[relay][ota]") {
+    TempDir dir;
+    const std::string record = dir.path() + "/ota.jsonl";
+    SECTION("refused: local fallback") {
+        ServeProcess serve(ota_config(free_port()));
+        const HttpReply reply = http_call(serve.http_port(), ota_request(kDevice, kClient));
+        REQUIRE(reply.status == 200);
+        const nlohmann::json answer = parse_json(reply.body);
+        CHECK(answer.at("websocket").at("url") == ws_url_of(serve.websocket_port()));
+        CHECK_FALSE(answer.contains("activation"));
+        CHECK(serve.wait_for_log("upstream OTA failed", 5000));
+        CHECK(contains(metrics_of(serve),
+                       "xiaozhi_ota_requests_total{outcome=\"passthrough_fallback\"} 1"));
+    }
+    SECTION("5xx with ota_fallback = fail: 502") {
+        ScriptPeer api(management_api(record, {"--status", "503"}));
+        ServeProcess serve(ota_config(port_of(api), "ota_fallback = \"fail\"\n"));
+        CHECK(http_call(serve.http_port(), ota_request(kDevice, kClient)).status == 502);
+    }
+    SECTION("not JSON: local fallback") {
+        ScriptPeer api(management_api(record, {"--not-json"}));
+        ServeProcess serve(ota_config(port_of(api)));
+        const HttpReply reply = http_call(serve.http_port(), ota_request(kDevice, kClient));
+        REQUIRE(reply.status == 200);
+        CHECK_FALSE(parse_json(reply.body).contains("activation"));
+    }
+    SECTION("too slow: local fallback after ota_timeout") {
+        ScriptPeer api(management_api(record, {"--delay", "5"}));
+        ServeProcess serve(ota_config(port_of(api)));
+        const HttpReply reply = http_call(serve.http_port(), ota_request(kDevice, kClient));
+        REQUIRE(reply.status == 200);
+        CHECK(serve.wait_for_log("timed out", 5000));
+    }
+    SECTION("a 4xx answer goes back as it is") {
+        ScriptPeer api(management_api(record, {"--status", "404"}));
+        ServeProcess serve(ota_config(port_of(api)));
+        const HttpReply reply = http_call(serve.http_port(), ota_request(kDevice, kClient));
+        CHECK(reply.status == 404);
+        CHECK(parse_json(reply.body).at("error") == "upstream says no");
+    }
+}
