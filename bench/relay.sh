@@ -16,8 +16,9 @@ Figures, each from a fresh proxy process, the kinds alternating in each round:
   (a) proxy CPU seconds (utime + stime of the proxy's processes, not the upstream's) per 1,000
       echoed frames, with a fixed number of devices talking (simulate-device --mode manual
       --pause 200ms: 1 frame up per 60 ms, the echo paced back by the upstream);
-  (b) the round trip of a frame (sent -> its echo back) at p50 and p99, and what the proxy adds
-      to the direct figure of the same round;
+  (b) the round trip through the proxy at p50 and p99: the simulator's first_reply latency (the
+      turn's last frame and `listen stop` sent -> the first echoed frame back, both crossing the
+      proxy), and what the proxy adds to the direct figure;
   (c) proxy RSS per relayed idle session (simulate-device --idle): VmRSS of the proxy while all
       are connected minus before, both after one warm-up device's turn.
 A figure counts only when its run had zero errors and zero loss. Several rounds: the median.
@@ -202,14 +203,14 @@ talk_run() {
   stop_proxy
   local r
   mapfile -t r < <(report "$out.json" frames.sent echo.echoed echo.lost echo.unmatched \
-    echo.duplicated errors.total latency_ms.round_trip.p50 latency_ms.round_trip.p99 2>/dev/null || true)
+    echo.duplicated errors.total latency_ms.first_reply.p50 latency_ms.first_reply.p99 2>/dev/null || true)
   local sent=${r[0]:-} echoed=${r[1]:-0} lost=${r[2]:-} unmatched=${r[3]:-} duplicated=${r[4]:-} errors=${r[5]:-}
   fig[cpu,$kind,$run]=$(awk -v c=$((cpu1 - cpu0)) -v e="$echoed" 'BEGIN { printf "%.4f", (e > 0 ? c / e : 0) }')
   fig[p50,$kind,$run]=${r[6]:-0} fig[p99,$kind,$run]=${r[7]:-0}
   why[talk,$kind,$run]="echoed $echoed of $sent, lost $lost, unmatched $unmatched, duplicated $duplicated, errors $errors, exit $rc"
   [ "$rc" = 0 ] && [ "$echoed" -gt 0 ] && [ "$echoed" = "$sent" ] && [ "$lost" = 0 ] &&
     [ "$unmatched" = 0 ] && [ "$duplicated" = 0 ] && [ "$errors" = 0 ] && ok[talk,$kind,$run]=1
-  printf '  talk %-6s run %d: %s CPU s per 1,000 frames (%d ms), round trip p50 %s p99 %s ms, %s\n' "$kind" "$run" \
+  printf '  talk %-6s run %d: %s CPU s per 1,000 frames (%d ms), first reply p50 %s p99 %s ms, %s\n' "$kind" "$run" \
     "${fig[cpu,$kind,$run]}" $((cpu1 - cpu0)) "${fig[p50,$kind,$run]}" "${fig[p99,$kind,$run]}" "${why[talk,$kind,$run]}" >&2
 }
 
@@ -273,8 +274,8 @@ if has "$parts" talk; then
     for name in cpu p50 p99; do med[$name,$kind]=$(median_of "$name" "$kind"); done
   done
   echo "| proxy CPU s per 1,000 echoed frames, $talk_devices devices talking | $(for kind in $kinds; do printf '%s | ' "${med[cpu,$kind]}"; done)"
-  echo "| round trip p50 ms | $(for kind in $kinds; do printf '%s | ' "${med[p50,$kind]}"; done)"
-  echo "| round trip p99 ms | $(for kind in $kinds; do printf '%s | ' "${med[p99,$kind]}"; done)"
+  echo "| round trip (first reply) p50 ms | $(for kind in $kinds; do printf '%s | ' "${med[p50,$kind]}"; done)"
+  echo "| round trip (first reply) p99 ms | $(for kind in $kinds; do printf '%s | ' "${med[p99,$kind]}"; done)"
   if has "$kinds" direct; then
     echo "| added p99 ms over direct | $(for kind in $kinds; do
       awk -v a="${med[p99,$kind]}" -v d="${med[p99,direct]}" 'BEGIN { if (a == "-" || d == "-") printf "- | "; else printf "%.2f | ", a - d }'

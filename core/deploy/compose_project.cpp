@@ -190,6 +190,43 @@ bool is_server_service(const Node& service, const config::ComposeVariables& vari
     return build && built_from_server_dockerfile(*build);
 }
 
+bool is_serve_service(const Node& service, const config::ComposeVariables& variables) {
+    if (!service.is_map()) return false;
+    if (const Node* image = service.find("image"); image && image->kind == Kind::string) {
+        std::string name = lower(interpolated(*image, variables));
+        name = name.substr(0, name.find('@'));
+        const std::size_t slash = name.rfind('/');
+        const std::string repository = name.substr(slash == std::string::npos ? 0 : slash + 1);
+        if (repository.starts_with("xiaozhi-serve") && !repository.starts_with("xiaozhi-server")) {
+            return true;
+        }
+    }
+    for (const char* key : {"command", "entrypoint"}) {
+        const Node* value = service.find(key);
+        if (!value) continue;
+        if (value->kind == Kind::list && !value->items.empty()) {
+            const Node& first = value->items.front();
+            const bool named = first.kind == Kind::string &&
+                               (first.text == "serve" ||
+                                (first.text.ends_with("xiaozhi") && value->items.size() > 1 &&
+                                 value->items[1].text == "serve"));
+            if (named) return true;
+        } else if (value->kind == Kind::string) {
+            const std::string text = interpolated(*value, variables);
+            if (text.starts_with("serve") || text.find("xiaozhi serve") != std::string::npos) {
+                return true;
+            }
+        }
+    }
+    if (const Node* volumes = service.find("volumes"); volumes && volumes->kind == Kind::list) {
+        return std::any_of(volumes->items.begin(), volumes->items.end(), [&](const Node& volume) {
+            return volume.kind == Kind::string &&
+                   interpolated(volume, variables).find("xiaozhi.toml") != std::string::npos;
+        });
+    }
+    return false;
+}
+
 std::vector<ComposeService> project_services(const config::ComposeProject& project) {
     std::vector<std::string> order;
     std::vector<MergedService> merged;
@@ -226,6 +263,7 @@ std::vector<ComposeService> project_services(const config::ComposeProject& proje
         ComposeService service;
         service.name = order[i];
         service.server = is_server_service(merged[i].definition, variables);
+        service.serve = is_serve_service(merged[i].definition, variables);
         service.image_config = service.server && runs_image_config(merged[i].definition, variables);
         const Node* network = merged[i].definition.find("network_mode");
         service.host_network =

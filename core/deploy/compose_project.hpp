@@ -12,6 +12,7 @@ namespace xiaozhi::deploy {
 struct ComposeService {
     std::string name;
     bool server = false;        // the xiaozhi server (is_server_service)
+    bool serve = false;         // runs `xiaozhi serve` itself (is_serve_service)
     bool host_network = false;  // network_mode: host; Compose then ignores `ports`
     // Upstream's published server image, not built here and without config.yaml mounted:
     // the container reads the image's own config.yaml, not the folder's.
@@ -34,5 +35,12 @@ std::vector<ComposeService> project_services(const config::ComposeProject& proje
 // app.py; or it is built from Dockerfile-server. An image tagged web* (the management API) never
 // is. Values are interpolated with `variables` (the project's .env).
 bool is_server_service(const config::Node& service, const config::ComposeVariables& variables = {});
+
+// Whether a merged service definition runs `xiaozhi serve`: its image's repository starts
+// "xiaozhi-serve" (not "xiaozhi-server"), its command or entrypoint is `serve ...` or
+// `xiaozhi serve ...`, or it mounts a file named xiaozhi.toml. With the xiaozhi runtime such a
+// service is the server and a reference server beside it is one of the project's other
+// services (an upstream of serve's relay).
+bool is_serve_service(const config::Node& service, const config::ComposeVariables& variables = {});
 
 }  // namespace xiaozhi::deploy

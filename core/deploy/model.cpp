@@ -198,7 +198,20 @@ Model build_model(const config::Effective& effective, const config::ComposeProje
     if (!project) return model;
     model.deployment = project->label;
     std::vector<std::string> other_plain_services;
-    for (ComposeService& service : project_services(*project)) {
+    std::vector<ComposeService> services = project_services(*project);
+    // serve in a container of its own: it is the server, a reference server beside it is
+    // a conversation server it relays to.
+    const bool serve_runs_here =
+        runtime == Runtime::xiaozhi && std::any_of(services.begin(), services.end(),
+                                                   [](const ComposeService& s) { return s.serve; });
+    if (serve_runs_here) {
+        for (ComposeService& service : services) {
+            service.server = service.serve;
+            service.image_config = false;
+            for (PublishedPort& port : service.ports) port.server = service.serve;
+        }
+    }
+    for (ComposeService& service : services) {
         if (service.server && model.server_service.empty()) {
             model.server_service = service.name;
             model.placement = service.host_network ? Placement::host_network : Placement::bridge;

@@ -4,6 +4,9 @@
 
 #include <chrono>
 #include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
 #include <thread>
 
 #include "cli_harness.hpp"
@@ -12,6 +15,7 @@
 #include "script_peer.hpp"
 #include "serve_process.hpp"
 #include "simulate_run.hpp"
+#include "test_ca.hpp"
 #include "ws_client.hpp"
 
 using namespace xiaozhi::testing;
@@ -444,5 +448,179 @@ TEST_CASE("OTA pass-through: an upstream that is down gets serve's own answer, o
         const HttpReply reply = http_call(serve.http_port(), ota_request(kDevice, kClient));
         CHECK(reply.status == 404);
         CHECK(parse_json(reply.body).at("error") == "upstream says no");
+    }
+}
+
+TEST_CASE("check-ports passes the README's relay deployments in packaging/compose", "[relay]") {
+    const std::string packaging = std::string(XIAOZHI_FIXTURES) + "/../../packaging/compose/";
+    for (const char* deployment : {"single-module", "full"}) {
+        INFO(deployment);
+        const std::string folder = packaging + deployment;
+        const Result result =
+            run_xiaozhi({"check-ports", folder + "/xiaozhi.toml", "--compose",
+                         folder + "/docker-compose.yml", "--no-probe", "--format", "json"});
+        INFO(result.out << result.err);
+        CHECK(result.exit_code == 0);
+        const nlohmann::json report = parse_json(result.out);
+        CHECK(report.at("summary").at("error") == 0);
+        CHECK(report.at("summary").at("warning") == 0);
+    }
+    // The near miss: the same compose file with serve's upstream pointing at serve itself.
+    TempDir dir;
+    const std::string folder = packaging + "single-module";
+    const std::string looped =
+        dir.write("xiaozhi.toml",
+                  "[server]\nadvertise_host = \"192.168.1.10\"\nbackend = \"relay\"\n\n[upstream]\n"
+                  "websocket = [\"ws://xiaozhi-serve:8000/xiaozhi/v1/\"]\n");
+    const Result result = run_xiaozhi(
+        {"check-ports", looped, "--compose", folder + "/docker-compose.yml", "--no-probe"});
+    CHECK(result.exit_code == 1);
+    CHECK(contains(result.out, "upstream.loop"));
+}
+
+TEST_CASE("relay: a wss:// upstream is verified with upstream.ca, and a wrong CA is refused",
+          "[relay][tls]") {
+    TempDir dir;
+    TestCa ca{dir.path() + "/ca"};
+    TestCa::Leaf leaf;
+    leaf.ip_addresses = {"127.0.0.1"};
+    const TestCertificate cert = ca.issue("upstream", leaf);
+    const int tls_port = free_port();
+    ServeProcess upstream("[server]\nport_fallback = \"any\"\n[server.tls]\ncert = \"" +
+                          cert.cert_path + "\"\nkey = \"" + cert.key_path +
+                          "\"\nport = " + std::to_string(tls_port) + "\n");
+    const std::string wss =
+        "wss://127.0.0.1:" + std::to_string(upstream.tls_port()) + "/xiaozhi/v1/";
+    SECTION("trusted") {
+        ServeProcess relay(relay_config({wss}, "ca = \"" + ca.ca_path() + "\"\n"));
+        WsClient client;
+        REQUIRE(client.connect(relay.websocket_port(), as_device()));
+        const nlohmann::json hello = say_hello(client);
+        CHECK(hello.at("transport") == "websocket");
+        REQUIRE(client.send_text(R"({"type":"listen","state":"detect","text":"hi"})"));
+        client.close();
+        CHECK(relay.wait_for_log("relayed to upstream", 5000));
+    }
+    SECTION("the system store does not know the test CA") {
+        ServeProcess relay(relay_config({wss}));
+        WsClient client;
+        REQUIRE(client.connect(relay.websocket_port(), as_device()));
+        REQUIRE(client.send_text(kHello));
+        CHECK_FALSE(client.read(8000));
+        CHECK(client.close_code() == 1011);
+        CHECK(relay.wait_for_log("is not accepted", 5000));
+    }
+}
+
+TEST_CASE("relay: with sticky a device keeps its upstream while it is healthy", "[relay]") {
+    TempDir dir;
+    ScriptPeer first(python_upstream(dir.path() + "/a.jsonl", {"--session-prefix", "first"}));
+    ScriptPeer second(python_upstream(dir.path() + "/b.jsonl", {"--session-prefix", "second"}));
+    ServeProcess relay(
+        relay_config({ws_url_of(port_of(first)), ws_url_of(port_of(second))}, "sticky = true\n"));
+    std::map<std::string, std::string> chosen;
+    std::set<std::string> used;
+    for (int round = 0; round < 3; ++round) {
+        for (int device = 0; device < 8; ++device) {
+            const std::string id = "aa:bb:cc:00:00:0" + std::to_string(device);
+            WsClient client;
+            REQUIRE(client.connect(relay.websocket_port(), as_device(id)));
+            const std::string session = say_hello(client).at("session_id").get<std::string>();
+            const std::string upstream = session.substr(0, session.find('-'));
+            client.close();
+            if (round == 0) chosen[id] = upstream;
+            CHECK(chosen[id] == upstream);
+            used.insert(upstream);
+        }
+    }
+    CHECK(used.size() == 2);  // 8 ids do not all hash to one of two upstreams
+}
+
+TEST_CASE("relay: the hello health check finds an upstream that answers GET but refuses devices",
+          "[relay]") {
+    TempDir dir;
+    ScriptPeer refusing(python_upstream(dir.path() + "/a.jsonl", {"--refuse-status", "403"}));
+    const std::string url = ws_url_of(port_of(refusing));
+    const std::string label = "xiaozhi_upstream_healthy{upstream=\"" + url + "\"}";
+    SECTION("http: the GET passes") {
+        ServeProcess relay(relay_config({url}));
+        CHECK(relay.wait_for_log("upstream added", 5000));
+        std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+        CHECK(contains(metrics_of(relay), label + " 1"));
+    }
+    SECTION("hello: the refused upgrade fails the check") {
+        ServeProcess relay(relay_config({url}, "health = \"hello\"\n"));
+        CHECK(eventually([&] { return contains(metrics_of(relay), label + " 0"); }, 6000));
+        CHECK(relay.wait_for_log("403", 3000));
+    }
+}
+
+TEST_CASE("relay: a device that does not read what the upstream sends is closed as a slow reader",
+          "[relay]") {
+    TempDir dir;
+    ScriptPeer upstream(python_upstream(dir.path() + "/a.jsonl", {"--flood", "2000"}));
+    ServeProcess relay(relay_config({ws_url_of(port_of(upstream))}));
+    WsClient client;
+    WsConnect options = as_device();
+    options.receive_buffer = 4096;
+    REQUIRE(client.connect(relay.websocket_port(), options));
+    REQUIRE(client.send_text(kHello));
+    CHECK(relay.wait_for_log("reason=slow_reader", 15000));
+    CHECK(contains(metrics_of(relay), "xiaozhi_session_closes_total{reason=\"slow_reader\"} 1"));
+}
+
+TEST_CASE("relay: every event a relaying serve logs is in the man page", "[relay]") {
+    TempDir dir;
+    ScriptPeer first(python_upstream(dir.path() + "/a.jsonl", {"--session-prefix", "first"}));
+    ScriptPeer second(python_upstream(dir.path() + "/b.jsonl", {"--session-prefix", "second"}));
+    const std::string dead = ws_url_of(free_port());
+    ServeProcess::Options options;
+    // The dead upstream first and out only after three checks: the first session tries it.
+    options.config_toml = "[server]\nbackend = \"relay\"\n\n[upstream]\nwebsocket = [\"" + dead +
+                          "\", \"" + ws_url_of(port_of(first)) + "\", \"" +
+                          ws_url_of(port_of(second)) +
+                          "\"]\nhealth_interval = 1\nfall = 3\nota = \"http://127.0.0.1:" +
+                          std::to_string(free_port()) + "/xiaozhi/ota/\"\n";
+    options.log_format = "json";
+    ServeProcess relay(options);
+    for (int i = 0; i < 3; ++i) {
+        WsClient client;
+        REQUIRE(client.connect(relay.websocket_port(), as_device()));
+        say_hello(client);
+        client.close();
+    }
+    WsClient lost;
+    REQUIRE(lost.connect(relay.websocket_port(), as_device()));
+    say_hello(lost);
+    REQUIRE(relay.wait_for_log(R"("event":"upstream_down")", 10000));
+    first.kill();
+    second.kill();
+    CHECK_FALSE(lost.read(8000));
+    WsClient none;
+    REQUIRE(none.connect(relay.websocket_port(), as_device()));
+    REQUIRE(none.send_text(kHello));
+    CHECK_FALSE(none.read(8000));
+    CHECK(http_call(relay.http_port(), ota_request(kDevice, kClient)).status == 200);
+    relay.write("xiaozhi.toml", relay_config({dead}));
+    relay.signal(SIGHUP);
+    REQUIRE(relay.wait_for_log(R"("event":"upstream_draining")", 10000));
+    CHECK(relay.stop() == 0);
+
+    std::ifstream in(std::string(XIAOZHI_FIXTURES) + "/../../man/xiaozhi-serve.1");
+    const std::string man((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::set<std::string> seen;
+    std::istringstream lines(relay.log());
+    for (std::string line; std::getline(lines, line);) {
+        if (line.empty() || line.front() != '{') continue;
+        const nlohmann::json entry = parse_json(line);
+        const std::string event = entry.value("event", "");
+        seen.insert(event);
+        INFO(line);
+        CHECK(man.find(".B " + event + "\n") != std::string::npos);
+    }
+    for (const char* event :
+         {"upstream_added", "upstream_connected", "upstream_connect_failed", "upstream_down",
+          "upstream_closed", "upstream_unavailable", "ota_upstream_failed", "upstream_draining"}) {
+        CHECK(seen.count(event) == 1);
     }
 }

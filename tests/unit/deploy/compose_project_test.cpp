@@ -117,3 +117,22 @@ TEST_CASE("Volumes of both files count for telling the server apart") {
     REQUIRE(services.size() == 1);
     CHECK(services[0].server);
 }
+
+TEST_CASE("A service running xiaozhi serve is known by its image, command or xiaozhi.toml mount") {
+    CHECK(deploy::is_serve_service(service_from("image: xiaozhi-serve:local\n")));
+    CHECK(deploy::is_serve_service(service_from("image: registry:5000/ops/xiaozhi-serve\n")));
+    CHECK(deploy::is_serve_service(
+        service_from("image: debian:bookworm\ncommand: [\"serve\", \"/etc/x.toml\"]\n")));
+    CHECK(deploy::is_serve_service(
+        service_from("image: debian:bookworm\nentrypoint: [\"/usr/bin/xiaozhi\", \"serve\"]\n")));
+    CHECK(deploy::is_serve_service(
+        service_from("image: debian:bookworm\ncommand: xiaozhi serve /etc/x.toml\n")));
+    CHECK(deploy::is_serve_service(
+        service_from("image: me/gw\nvolumes:\n  - ./xiaozhi.toml:/etc/xiaozhi/xiaozhi.toml:ro\n")));
+    // The reference's images and a fork's own server image are not serve.
+    CHECK_FALSE(deploy::is_serve_service(
+        service_from("image: ghcr.nju.edu.cn/xinnan-tech/xiaozhi-esp32-server:server_latest\n")));
+    CHECK_FALSE(deploy::is_serve_service(service_from("image: me/xiaozhi-server:1\n")));
+    CHECK_FALSE(deploy::is_serve_service(
+        service_from("image: me/voice\ncommand: [\"python\", \"app.py\"]\n")));
+}
