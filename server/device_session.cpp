@@ -55,6 +55,9 @@ constexpr auto kHandshakeTimeout = std::chrono::seconds(10);
 // A read buffer that grew beyond this for one large message is given back afterwards, and
 // outside listen turns any read buffer is.
 constexpr std::size_t kKeptReadBuffer = 2048;
+// Bytes of relayed upstream messages a device may leave unread before it is closed as a slow
+// reader (besides server.send_queue_limit messages): a relayed session's queue budget.
+constexpr std::size_t kRelayQueueBytes = 256 * 1024;
 
 HttpRequest plain_head(const UpgradeRequest& request) {
     HttpRequest head;
@@ -657,6 +660,7 @@ class DeviceSession final : public ClosableSession,
         // some 270 bytes of hello answer for as long as an idle session lives.
         const Outgoing written = std::move(in_flight_);
         const bool binary = written.reply != nullptr || written.binary;
+        if (relay_) relayed_queued_bytes_ -= std::min(relayed_queued_bytes_, written.text.size());
         if (ec) {
             if (!closing_) {
                 closing_ = true;
@@ -775,6 +779,11 @@ class DeviceSession final : public ClosableSession,
                 session_id_ = hello->session_id;
             }
         }
+        if (relayed_queued_bytes_ + payload.size() > kRelayQueueBytes) {
+            close(websocket::close_code::policy_error, "slow_reader");
+            return;
+        }
+        relayed_queued_bytes_ += payload.size();
         enqueue(Outgoing{std::move(payload), nullptr, 0, !text});
     }
 
@@ -992,6 +1001,7 @@ class DeviceSession final : public ClosableSession,
     std::shared_ptr<UpstreamLink> link_;
     Clock::time_point connect_started_{};
     bool upstream_open_ = false;
+    std::size_t relayed_queued_bytes_ = 0;  // of upstream messages queued or being written
     // Set while a device message waits in buffer_ for the upstream: the session itself.
     std::shared_ptr<DeviceSession> held_;
 };

@@ -3,12 +3,12 @@
 # it records what each connection's upgrade carried, answers hello as the reference does and
 # echoes every other message unchanged; a plain GET gets 200 "Server is running".
 # Usage: relay_upstream.py --record FILE [--session-prefix TEXT] [--close-after N --close-code C]
-#                          [--refuse-status S] [--flood N] [--lifetime SECONDS]
+#                          [--refuse-status S] [--flood N [--flood-size B]] [--lifetime SECONDS]
 # Listens on 127.0.0.1 on a port the kernel picks, then prints {"port": N} on standard output.
 # FILE gets one JSON line per connection: {"path": ..., "headers": {lower-case name: value}}.
 # --close-after N closes each session with code C (reason "upstream says bye") after N messages
 # it received. --refuse-status S answers every upgrade with HTTP status S. --flood N sends N
-# binary messages of 4 KiB right after the hello answer (a device that does not read them
+# binary messages of B bytes (4096) right after the hello answer (a device that does not read them
 # fills serve's send queue). Exits when standard
 # input closes (the test ended) or after --lifetime seconds.
 import argparse
@@ -65,7 +65,7 @@ async def main(args):
                         "audio_params": {"format": "opus", "sample_rate": 24000, "channels": 1,
                                          "frame_duration": 60}}))
                     for _ in range(args.flood):
-                        await websocket.send(bytes(4096))
+                        await websocket.send(bytes(args.flood_size))
                 else:
                     await websocket.send(message)
             else:
@@ -95,5 +95,6 @@ if __name__ == "__main__":
     parser.add_argument("--close-code", type=int, default=4000)
     parser.add_argument("--refuse-status", type=int, default=0)
     parser.add_argument("--flood", type=int, default=0)
+    parser.add_argument("--flood-size", type=int, default=4096)
     parser.add_argument("--lifetime", type=float, default=120.0)
     asyncio.run(main(parser.parse_args()))

@@ -569,6 +569,24 @@ TEST_CASE("relay: a device that does not read what the upstream sends is closed 
     CHECK(contains(metrics_of(relay), "xiaozhi_session_closes_total{reason=\"slow_reader\"} 1"));
 }
 
+TEST_CASE("relay: more than 256 KiB unread closes a device below the queue's message limit",
+          "[relay]") {
+    TempDir dir;
+    // 200 messages of 48 KiB (9.4 MiB: more than the socket buffers hold) with a queue
+    // limit of 10,000 messages: the 256 KiB budget closes the device.
+    ScriptPeer upstream(
+        python_upstream(dir.path() + "/a.jsonl", {"--flood", "200", "--flood-size", "49152"}));
+    std::string config = relay_config({ws_url_of(port_of(upstream))});
+    config.replace(0, std::string("[server]\n").size(), "[server]\nsend_queue_limit = 10000\n");
+    ServeProcess relay(config);
+    WsClient client;
+    WsConnect options = as_device();
+    options.receive_buffer = 4096;
+    REQUIRE(client.connect(relay.websocket_port(), options));
+    REQUIRE(client.send_text(kHello));
+    CHECK(relay.wait_for_log("reason=slow_reader", 15000));
+}
+
 TEST_CASE("relay: every event a relaying serve logs is in the man page", "[relay]") {
     TempDir dir;
     ScriptPeer first(python_upstream(dir.path() + "/a.jsonl", {"--session-prefix", "first"}));
@@ -623,4 +641,42 @@ TEST_CASE("relay: every event a relaying serve logs is in the man page", "[relay
           "upstream_closed", "upstream_unavailable", "ota_upstream_failed", "upstream_draining"}) {
         CHECK(seen.count(event) == 1);
     }
+}
+
+TEST_CASE("relay: a push through the admin API changes the upstream list without dropping sessions",
+          "[relay]") {
+    TempDir dir;
+    ScriptPeer first(python_upstream(dir.path() + "/a.jsonl", {"--session-prefix", "first"}));
+    ScriptPeer second(python_upstream(dir.path() + "/b.jsonl", {"--session-prefix", "second"}));
+    const std::string a = ws_url_of(port_of(first));
+    const std::string b = ws_url_of(port_of(second));
+    std::string config = relay_config({a});
+    config.replace(0, std::string("[server]\n").size(), "[server]\nadmin_token = \"push-token\"\n");
+    ServeProcess relay(config);
+    WsClient kept;
+    REQUIRE(kept.connect(relay.websocket_port(), as_device()));
+    CHECK(say_hello(kept).at("session_id") == "first-1");
+
+    const HttpReply pushed = admin_call(relay.http_port(), "push-token", "PUT", "remote",
+                                        {{"Content-Type", "application/toml"}, {"If-Match", "*"}},
+                                        "[upstream]\nwebsocket = [\"" + b + "\"]\n");
+    INFO(pushed.body);
+    REQUIRE(pushed.status == 200);
+    WsClient next;
+    REQUIRE(next.connect(relay.websocket_port(), as_device("aa:bb:cc:dd:ee:09")));
+    CHECK(say_hello(next).at("session_id") == "second-1");
+    // The session on the removed upstream goes on (drain_timeout is 60 s).
+    REQUIRE(kept.send_text(R"({"type":"abort"})"));
+    CHECK(kept.read_text(3000));
+    // A push whose upstream would loop back to serve is refused, nothing changes.
+    const HttpReply looped = admin_call(
+        relay.http_port(), "push-token", "PUT", "remote",
+        {{"Content-Type", "application/toml"}, {"If-Match", "*"}},
+        "[upstream]\nwebsocket = [\"ws://127.0.0.1:" + std::to_string(relay.websocket_port()) +
+            "/xiaozhi/v1/\"]\n");
+    CHECK(looped.status == 409);
+    CHECK(contains(looped.body, "upstream.loop"));
+    WsClient after;
+    REQUIRE(after.connect(relay.websocket_port(), as_device("aa:bb:cc:dd:ee:0a")));
+    CHECK(say_hello(after).at("session_id") == "second-2");
 }
