@@ -2,6 +2,8 @@
 # Benchmark: serve beside Python, Node.js and Go peers and a C floor on 127.0.0.1: CPU per echoed frame, CPU per OTA answer, RSS per idle device.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/process_figures.sh
+source bench/process_figures.sh
 
 usage() {
   cat <<'EOF'
@@ -165,26 +167,12 @@ for kind in $servers; do
   done
 done
 
-# The processes of the server under test: serve or the peer, and nginx's master and workers.
-server_pids() {
+# The processes measured (bench/process_figures.sh): serve or the peer, and nginx's master and
+# workers.
+measured_pids() {
   echo "$server_pid"
   if [ -n "$proxy_pid" ]; then echo "$proxy_pid"; pgrep -P "$proxy_pid" || true; fi
 }
-# Resident memory of the server's processes together, in KiB.
-rss_kib() {
-  local pid total=0
-  for pid in $(server_pids); do total=$((total + $(awk '/^VmRSS/ {print $2}' "/proc/$pid/status"))); done
-  echo "$total"
-}
-# User plus system CPU time of the server's processes so far, in milliseconds.
-cpu_ms() {
-  local pid total=0
-  for pid in $(server_pids); do
-    total=$((total + $(awk -v hz="$(getconf CLK_TCK)" '{ printf "%.0f", ($14 + $15) * 1000 / hz }' "/proc/$pid/stat")))
-  done
-  echo "$total"
-}
-established() { ss -Htn state established "( sport = :$1 )" | wc -l; }
 
 # Starts a fresh server of one kind and waits until its OTA endpoint answers.
 start_server() {
@@ -269,17 +257,6 @@ stop_server() {
   for pid in $server_pid $proxy_pid; do kill "$pid" 2>/dev/null || true; done
   for pid in $server_pid $proxy_pid; do wait "$pid" 2>/dev/null || true; done
   server_pid="" proxy_pid=""
-}
-
-# Prints the listed figures of a simulate-device report, one a line ("a.b" paths).
-report() {
-  /usr/bin/python3 -c 'import json, sys
-d = json.load(open(sys.argv[1]))
-for path in sys.argv[2:]:
-    v = d
-    for key in path.split("."):
-        v = v[key]
-    print(v)' "$@"
 }
 
 declare -A fig ok why  # fig[part,kind,run or count], ok[...]=1 when the run counts, why[...] otherwise

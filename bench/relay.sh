@@ -2,6 +2,8 @@
 # Benchmark: serve's relay beside nginx as a WebSocket reverse proxy, both in front of the same echo upstream, on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/process_figures.sh
+source bench/process_figures.sh
 
 usage() {
   cat <<'EOF'
@@ -80,34 +82,12 @@ device_port() {
 }
 ws_url() { echo "ws://127.0.0.1:$(device_port "$1")/xiaozhi/v1/"; }
 
-# The proxy's processes (nginx: master and worker); for direct, none.
-proxy_pids() {
+# The processes measured (bench/process_figures.sh): the proxy's (nginx: master and worker);
+# for direct, none.
+measured_pids() {
   [ -n "$proxy_pid" ] || return 0
   echo "$proxy_pid"
   pgrep -P "$proxy_pid" || true
-}
-rss_kib() {
-  local pid total=0
-  for pid in $(proxy_pids); do total=$((total + $(awk '/^VmRSS/ {print $2}' "/proc/$pid/status"))); done
-  echo "$total"
-}
-cpu_ms() {
-  local pid total=0
-  for pid in $(proxy_pids); do
-    total=$((total + $(awk -v hz="$(getconf CLK_TCK)" '{ printf "%.0f", ($14 + $15) * 1000 / hz }' "/proc/$pid/stat")))
-  done
-  echo "$total"
-}
-established() { ss -Htn state established "( sport = :$1 )" | wc -l; }
-# The listed figures of a simulate-device report, one a line ("a.b" paths).
-report() {
-  /usr/bin/python3 -c 'import json, sys
-d = json.load(open(sys.argv[1]))
-for path in sys.argv[2:]:
-    v = d
-    for key in path.split("."):
-        v = v[key]
-    print(v)' "$@"
 }
 
 serve_cmd() {

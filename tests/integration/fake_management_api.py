@@ -11,19 +11,12 @@
 import argparse
 import asyncio
 import json
-import socket
-import sys
+
+import peer_process
 
 from aiohttp import web
 
 
-def listening_socket():
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(128)
-    sock.setblocking(False)
-    return sock
 
 
 ANSWER = {
@@ -56,16 +49,10 @@ async def main(args):
     app.router.add_post("/xiaozhi/ota/", ota)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
-    sock = listening_socket()
+    sock = peer_process.listening_socket()
     await web.SockSite(runner, sock).start()
     print(json.dumps({"port": sock.getsockname()[1]}), flush=True)
-    stop = asyncio.Event()
-    asyncio.get_running_loop().add_reader(
-        sys.stdin.fileno(), lambda: sys.stdin.buffer.read1(4096) or stop.set())
-    try:
-        await asyncio.wait_for(stop.wait(), args.lifetime)
-    except asyncio.TimeoutError:
-        pass
+    await peer_process.until_stdin_closes(args.lifetime)
     await runner.cleanup()
 
 

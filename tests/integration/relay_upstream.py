@@ -15,19 +15,12 @@ import argparse
 import asyncio
 import http
 import json
-import socket
-import sys
+
+import peer_process
 
 import websockets
 
 
-def listening_socket():
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(128)
-    sock.setblocking(False)
-    return sock
 
 
 async def main(args):
@@ -74,17 +67,11 @@ async def main(args):
                 await websocket.close(args.close_code, "upstream says bye")
                 return
 
-    sock = listening_socket()
+    sock = peer_process.listening_socket()
     async with websockets.serve(session, sock=sock, process_request=process_request,
                                 max_size=1 << 20, ping_interval=None):
         print(json.dumps({"port": sock.getsockname()[1]}), flush=True)
-        stop = asyncio.Event()
-        asyncio.get_running_loop().add_reader(
-            sys.stdin.fileno(), lambda: sys.stdin.buffer.read1(4096) or stop.set())
-        try:
-            await asyncio.wait_for(stop.wait(), args.lifetime)
-        except asyncio.TimeoutError:
-            pass
+        await peer_process.until_stdin_closes(args.lifetime)
 
 
 if __name__ == "__main__":

@@ -10,25 +10,18 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import ssl
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench",
                                 "peers"))
+import peer_process  # noqa: E402  (the listening socket, the end with standard input)
 import python_peer  # noqa: E402  (the OTA handler and the device session)
 
 import websockets  # noqa: E402
 from aiohttp import web  # noqa: E402
 
 
-def listening_socket():
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(128)
-    sock.setblocking(False)
-    return sock
 
 
 def server_context(cert, key):
@@ -50,7 +43,7 @@ async def main(args):
     loop = asyncio.get_running_loop()
     loop.set_exception_handler(quiet_handshake_failures)
     tls = server_context(args.cert, args.key)
-    http_sock, ws_sock = listening_socket(), listening_socket()
+    http_sock, ws_sock = peer_process.listening_socket(), peer_process.listening_socket()
     http_port, ws_port = http_sock.getsockname()[1], ws_sock.getsockname()[1]
     ws_url = f"wss://{args.ws_host}:{ws_port}/xiaozhi/v1/"
     http_scheme = "http" if args.plain_http else "https"
@@ -59,16 +52,11 @@ async def main(args):
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     await web.SockSite(runner, http_sock, ssl_context=None if args.plain_http else tls).start()
-    stop = asyncio.Event()
-    loop.add_reader(sys.stdin.fileno(), lambda: sys.stdin.buffer.read1(4096) or stop.set())
     async with websockets.serve(python_peer.device_session, sock=ws_sock, ssl=tls):
         print(json.dumps({"http_port": http_port, "ws_port": ws_port,
                           "ota_url": f"{http_scheme}://127.0.0.1:{http_port}/xiaozhi/ota/",
                           "ws_url": ws_url}), flush=True)
-        try:
-            await asyncio.wait_for(stop.wait(), args.lifetime)
-        except asyncio.TimeoutError:
-            pass
+        await peer_process.until_stdin_closes(args.lifetime)
     await runner.cleanup()
 
 
