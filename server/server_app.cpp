@@ -80,6 +80,12 @@ class ServerApp final : public ServerControl {
             log_error("tls_refused", "certificate refused", {{"error", error.what()}});
             return refuse({}, error.what());
         }
+        try {
+            upstreams_.configure(candidate.settings.upstream);
+        } catch (const std::exception& error) {
+            log_error("upstream_tls_refused", "upstream CA refused", {{"error", error.what()}});
+            return refuse({}, error.what());
+        }
         sessions_.connections().set_descriptor_cap(
             raise_open_file_limit(candidate.settings.max_connections));
         std::vector<std::shared_ptr<Listener>> listeners;
@@ -437,6 +443,13 @@ class ServerApp final : public ServerControl {
         } catch (const TlsLoadError& error) {
             tls_stamps_ = stamp_tls_files(new_tls);
             result.error = std::string("certificate refused, nothing changed: ") + error.what();
+            metrics_.config_rejected.fetch_add(1);
+            return result;
+        }
+        try {
+            UpstreamPool::trust_for(candidate.settings.upstream);
+        } catch (const std::exception& error) {
+            result.error = std::string("upstream CA refused, nothing changed: ") + error.what();
             metrics_.config_rejected.fetch_add(1);
             return result;
         }

@@ -44,10 +44,7 @@ void UpstreamPool::configure(const UpstreamSettings& settings) {
         tls = tls_;
         if (tls && ca_file_ != settings.ca) tls.reset();
     }
-    if (!tls) {
-        tls = std::make_shared<boost::asio::ssl::context>(
-            client::make_tls_client_context(client::TlsTrust{settings.ca, false}));
-    }
+    if (!tls) tls = trust_for(settings);
     std::lock_guard lock(mutex_);
     ca_file_ = settings.ca;
     tls_ = std::move(tls);
@@ -130,6 +127,16 @@ void UpstreamPool::record(Upstream& upstream, bool success, const char* failure,
                   {"failures", failures_before + 1},
                   {"last_failure", failure},
                   {"error", detail}});
+    }
+}
+
+std::shared_ptr<boost::asio::ssl::context> UpstreamPool::trust_for(
+    const UpstreamSettings& settings) {
+    try {
+        return std::make_shared<boost::asio::ssl::context>(
+            client::make_tls_client_context(client::TlsTrust{settings.ca, false}));
+    } catch (const std::runtime_error& error) {
+        throw std::runtime_error(std::string("upstream.ca: ") + error.what());
     }
 }
 

@@ -111,6 +111,10 @@ class UpstreamPool {
     // The client context of wss:// upstreams: upstream.ca or the system trust store.
     std::shared_ptr<boost::asio::ssl::context> tls_context() const;
 
+    // A client context trusting what `settings` say; throws std::runtime_error naming
+    // upstream.ca's file when it cannot be used.
+    static std::shared_ptr<boost::asio::ssl::context> trust_for(const UpstreamSettings& settings);
+
     // The listed, not draining upstreams (what the health check probes).
     std::vector<std::shared_ptr<Upstream>> listed() const;
     bool any_healthy() const { return healthy_count() > 0; }

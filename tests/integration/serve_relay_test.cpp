@@ -680,3 +680,26 @@ TEST_CASE("relay: a push through the admin API changes the upstream list without
     REQUIRE(after.connect(relay.websocket_port(), as_device("aa:bb:cc:dd:ee:0a")));
     CHECK(say_hello(after).at("session_id") == "second-2");
 }
+
+TEST_CASE("relay: an upstream.ca that cannot be used refuses the start and a reload",
+          "[relay][tls]") {
+    ServeProcess upstream;
+    const std::string url = ws_url_of(upstream.websocket_port());
+    SECTION("start") {
+        ServeProcess::Options options;
+        options.config_toml = relay_config({url}, "ca = \"/nonexistent/ca.pem\"\n");
+        options.wait_ready = false;
+        ServeProcess relay(options);
+        CHECK(relay.wait_exit(20000) == 1);
+        CHECK(contains(relay.log(), "upstream.ca: cannot use the CA bundle /nonexistent/ca.pem"));
+    }
+    SECTION("reload") {
+        ServeProcess relay(relay_config({url}));
+        relay.write("xiaozhi.toml", relay_config({url}, "ca = \"/nonexistent/ca.pem\"\n"));
+        relay.signal(SIGHUP);
+        CHECK(relay.wait_for_log("upstream CA refused, nothing changed", 10000));
+        WsClient client;
+        REQUIRE(client.connect(relay.websocket_port(), as_device()));
+        say_hello(client);
+    }
+}
