@@ -63,6 +63,7 @@ class ServerApp final : public ServerControl {
 
     ~ServerApp() override {
         listeners_.clear();
+        health_check_.reset();
         io_.reset();
     }
 
@@ -119,7 +120,7 @@ class ServerApp final : public ServerControl {
         check_unconfirmed();
         release_heap_now_and_then();
         watch_certificates();
-        health_check_.start();
+        health_check_->start();
         notify_systemd("READY=1\nSTATUS=serving");
         io_->pool.run();
         remove_port_registry(current()->settings.state_dir);
@@ -591,7 +592,7 @@ class ServerApp final : public ServerControl {
         io_->confirm_timer.cancel();
         io_->heap_timer.cancel();
         io_->tls_timer.cancel();
-        health_check_.stop();
+        health_check_->stop();
         sessions_.close_all();
         shutdown_deadline_ = std::chrono::steady_clock::now() + shutdown_grace;
         poll_drained();
@@ -640,7 +641,9 @@ class ServerApp final : public ServerControl {
         asio::steady_timer tls_timer{pool.main()};
     };
     std::unique_ptr<Io> io_ = std::make_unique<Io>(thread_count());
-    UpstreamHealthCheck health_check_{io_->pool.main(), upstreams_, [this] { return current(); }};
+    // Its timer belongs to the main context: destroyed before io_.
+    std::unique_ptr<UpstreamHealthCheck> health_check_ = std::make_unique<UpstreamHealthCheck>(
+        io_->pool.main(), upstreams_, [this] { return current(); });
 };
 
 }  // namespace

@@ -132,6 +132,12 @@ void UpstreamPool::record(Upstream& upstream, bool success, const char* failure,
 
 std::shared_ptr<boost::asio::ssl::context> UpstreamPool::trust_for(
     const UpstreamSettings& settings) {
+    const bool needed =
+        !settings.ca.empty() ||
+        std::any_of(settings.websocket.begin(), settings.websocket.end(),
+                    [](const UpstreamTarget& target) { return target.parsed.scheme == "wss"; }) ||
+        (settings.ota_parsed && settings.ota_parsed->scheme == "https");
+    if (!needed) return nullptr;
     try {
         return std::make_shared<boost::asio::ssl::context>(
             client::make_tls_client_context(client::TlsTrust{settings.ca, false}));

@@ -108,11 +108,13 @@ class UpstreamPool {
     void record(Upstream& upstream, bool success, const char* failure = "",
                 std::string_view detail = {});
 
-    // The client context of wss:// upstreams: upstream.ca or the system trust store.
+    // The client context of wss:// and https:// upstreams (upstream.ca or the system trust
+    // store), null when none is listed.
     std::shared_ptr<boost::asio::ssl::context> tls_context() const;
 
-    // A client context trusting what `settings` say; throws std::runtime_error naming
-    // upstream.ca's file when it cannot be used.
+    // A client context trusting what `settings` say, or null when nothing asks for one (no
+    // upstream.ca, no wss:// upstream, no https:// upstream.ota); throws std::runtime_error
+    // naming upstream.ca's file when it cannot be used.
     static std::shared_ptr<boost::asio::ssl::context> trust_for(const UpstreamSettings& settings);
 
     // The listed, not draining upstreams (what the health check probes).
