@@ -11,11 +11,6 @@ namespace xiaozhi::server {
 
 namespace {
 
-std::string bracketed(const std::string& host) {
-    if (host.find(':') != std::string::npos && host.front() != '[') return "[" + host + "]";
-    return host;
-}
-
 std::vector<std::string> split_list(const std::string& text) {
     std::vector<std::string> out;
     std::size_t start = 0;
@@ -39,10 +34,10 @@ bool names_this_machine(const std::string& url_host, const ServerSettings& setti
 }  // namespace
 
 std::string advertised_host(const ServerSettings& settings, const host::Snapshot& host) {
-    if (!settings.advertise_host.empty()) return bracketed(settings.advertise_host);
+    if (!settings.advertise_host.empty()) return deploy::url_host(settings.advertise_host);
     if (!settings.bind_address.empty() && !deploy::is_unspecified(settings.bind_address) &&
         settings.bind_address != "*") {
-        return bracketed(settings.bind_address);
+        return deploy::url_host(settings.bind_address);
     }
     const std::string* fallback = nullptr;
     for (const auto& address : host.addresses) {
@@ -129,7 +124,7 @@ std::optional<analysis::Finding> bound_port_contradiction(const ServerSettings& 
                           entry + ", port " + std::to_string(url->port) +
                           " on this machine, but the WebSocket listener is bound on port " +
                           std::to_string(bound.websocket);
-        finding.suggestion = "set server.websocket to ws://" + bracketed(url->host) + ":" +
+        finding.suggestion = "set server.websocket to ws://" + deploy::url_host(url->host) + ":" +
                              std::to_string(bound.websocket) + url->path +
                              ", or remove it to let the server derive the address";
         return finding;

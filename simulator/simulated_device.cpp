@@ -63,11 +63,6 @@ std::string target_of(const deploy::Url& url) {
     return url.query.empty() ? url.path : url.path + "?" + url.query;
 }
 
-std::string host_header(const deploy::Url& url) {
-    const bool v6 = url.host.find(':') != std::string::npos;
-    return (v6 ? "[" + url.host + "]" : url.host) + ":" + std::to_string(url.port);
-}
-
 // The class of a failed TCP connect, with `prefix` ("ota_" for the OTA request).
 std::string connect_error_class(const error_code& ec, const std::string& prefix) {
     if (ec == asio::error::connection_refused) return prefix + "connect_refused";
@@ -160,7 +155,7 @@ class OtaBoot : public std::enable_shared_from_this<OtaBoot<Transport>> {
         request_.method(http::verb::post);
         request_.target(target_of(url));
         request_.version(11);
-        request_.set(http::field::host, host_header(url));
+        request_.set(http::field::host, deploy::host_header(url));
         for (const auto& [name, value] : protocol::ota_request_headers(request)) {
             request_.set(name, value);
         }
@@ -168,7 +163,7 @@ class OtaBoot : public std::enable_shared_from_this<OtaBoot<Transport>> {
         request_.prepare_payload();
         parser_.body_limit(kMaxMessage);
         host_ = url.host;
-        peer_ = host_header(url);
+        peer_ = deploy::host_header(url);
         lowest().expires_after(options_.connect_timeout);
         resolver_.async_resolve(
             url.host, std::to_string(url.port),
@@ -310,7 +305,7 @@ class SimulatedDevice : public std::enable_shared_from_this<SimulatedDevice<Tran
         version_ = options_.protocol.value_or(
             destination.offered_protocol.value_or(protocol::BinaryProtocol::v1));
         connect_scheduled_ = destination.scheduled;
-        WebSocketTarget target{url.host, host_header(url), target_of(url)};
+        WebSocketTarget target{url.host, deploy::host_header(url), target_of(url)};
         ws_.set_option(
             websocket::stream_base::decorator([headers = protocol::websocket_request_headers(
                                                    identity.mac, identity.client_id, version_,

@@ -210,4 +210,17 @@ bool is_placeholder(std::string_view text) {
     });
 }
 
+std::string url_host(std::string_view host) {
+    if (host.find(':') != std::string_view::npos && !host.starts_with('[')) {
+        return "[" + std::string(host) + "]";
+    }
+    return std::string(host);
+}
+
+std::string host_header(const Url& url) {
+    std::string host = url_host(url.host);
+    if (url.explicit_port) host += ":" + std::to_string(url.port);
+    return host;
+}
+
 }  // namespace xiaozhi::deploy

@@ -12,7 +12,7 @@ struct Url {
     std::string host;    // without brackets for IPv6 literals
     int port = 0;        // explicit port, or the scheme's default
     bool explicit_port = false;
-    std::string path;    // "/" when empty
+    std::string path;  // "/" when empty
     std::string query;
 };
 
@@ -23,6 +23,12 @@ struct UrlError {
 // Parses scheme://host[:port][/path][?query]. Rejects a missing scheme or host,
 // a non-numeric or out-of-range port, spaces, and an IPv4-looking host that is not a valid address.
 std::optional<Url> parse_url(std::string_view text, UrlError* error = nullptr);
+
+// `host` as it stands in a URL: an IPv6 literal in brackets (once), anything else as it is.
+std::string url_host(std::string_view host);
+
+// The Host header of a request to `url`: url_host, and ":port" when the URL names its port.
+std::string host_header(const Url& url);
 
 // host:port endpoints (mqtt_gateway, udp_gateway). `default_port` applies when
 // `allow_missing_port`; returns nullopt with a message otherwise.
@@ -39,8 +45,8 @@ bool is_placeholder(std::string_view text);
 
 // Address classification used by the url.* rules.
 bool is_ip_literal(std::string_view host);
-bool is_unspecified(std::string_view host);  // 0.0.0.0, ::
-bool is_loopback(std::string_view host);     // 127.0.0.0/8, ::1, localhost
+bool is_unspecified(std::string_view host);       // 0.0.0.0, ::
+bool is_loopback(std::string_view host);          // 127.0.0.0/8, ::1, localhost
 bool is_container_bridge(std::string_view host);  // 172.16.0.0/12
 bool is_docker_desktop(std::string_view host);    // host.docker.internal, 192.168.65.0/24
 

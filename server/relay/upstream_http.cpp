@@ -46,10 +46,7 @@ class Exchange final : public std::enable_shared_from_this<Exchange<Stream>> {
         request_.method_string(request.method);
         request_.target(request.target);
         request_.version(11);
-        const bool ipv6 = url_.host.find(':') != std::string::npos;
-        std::string host = ipv6 ? "[" + url_.host + "]" : url_.host;
-        if (url_.explicit_port) host += ":" + std::to_string(url_.port);
-        request_.set(http::field::host, host);
+        request_.set(http::field::host, deploy::host_header(url_));
         for (const auto& [name, value] : request.headers) request_.set(name, value);
         request_.set(http::field::connection, "close");
         request_.body() = std::move(request.body);

@@ -29,13 +29,6 @@ using TlsUpstreamStream = beast::ssl_stream<ConnectionStream>;
 // A read buffer that grew beyond this for one large message is given back afterwards.
 constexpr std::size_t kKeptReadBuffer = 2048;
 
-std::string host_header(const deploy::Url& url) {
-    const bool ipv6 = url.host.find(':') != std::string::npos;
-    std::string host = ipv6 ? "[" + url.host + "]" : url.host;
-    if (url.explicit_port) host += ":" + std::to_string(url.port);
-    return host;
-}
-
 template <typename Stream>
 class Link final : public UpstreamLink, public std::enable_shared_from_this<Link<Stream>> {
     using std::enable_shared_from_this<Link<Stream>>::shared_from_this;
@@ -155,7 +148,7 @@ class Link final : public UpstreamLink, public std::enable_shared_from_this<Link
                 for (const auto& [name, value] : headers) upgrade.set(name, value);
             }));
         response_.emplace();
-        ws_.async_handshake(*response_, host_header(url_), request_.target,
+        ws_.async_handshake(*response_, deploy::host_header(url_), request_.target,
                             beast::bind_front_handler(&Link::on_upgrade, shared_from_this()));
     }
 

@@ -174,3 +174,11 @@ TEST_CASE("is_placeholder recognises the reference's template text") {
         CHECK_FALSE(is_placeholder(text));
     }
 }
+
+TEST_CASE("url_host brackets an IPv6 literal once, host_header adds an explicit port") {
+    CHECK(url_host("::1") == "[::1]");
+    CHECK(url_host("[::1]") == "[::1]");
+    CHECK(url_host("voice.example.com") == "voice.example.com");
+    CHECK(host_header(*parse_url("ws://[::1]:8000/x")) == "[::1]:8000");
+    CHECK(host_header(*parse_url("wss://voice.example.com/x")) == "voice.example.com");
+}
