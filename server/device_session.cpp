@@ -30,9 +30,7 @@
 #include "protocol/binary_frame.hpp"
 #include "protocol/device_message.hpp"
 #include "protocol/server_message.hpp"
-#include "relay/upstream_link.hpp"
-#include "relay/upstream_pool.hpp"
-#include "relay/upstream_request.hpp"
+#include "relay/relay_session.hpp"
 #include "send_queue.hpp"
 #include "session_id.hpp"
 #include "upgrade_rejection.hpp"
@@ -55,9 +53,6 @@ constexpr auto kHandshakeTimeout = std::chrono::seconds(10);
 // A read buffer that grew beyond this for one large message is given back afterwards, and
 // outside listen turns any read buffer is.
 constexpr std::size_t kKeptReadBuffer = 2048;
-// Bytes of relayed upstream messages a device may leave unread before it is closed as a slow
-// reader (besides server.send_queue_limit messages): a relayed session's queue budget.
-constexpr std::size_t kRelayQueueBytes = 256 * 1024;
 
 HttpRequest plain_head(const UpgradeRequest& request) {
     HttpRequest head;
@@ -90,13 +85,10 @@ struct Playback {
 };
 
 // Stream: ConnectionSocket (ws://) or TlsStream (wss://). With server.backend = "relay" the
-// session runs no turns: after the upgrade it pumps messages between the device and an
-// upstream link, one device message in flight at a time (a slow upstream pauses reading).
+// connection goes to a relayed session once the handshake checks pass.
 template <typename Stream>
 class DeviceSession final : public ClosableSession,
                             public DeadlineOwner,
-                            public RelayedSession,
-                            public UpstreamLinkEvents,
                             public std::enable_shared_from_this<DeviceSession<Stream>> {
     using std::enable_shared_from_this<DeviceSession<Stream>>::shared_from_this;
     using std::enable_shared_from_this<DeviceSession<Stream>>::weak_from_this;
@@ -157,6 +149,13 @@ class DeviceSession final : public ClosableSession,
             case HandshakeOutcome::accept:
                 break;
         }
+        if (settings().backend == ServerSettings::Backend::relay) {
+            RelayStart relayed{head, request.version(), identity_, static_cast<int>(version_),
+                               std::move(early_bytes)};
+            start_relay_session(std::move(ws_.next_layer()), std::move(relayed), std::move(slot_),
+                                services_);
+            return;
+        }
         const auto limit = static_cast<std::size_t>(std::max(0, settings().max_connections));
         registry_id_ = services_.sessions.add(weak_from_this(), limit);
         if (registry_id_ == 0) {
@@ -173,13 +172,6 @@ class DeviceSession final : public ClosableSession,
         }
         counted_ = true;
         services_.metrics.session_started(state_);
-        if (settings().backend == ServerSettings::Backend::relay) {
-            relay_ = true;
-            error_code ec;
-            const auto endpoint = tcp_socket().remote_endpoint(ec);
-            peer_address_ = ec ? std::string() : endpoint.address().to_string();
-            device_request_ = head;
-        }
         accept(std::move(request), std::move(early_bytes));
     }
 
@@ -263,7 +255,6 @@ class DeviceSession final : public ClosableSession,
             return;
         }
         accepted_ = true;
-        accepted_at_ = Clock::now();
         if (notice_only_) {
             send_notice();
             return;
@@ -278,7 +269,6 @@ class DeviceSession final : public ClosableSession,
             return;
         }
         arm_deadline(Clock::now() + settings().hello_timeout);
-        if (relay_) connect_upstream();
         read_next();
     }
 
@@ -332,10 +322,6 @@ class DeviceSession final : public ClosableSession,
             return;
         }
         services_.metrics.bytes_received.fetch_add(buffer_.size(), std::memory_order_relaxed);
-        if (relay_) {
-            relay_from_device();
-            return;
-        }
         if (!closing_) {
             const auto data = buffer_.data();
             const std::span<const std::uint8_t> message(
@@ -367,14 +353,6 @@ class DeviceSession final : public ClosableSession,
         if (playing_) playing_->timer.cancel();
         if (closing_) return;
         closing_ = true;
-        if (link_) {
-            // The device's close code goes on; a device that vanished is going away.
-            const bool clean = ec == websocket::error::closed;
-            link_->close(clean ? static_cast<std::uint16_t>(ws_.reason().code)
-                               : static_cast<std::uint16_t>(websocket::close_code::going_away),
-                         clean ? std::string(ws_.reason().reason.data(), ws_.reason().reason.size())
-                               : std::string("device gone"));
-        }
         const char* reason = "error";
         if (ec == websocket::error::closed) {
             reason = "client";
@@ -600,7 +578,7 @@ class DeviceSession final : public ClosableSession,
         if (ec || generation != play_generation_ || !playing_ || closing_) return;
         services_.metrics.reply_lateness.observe(Clock::now() - playing_->timer.expiry());
         const std::size_t packet = playing_->next++;
-        enqueue(Outgoing{{}, playing_->reply, packet, false});
+        enqueue(Outgoing{{}, playing_->reply, packet});
         if (!closing_) schedule_packet();
     }
 
@@ -616,7 +594,7 @@ class DeviceSession final : public ClosableSession,
 
     // --- Writing ---
 
-    void enqueue_text(std::string text) { enqueue(Outgoing{std::move(text), nullptr, 0, false}); }
+    void enqueue_text(std::string text) { enqueue(Outgoing{std::move(text), nullptr, 0}); }
 
     void enqueue(Outgoing item) {
         if (closing_) return;
@@ -633,7 +611,7 @@ class DeviceSession final : public ClosableSession,
         writing_ = true;
         auto handler = beast::bind_front_handler(&DeviceSession::on_write, shared_from_this());
         if (!in_flight_.reply) {
-            ws_.text(!in_flight_.binary);
+            ws_.text(true);
             ws_.async_write(net::buffer(in_flight_.text), std::move(handler));
             return;
         }
@@ -659,8 +637,7 @@ class DeviceSession final : public ClosableSession,
         // Moved out rather than assigned over: an assigned empty string keeps the text's buffer,
         // some 270 bytes of hello answer for as long as an idle session lives.
         const Outgoing written = std::move(in_flight_);
-        const bool binary = written.reply != nullptr || written.binary;
-        if (relay_) relayed_queued_bytes_ -= std::min(relayed_queued_bytes_, written.text.size());
+        const bool binary = written.reply != nullptr;
         if (ec) {
             if (!closing_) {
                 closing_ = true;
@@ -690,176 +667,6 @@ class DeviceSession final : public ClosableSession,
         write_next();
     }
 
-    // --- Relay ---
-
-    void connect_upstream() {
-        upstream_ = services_.upstreams.acquire(identity_.device_id, tried_,
-                                                std::weak_ptr<RelayedSession>(shared_from_this()));
-        if (!upstream_) {
-            services_.metrics.handshake_failures.add("no_upstream");
-            log_warn("upstream_unavailable", "no healthy upstream",
-                     {{"device", identity_.device_id}, {"peer", peer_}, {"tried", tried_.size()}});
-            close(websocket::close_code::internal_error, "no_upstream", "no upstream available");
-            return;
-        }
-        const UpstreamTarget& target = upstream_.upstream().target();
-        const auto remaining = accepted_at_ + settings().hello_timeout - Clock::now();
-        const auto timeout = std::min<Clock::duration>(
-            settings().upstream.connect_timeout,
-            std::max<Clock::duration>(remaining, std::chrono::milliseconds(1)));
-        link_ = make_upstream_link(
-            ws_.get_executor(), target.parsed, services_.upstreams.tls_context(),
-            std::weak_ptr<UpstreamLinkEvents>(shared_from_this()), settings().max_message_size);
-        connect_started_ = Clock::now();
-        link_->connect(
-            upstream_request(device_request_, target.parsed.path, target.parsed.query, identity_,
-                             peer_address_, settings().upstream.auth_key, unix_now()),
-            timeout);
-    }
-
-    // The hello deadline (the upstream up and the device's hello seen by then) gives way to
-    // the idle one.
-    void arm_idle_when_relaying() {
-        if (hello_done_ && upstream_open_) arm_deadline(idle_deadline_);
-    }
-
-    void upstream_open() override {
-        if (closing_) return;
-        upstream_open_ = true;
-        Upstream& upstream = upstream_.upstream();
-        upstream.connect_latency.observe(Clock::now() - connect_started_);
-        services_.upstreams.record(upstream, true);
-        log_info("upstream_connected", "relayed to upstream",
-                 {{"device", identity_.device_id},
-                  {"peer", peer_},
-                  {"upstream", upstream.url()},
-                  {"attempt", tried_.size() + 1}});
-        tried_.clear();
-        tried_.shrink_to_fit();
-        device_request_ = {};
-        arm_idle_when_relaying();
-        if (held_) {
-            const auto self = std::move(held_);
-            forward_to_upstream();
-        }
-    }
-
-    void upstream_failed(bool refused, std::string reason) override {
-        if (closing_) return;
-        Upstream& upstream = upstream_.upstream();
-        log_warn("upstream_connect_failed", "upstream connect failed",
-                 {{"device", identity_.device_id},
-                  {"upstream", upstream.url()},
-                  {"refused", refused},
-                  {"error", reason}});
-        if (refused) {
-            // The device's credentials or ids were refused: another upstream would too.
-            upstream.failures.add("refused");
-            close(websocket::close_code::policy_error, "upstream_refused",
-                  "upstream refused: " + reason);
-            return;
-        }
-        services_.upstreams.record(upstream, false, "connect", reason);
-        tried_.push_back(&upstream);
-        link_.reset();
-        // The lease is kept until the next one is taken, so `tried_` stays valid.
-        UpstreamLease previous = std::move(upstream_);
-        connect_upstream();
-    }
-
-    void upstream_message(bool text, std::string payload) override {
-        if (closing_) return;
-        Upstream& upstream = upstream_.upstream();
-        upstream.frames_down.fetch_add(1, std::memory_order_relaxed);
-        upstream.bytes_down.fetch_add(payload.size(), std::memory_order_relaxed);
-        touch();
-        if (session_id_.empty() && text) {
-            const protocol::ServerMessage message = protocol::parse_server_message(payload);
-            if (const auto* hello = std::get_if<protocol::ServerHello>(&message)) {
-                session_id_ = hello->session_id;
-            }
-        }
-        if (relayed_queued_bytes_ + payload.size() > kRelayQueueBytes) {
-            close(websocket::close_code::policy_error, "slow_reader");
-            return;
-        }
-        relayed_queued_bytes_ += payload.size();
-        enqueue(Outgoing{std::move(payload), nullptr, 0, !text});
-    }
-
-    void upstream_closed(bool clean, std::uint16_t code, std::string reason) override {
-        if (closing_) return;
-        link_.reset();
-        log_info("upstream_closed", "upstream closed the session",
-                 {{"device", identity_.device_id},
-                  {"session", session_id_},
-                  {"upstream", upstream_.upstream().url()},
-                  {"clean", clean},
-                  {"code", code},
-                  {"reason", reason}});
-        if (clean) {
-            close(static_cast<websocket::close_code>(code), "upstream_closed", std::move(reason));
-            return;
-        }
-        services_.upstreams.record(upstream_.upstream(), false, "lost", reason);
-        close(websocket::close_code::internal_error, "upstream_lost", "upstream lost: " + reason);
-    }
-
-    void close_drained() override {
-        net::post(ws_.get_executor(), [self = shared_from_this()] {
-            self->close(websocket::close_code::going_away, "upstream_drained",
-                        "upstream removed from the list");
-        });
-    }
-
-    // A whole device message is in buffer_: noted, then sent on (or held until the
-    // upstream is up); the next is read once it is written.
-    void relay_from_device() {
-        if (closing_) {
-            buffer_.consume(buffer_.size());
-            return;
-        }
-        const auto data = buffer_.data();
-        const std::string_view message(static_cast<const char*>(data.data()), data.size());
-        const bool text = ws_.got_text();
-        if (text) {
-            if (!hello_done_ && std::holds_alternative<protocol::DeviceHello>(
-                                    protocol::parse_device_message(message))) {
-                hello_done_ = true;
-                move_state(SessionState::idle);
-                touch();
-                arm_idle_when_relaying();
-            }
-        } else {
-            services_.metrics.frames_received.fetch_add(1, std::memory_order_relaxed);
-            ++frames_in_;
-        }
-        touch();
-        if (!upstream_open_) {
-            // No read is pending now, and the link only knows the session weakly.
-            held_ = shared_from_this();
-            return;
-        }
-        forward_to_upstream();
-    }
-
-    void forward_to_upstream() {
-        const auto data = buffer_.data();
-        Upstream& upstream = upstream_.upstream();
-        upstream.frames_up.fetch_add(1, std::memory_order_relaxed);
-        upstream.bytes_up.fetch_add(data.size(), std::memory_order_relaxed);
-        link_->send(ws_.got_text(), data.data(), data.size(),
-                    [self = shared_from_this()](error_code ec) { self->on_forwarded(ec); });
-    }
-
-    // A failed write ends the session through the upstream's read, which fails too.
-    void on_forwarded(error_code ec) {
-        if (ec || closing_) return;
-        buffer_.consume(buffer_.size());
-        if (buffer_.capacity() > kKeptReadBuffer) buffer_.shrink_to_fit();
-        read_next();
-    }
-
     // --- Closing and timers ---
 
     void start_timing(Timing what) {
@@ -883,8 +690,6 @@ class DeviceSession final : public ClosableSession,
         queue_.clear();
         arm_deadline(Clock::now() + kCloseGrace);
         if (description.size() > 123) description.resize(123);
-        if (link_) link_->close(static_cast<std::uint16_t>(code), description);
-        const auto self = std::move(held_);
         websocket::close_reason frame(code);
         frame.reason = std::move(description);
         ws_.async_close(frame, [self = shared_from_this()](error_code ec) {
@@ -911,12 +716,6 @@ class DeviceSession final : public ClosableSession,
             log_info("close_handshake_timeout", "close handshake timed out",
                      {{"device", identity_.device_id}, {"session", session_id_}});
             close_socket();
-            return;
-        }
-        if (relay_ && !upstream_open_) {
-            services_.metrics.handshake_failures.add("upstream_timeout");
-            close(websocket::close_code::internal_error, "upstream_timeout",
-                  "no upstream answered in time");
             return;
         }
         if (!hello_done_) {
@@ -990,20 +789,6 @@ class DeviceSession final : public ClosableSession,
     std::uint64_t frames_in_ = 0;
     std::uint64_t frames_out_ = 0;
     std::uint64_t bad_frames_ = 0;
-
-    // The relay (server.backend = "relay").
-    bool relay_ = false;
-    Clock::time_point accepted_at_{};
-    HttpRequest device_request_;  // the upgrade as the device sent it, until the upstream is up
-    std::string peer_address_;
-    UpstreamLease upstream_;
-    std::vector<const Upstream*> tried_;  // upstreams that failed to connect for this session
-    std::shared_ptr<UpstreamLink> link_;
-    Clock::time_point connect_started_{};
-    bool upstream_open_ = false;
-    std::size_t relayed_queued_bytes_ = 0;  // of upstream messages queued or being written
-    // Set while a device message waits in buffer_ for the upstream: the session itself.
-    std::shared_ptr<DeviceSession> held_;
 };
 
 }  // namespace

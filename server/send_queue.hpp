@@ -12,13 +12,11 @@
 namespace xiaozhi::server {
 
 // A message waiting to be sent: a text frame, or packet `packet` of `reply` as a binary
-// frame (the reply is shared, so queueing a packet copies no audio), or a relayed binary
-// message held in `text`.
+// frame (the reply is shared, so queueing a packet copies no audio).
 struct Outgoing {
     std::string text;
     std::shared_ptr<const Reply> reply;
     std::size_t packet = 0;
-    bool binary = false;  // `text` is a binary message (relayed from an upstream)
 
     bool is_audio() const { return reply != nullptr; }
 };

@@ -2,7 +2,14 @@
 // and a Python websockets server that records what it got; failover, health, drain, closes.
 #include <catch2/catch.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
 #include <chrono>
+#include <cstdint>
 #include <fstream>
 #include <map>
 #include <set>
@@ -701,5 +708,156 @@ TEST_CASE("relay: an upstream.ca that cannot be used refuses the start and a rel
         WsClient client;
         REQUIRE(client.connect(relay.websocket_port(), as_device()));
         say_hello(client);
+    }
+}
+
+TEST_CASE("relay: wss:// devices talk through serve's TLS listener to a plain upstream",
+          "[relay][tls]") {
+    TempDir dir;
+    TestCa ca{dir.path() + "/ca"};
+    TestCa::Leaf leaf;
+    leaf.ip_addresses = {"127.0.0.1"};
+    const TestCertificate cert = ca.issue("relay", leaf);
+    ServeProcess upstream;
+    std::string config = relay_config({ws_url_of(upstream.websocket_port())});
+    const std::string tls = "port_fallback = \"any\"\n[server.tls]\ncert = \"" + cert.cert_path +
+                            "\"\nkey = \"" + cert.key_path +
+                            "\"\nport = " + std::to_string(free_port()) + "\n";
+    config.insert(config.find("\n[upstream]"), "\n" + tls);
+    ServeProcess relay(config);
+    const Simulated run = run_simulation(
+        dir,
+        {"--ota", "https://127.0.0.1:" + std::to_string(relay.tls_port()) + "/xiaozhi/ota/", "--ca",
+         ca.ca_path(), "--devices", "4", "--turns", "2", "--verify-audio", "--pause", "100ms",
+         "--utterance", "600ms"},
+        120000);
+    INFO(run.result.out << run.result.err);
+    CHECK(run.result.exit_code == 0);
+    CHECK(run.report["devices"]["hello_ok"] == 4);
+    CHECK(run.report["errors"]["total"] == 0);
+    CHECK(run.report["echo"]["echoed"] == 4 * 2 * 10);
+    CHECK(run.report["echo"]["lost"] == 0);
+    CHECK(run.report["echo"]["unmatched"] == 0);
+    CHECK(contains(metrics_of(relay), "xiaozhi_upstream_frames_up_total{upstream=\"" +
+                                          ws_url_of(upstream.websocket_port()) + "\"} " +
+                                          std::to_string(4 * (1 + 2 * 12))));
+}
+
+namespace {
+
+// A device connection below any WebSocket library: the upgrade written and its answer read by
+// hand, so a test can send frames no library would.
+class RawDevice {
+  public:
+    explicit RawDevice(int port) {
+        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        REQUIRE(fd_ >= 0);
+        timeval timeout{5, 0};
+        ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(static_cast<std::uint16_t>(port));
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        REQUIRE(::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+        send(std::string("GET /xiaozhi/v1/ HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                         "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                         "Sec-WebSocket-Version: 13\r\nDevice-Id: ") +
+             kDevice + "\r\nClient-Id: " + kClient + "\r\n\r\n");
+        while (received_.find("\r\n\r\n") == std::string::npos && receive()) {
+        }
+        head_ = received_.substr(0, received_.find("\r\n\r\n") + 4);
+        received_.erase(0, head_.size());
+    }
+    ~RawDevice() { ::close(fd_); }
+    RawDevice(const RawDevice&) = delete;
+    RawDevice& operator=(const RawDevice&) = delete;
+
+    const std::string& head() const { return head_; }
+
+    void send(const std::string& bytes) {
+        REQUIRE(::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) ==
+                static_cast<ssize_t>(bytes.size()));
+    }
+
+    // The code of the first close frame serve sends (skipping other frames), or -1.
+    int close_code() {
+        for (;;) {
+            while (received_.size() < 2 && receive()) {
+            }
+            if (received_.size() < 2) return -1;
+            std::size_t size = static_cast<std::uint8_t>(received_[1]) & 0x7f;
+            REQUIRE(size < 127);  // serve sends nothing above 64 KiB here
+            const std::size_t head = size == 126 ? 4 : 2;
+            while (received_.size() < head && receive()) {
+            }
+            if (size == 126) {
+                size = (static_cast<std::uint8_t>(received_[2]) << 8) |
+                       static_cast<std::uint8_t>(received_[3]);
+            }
+            while (received_.size() < head + size && receive()) {
+            }
+            if (received_.size() < head + size) return -1;
+            const auto opcode = static_cast<std::uint8_t>(received_[0]) & 0x0f;
+            if (opcode == 0x8 && size >= 2) {
+                return (static_cast<std::uint8_t>(received_[head]) << 8) |
+                       static_cast<std::uint8_t>(received_[head + 1]);
+            }
+            received_.erase(0, head + size);
+        }
+    }
+
+  private:
+    bool receive() {
+        char buffer[4096];
+        const ssize_t size = ::recv(fd_, buffer, sizeof buffer, 0);
+        if (size <= 0) return false;
+        received_.append(buffer, static_cast<std::size_t>(size));
+        return true;
+    }
+
+    int fd_ = -1;
+    std::string head_;
+    std::string received_;
+};
+
+// A masked text frame of a device (mask key 1, 2, 3, 4), of at most 125 bytes.
+std::string masked_text(const std::string& text) {
+    REQUIRE(text.size() < 126);
+    std::string frame = {
+        static_cast<char>(0x81), static_cast<char>(0x80 | text.size()), 1, 2, 3, 4};
+    for (std::size_t i = 0; i < text.size(); ++i)
+        frame.push_back(static_cast<char>(text[i] ^ (i % 4 + 1)));
+    return frame;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "relay: a device frame RFC 6455 forbids closes the device with 1002, and a message "
+    "above server.max_message_size with 1009",
+    "[relay]") {
+    ServeProcess upstream;
+    ServeProcess relay(relay_config({ws_url_of(upstream.websocket_port())}));
+    SECTION("the 101 answers the key as RFC 6455 does") {
+        RawDevice device(relay.websocket_port());
+        CHECK(contains(device.head(), "HTTP/1.1 101"));
+        CHECK(contains(device.head(), "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo="));
+    }
+    SECTION("an unmasked frame") {
+        RawDevice device(relay.websocket_port());
+        device.send(masked_text(R"({"type":"hello","version":1})"));
+        device.send(std::string("\x82\x03\x01\x02\x03", 5));
+        CHECK(device.close_code() == 1002);
+        CHECK(relay.wait_for_log("an unmasked frame from a client", 5000));
+    }
+    SECTION("a message above the limit") {
+        WsClient client;
+        REQUIRE(client.connect(relay.websocket_port(), as_device()));
+        say_hello(client);
+        const std::vector<std::uint8_t> big(70000, 0x11);
+        client.send_binary(big);
+        CHECK_FALSE(client.read(8000));
+        CHECK(client.close_code() == 1009);
+        CHECK(contains(metrics_of(relay), "xiaozhi_session_closes_total{reason=\"too_big\"} 1"));
     }
 }

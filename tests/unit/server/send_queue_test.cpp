@@ -8,11 +8,11 @@ using namespace xiaozhi::server;
 namespace {
 
 Outgoing text(std::string value) {
-    return Outgoing{std::move(value), nullptr, 0, false};
+    return Outgoing{std::move(value), nullptr, 0};
 }
 
 Outgoing packet(const std::shared_ptr<const Reply>& reply, std::size_t index) {
-    return Outgoing{{}, reply, index, false};
+    return Outgoing{{}, reply, index};
 }
 
 std::shared_ptr<const Reply> reply_of(std::size_t packets) {
