@@ -35,6 +35,7 @@ Options (defaults in brackets):
   --talk-seconds S     seconds after the ramp [30]
   --talk-ramp S        ramp of the talking devices [10]
   --idle-count N       idle sessions [2000]
+  --relay-threads N    the relay's --threads (nginx runs one worker) [serve's default: one per core]
   --keep               keep the work folder and print its path
   -h, --help           this help
 Needs: nginx (bash bench/install-bench-deps.sh installs it).
@@ -42,7 +43,7 @@ EOF
 }
 
 bin=build/reltest/xiaozhi kinds="relay nginx direct" parts="talk idle" rounds=3
-talk_devices=1000 talk_seconds=30 talk_ramp=10 idle_count=2000 keep=0
+talk_devices=1000 talk_seconds=30 talk_ramp=10 idle_count=2000 keep=0 relay_threads=""
 while [ $# -gt 0 ]; do
   case $1 in
     --binary) bin=$2; shift ;;
@@ -53,6 +54,7 @@ while [ $# -gt 0 ]; do
     --talk-seconds) talk_seconds=$2; shift ;;
     --talk-ramp) talk_ramp=$2; shift ;;
     --idle-count) idle_count=$2; shift ;;
+    --relay-threads) relay_threads=$2; shift ;;
     --keep) keep=1 ;;
     -h | --help) usage; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -119,7 +121,7 @@ start_proxy() {
       mkdir -p "$work/relay"
       printf '[server]\nbackend = "relay"\n\n[upstream]\nwebsocket = ["ws://127.0.0.1:%d/xiaozhi/v1/"]\n' \
         $upstream_port >"$work/relay/relay.toml"
-      serve_cmd "$work/relay" $relay_port relay.toml
+      serve_cmd "$work/relay" $relay_port relay.toml ${relay_threads:+--threads "$relay_threads"}
       proxy_pid=$! ;;
     nginx)
       local dir=$work/nginx

@@ -22,6 +22,7 @@
 
 #include "deadline_sweep.hpp"
 #include "log_event.hpp"
+#include "relay/drained_wait.hpp"
 #include "protocol/device_message.hpp"
 #include "protocol/server_message.hpp"
 #include "protocol/websocket_key.hpp"
@@ -103,6 +104,7 @@ struct Pipe {
     bool forwarding = true;          // false once serve wrote its own close frame this way
     bool close_seen = false;         // the source sent a close frame, which went on
     bool close_after_write = false;  // the destination is closed once everything is written
+    bool maybe_more = false;         // a plain source's last read filled the buffer
     std::uint8_t first_byte = 0;     // a TLS source's read of one byte
     std::unique_ptr<std::uint8_t[]> tls_bytes;  // the rest of its record, while it is handled
 };
@@ -369,24 +371,43 @@ class RelaySession final : public ClosableSession,
 
     // --- Reading ---
 
-    // A device's bytes wait while earlier ones are not written yet (the upstream is not up,
-    // or slow); an upstream's go on into the device's queue.
+    // Whether the pipe reads its source now: a device's bytes wait while earlier ones are not
+    // written yet (the upstream is not up, or slow); an upstream's go on into the device's queue.
+    bool may_read(const Pipe& pipe) const {
+        if (pipe.ended || !source_open(pipe)) return false;
+        return !(&pipe == &up_ && pipe.forwarding && !pipe.pending.empty());
+    }
+
     void read(Pipe& pipe) {
-        if (pipe.waiting || pipe.ended || !source_open(pipe)) return;
-        if (&pipe == &up_ && pipe.forwarding && !pipe.pending.empty()) return;
+        if (pipe.waiting || !may_read(pipe)) return;
         pipe.waiting = true;
+        if (pipe.maybe_more) {
+            // The last read filled the buffer: the socket may hold more, and no edge will say so.
+            pipe.maybe_more = false;
+            net::post(device_.get_executor(), [self = shared_from_this(), &pipe] {
+                pipe.waiting = false;
+                self->with_source(pipe, [&](auto& source) {
+                    if constexpr (kPlain<std::decay_t<decltype(source)>>) self->drain(source, pipe);
+                });
+            });
+            return;
+        }
         with_source(pipe, [&](auto& source) { read_from(source, pipe); });
     }
 
     // A plain socket is waited on with no buffer, then read into the thread's scratch
-    // buffer; a TLS stream is read one byte, then what OpenSSL decrypted with it.
+    // buffer until drained; a TLS stream is read one byte, then what OpenSSL decrypted with it.
     template <typename Source>
     void read_from(Source& source, Pipe& pipe) {
         if constexpr (kPlain<Source>) {
-            source.async_wait(net::socket_base::wait_read,
-                              [self = shared_from_this(), &source, &pipe](error_code ec) {
-                                  self->on_readable(source, pipe, ec);
-                              });
+            async_wait_drained(source, [self = shared_from_this(), &source, &pipe](error_code ec) {
+                pipe.waiting = false;
+                if (ec) {
+                    self->source_ended(pipe, ec);
+                    return;
+                }
+                self->drain(source, pipe);
+            });
         } else {
             source.async_read_some(
                 net::buffer(&pipe.first_byte, 1),
@@ -396,22 +417,26 @@ class RelaySession final : public ClosableSession,
         }
     }
 
-    void on_readable(ConnectionSocket& source, Pipe& pipe, error_code ec) {
-        pipe.waiting = false;
-        if (!ec) {
-            const std::span<std::uint8_t> into = scratch();
+    // Reads until a read returns less than the buffer (the socket is drained, as the
+    // edge-triggered wait needs) or would block, or the pipe pauses.
+    void drain(ConnectionSocket& source, Pipe& pipe) {
+        const std::span<std::uint8_t> into = scratch();
+        for (;;) {
+            error_code ec;
             const std::size_t size = source.read_some(net::buffer(into.data(), into.size()), ec);
-            if (ec == net::error::would_block) {
-                read(pipe);
+            if (ec == net::error::would_block) break;
+            if (ec) {
+                source_ended(pipe, ec);
                 return;
             }
-            if (!ec) {
-                on_chunk(pipe, Bytes(into.data(), size));
-                read(pipe);
+            on_chunk(pipe, Bytes(into.data(), size));
+            if (size < into.size() || pipe.waiting) break;
+            if (!may_read(pipe)) {
+                pipe.maybe_more = true;
                 return;
             }
         }
-        source_ended(pipe, ec);
+        read(pipe);
     }
 
     template <typename Source>
