@@ -7,7 +7,7 @@ packages=(
   libcli11-dev libboost-dev libtomlplusplus-dev nlohmann-json3-dev libopus-dev catch2
   libyaml-cpp-dev libssl-dev openssl libspdlog-dev libfmt-dev
   groff-base bash-completion systemd
-  python3-websockets python3-aiohttp wrk prometheus
+  python3-websockets python3-aiohttp wrk prometheus etcd-server etcd-client
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <ctime>
 #include <iostream>
 #include <mutex>
 #include <thread>
@@ -20,6 +21,7 @@
 #include "config/input_error.hpp"
 #include "config_check.hpp"
 #include "firmware_upload.hpp"
+#include "fleet/fleet_member.hpp"
 #include "heap_release.hpp"
 #include "http_routes.hpp"
 #include "io_pool.hpp"
@@ -62,6 +64,7 @@ class ServerApp final : public ServerControl {
           routes_(services_) {}
 
     ~ServerApp() override {
+        fleet_.reset();
         listeners_.clear();
         health_check_.reset();
         io_.reset();
@@ -109,6 +112,12 @@ class ServerApp final : public ServerControl {
         }
         remove_leftover_uploads(candidate.settings.firmware_dir);
         publish(std::move(candidate), bound, revision, tls);
+        try {
+            join_fleet();
+        } catch (const FleetConflict& error) {
+            log_error("fleet_conflict", "instance id taken", {{"error", error.what()}});
+            return refuse({}, error.what());
+        }
         {
             std::lock_guard apply_lock(apply_mutex_);
             listeners_ = std::move(listeners);
@@ -123,6 +132,7 @@ class ServerApp final : public ServerControl {
         health_check_->start();
         notify_systemd("READY=1\nSTATUS=serving");
         io_->pool.run();
+        if (fleet_) fleet_->stop();
         remove_port_registry(current()->settings.state_dir);
         for (const auto& listener : listeners_) {
             log_info("release", "release",
@@ -149,6 +159,61 @@ class ServerApp final : public ServerControl {
 
   private:
     // Says why the server does not start (the findings are logged already); exit code 1.
+    // With fleet.etcd set: this instance's registry entry, kept alive until the stop.
+    void join_fleet() {
+        const std::shared_ptr<const RunningConfig> running = current();
+        const FleetSettings& fleet = running->settings.fleet;
+        if (fleet.etcd.empty()) return;
+        FleetMember::Options options;
+        options.etcd.endpoints = fleet.etcd;
+        options.name = fleet.name;
+        options.instance = fleet.instance.empty()
+                               ? host_name() + ":" + std::to_string(running->bound.websocket)
+                               : fleet.instance;
+        options.lease_ttl = fleet.lease_ttl;
+        fleet_ = std::make_unique<FleetMember>(
+            options, [this, started = utc_now_text()] { return registry_entry(started); });
+        fleet_->start();
+    }
+
+    // What the fleet's registry says about this instance.
+    nlohmann::json registry_entry(const std::string& started) const {
+        const std::shared_ptr<const RunningConfig> running = current();
+        const ServerSettings& settings = running->settings;
+        const bool degraded =
+            settings.backend == ServerSettings::Backend::relay && !upstreams_.any_healthy();
+        return {{"websocket_url", running->websocket_url},
+                {"ota_url", running->ota_url},
+                {"address", settings.bind_address},
+                {"ports",
+                 {{"websocket", running->bound.websocket},
+                  {"http", running->bound.http},
+                  {"tls", running->bound.tls}}},
+                {"version", XIAOZHI_VERSION},
+                {"sessions", sessions_.size()},
+                {"capacity", settings.max_connections},
+                {"health", degraded ? "degraded" : "ok"},
+                {"remote_revision", running->remote_revision},
+                {"host", host_name()},
+                {"pid", static_cast<int>(::getpid())},
+                {"started", started}};
+    }
+
+    static std::string host_name() {
+        char name[256] = {};
+        if (::gethostname(name, sizeof name - 1) != 0) return "localhost";
+        return name;
+    }
+
+    static std::string utc_now_text() {
+        const std::time_t now = std::time(nullptr);
+        std::tm utc{};
+        ::gmtime_r(&now, &utc);
+        char text[32];
+        std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+        return text;
+    }
+
     int refuse(const std::vector<Finding>& findings, const std::string& reason) const {
         log_error("start_refused", "refusing to start", {{"reason", reason}});
         if (options_.banner) {
@@ -642,6 +707,7 @@ class ServerApp final : public ServerControl {
     };
     std::unique_ptr<Io> io_ = std::make_unique<Io>(thread_count());
     // Its timer belongs to the main context: destroyed before io_.
+    std::unique_ptr<FleetMember> fleet_;  // with fleet.etcd: the registry entry
     std::unique_ptr<UpstreamHealthCheck> health_check_ = std::make_unique<UpstreamHealthCheck>(
         io_->pool.main(), upstreams_, [this] { return current(); });
 };

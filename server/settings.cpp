@@ -228,6 +228,33 @@ void require_usable(const deploy::UpstreamEntry& entry) {
     }
 }
 
+FleetSettings fleet_settings(const Effective& effective) {
+    FleetSettings fleet;
+    const config::Node* list = effective.get("fleet.etcd");
+    if (list != nullptr && list->kind == Kind::string) {
+        throw InputError(list->pos, "fleet.etcd must be a list of http:// URLs");
+    }
+    for (const std::string& member : strings(effective, "fleet.etcd")) {
+        deploy::UrlError problem;
+        const auto url = deploy::parse_url(member, &problem);
+        if (!url || url->scheme != "http") {
+            throw InputError(effective.origin_of("fleet.etcd").pos,
+                             "fleet.etcd entry \"" + member + "\" must be an http:// URL");
+        }
+        fleet.etcd.push_back(*url);
+    }
+    if (const std::string name = text(effective, "fleet.name"); !name.empty()) {
+        if (name.find_first_of("/ ") != std::string::npos) {
+            throw InputError(effective.origin_of("fleet.name").pos,
+                             "fleet.name must not hold '/' or spaces");
+        }
+        fleet.name = name;
+    }
+    fleet.instance = text(effective, "fleet.instance");
+    fleet.lease_ttl = std::chrono::seconds(integer(effective, "fleet.lease_ttl", 10, 2, 300));
+    return fleet;
+}
+
 UpstreamSettings upstream_settings(const Effective& effective, const std::string& base_dir) {
     UpstreamSettings upstream;
     for (const deploy::UpstreamEntry& entry : deploy::upstream_websocket_entries(effective)) {
@@ -316,6 +343,7 @@ ServerSettings read_server_settings(const config::Effective& effective,
     s.tls = tls_settings(effective, base_dir);
     s.backend = backend(effective);
     s.upstream = upstream_settings(effective, base_dir);
+    s.fleet = fleet_settings(effective);
     if (s.backend == ServerSettings::Backend::relay && s.upstream.websocket.empty()) {
         throw InputError(effective.origin_of("server.backend").pos,
                          "server.backend is relay, but upstream.websocket lists no upstream");

@@ -79,6 +79,14 @@ struct UpstreamSettings {
     std::chrono::seconds ota_timeout{5};            // upstream.ota_timeout
 };
 
+// fleet: the etcd cluster several serve instances share, and this instance's place in it.
+struct FleetSettings {
+    std::vector<deploy::Url> etcd;       // fleet.etcd: http:// members; empty = no fleet
+    std::string name = "default";        // fleet.name: keys live under /xiaozhi/<name>/
+    std::string instance;                // fleet.instance; "" = <hostname>:<websocket port>
+    std::chrono::seconds lease_ttl{10};  // fleet.lease_ttl: how long a crashed entry lasts
+};
+
 struct ServerSettings {
     std::string bind_address = "0.0.0.0";  // server.ip
     int websocket_port = 8000;             // server.port
@@ -114,7 +122,8 @@ struct ServerSettings {
     TlsSettings tls;                       // server.tls
     // server.backend: what answers device sessions: the echo, or the upstream servers.
     enum class Backend { echo, relay } backend = Backend::echo;
-    UpstreamSettings upstream;  // upstream
+    UpstreamSettings upstream;
+    FleetSettings fleet;  // upstream
 };
 
 // Reads the settings; relative state_dir and firmware_dir are resolved against

@@ -12,8 +12,8 @@ namespace {
 using enum ValueType;
 
 const std::vector<std::string_view>& owned_sections() {
-    static const std::vector<std::string_view> sections = {"server", "xiaozhi", "manager-api",
-                                                           "log",    "echo",    "upstream"};
+    static const std::vector<std::string_view> sections = {
+        "server", "xiaozhi", "manager-api", "log", "echo", "upstream", "fleet"};
     return sections;
 }
 
@@ -120,6 +120,11 @@ const std::vector<KeySpec>& known_keys() {
         {"upstream.ota_fallback", string,
          "when the upstream OTA fails: local (answer) or fail (502)"},
         {"upstream.ota_timeout", integer, "seconds the upstream OTA may take to answer (1..60)"},
+        {"fleet", map, "the etcd cluster serve instances share a registry through"},
+        {"fleet.etcd", string_list, "etcd members as http:// URLs; empty: no fleet"},
+        {"fleet.name", string, "the fleet's name: its keys live under /xiaozhi/<name>/"},
+        {"fleet.instance", string, "this instance's id; empty: <hostname>:<websocket port>"},
+        {"fleet.lease_ttl", integer, "seconds a crashed instance stays registered (2..300)"},
         {"xiaozhi", map, "the server's hello message"},
         {"xiaozhi.type", string, "hello message type"},
         {"xiaozhi.version", integer, "protocol version"},

@@ -7,6 +7,7 @@
 #include <openssl/sha.h>
 
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <stdexcept>
 
@@ -108,6 +109,26 @@ std::string base64_encode(std::span<const std::uint8_t> bytes) {
 std::string base64_encode(std::string_view text) {
     return base64_encode(
         std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
+}
+
+std::optional<std::string> base64_decode(std::string_view text) {
+    while (!text.empty() && text.back() == '=') text.remove_suffix(1);
+    if (text.size() % 4 == 1) return std::nullopt;
+    std::string out;
+    out.reserve(text.size() * 3 / 4);
+    std::uint32_t group = 0;
+    int bits = 0;
+    for (char c : text) {
+        const char* at = std::strchr(kStandardAlphabet, c);
+        if (c == '\0' || at == nullptr) return std::nullopt;
+        group = (group << 6) | static_cast<std::uint32_t>(at - kStandardAlphabet);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out += static_cast<char>((group >> bits) & 0xFF);
+        }
+    }
+    return out;
 }
 
 std::string base64url_encode_unpadded(std::span<const std::uint8_t> bytes) {

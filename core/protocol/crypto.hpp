@@ -26,6 +26,10 @@ std::string hex_encode(std::span<const std::uint8_t> bytes);
 std::string base64_encode(std::span<const std::uint8_t> bytes);
 std::string base64_encode(std::string_view text);
 
+// Standard Base64 decoded ('=' padding optional); nullopt for a character outside the alphabet
+// or a length no encoding has.
+std::optional<std::string> base64_decode(std::string_view text);
+
 // URL-safe Base64 (RFC 4648 §5: '-' and '_') without padding, as Python's
 // base64.urlsafe_b64encode(...).rstrip("=").
 std::string base64url_encode_unpadded(std::span<const std::uint8_t> bytes);

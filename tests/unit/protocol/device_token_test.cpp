@@ -132,3 +132,14 @@ TEST_CASE("Base64 encoders match Python's") {
     const std::array<std::uint8_t, 1> one = {0xFB};
     CHECK(base64url_encode_unpadded(one) == "-w");
 }
+
+TEST_CASE("base64_decode reverses base64_encode and refuses what no encoder writes") {
+    for (const std::string text : {"", "f", "fo", "foo", "foob", "fooba", "foobar"}) {
+        CHECK(base64_decode(base64_encode(text)) == text);
+    }
+    CHECK(base64_decode("Zm9v") == std::string("foo"));
+    CHECK(base64_decode("Zg") == std::string("f"));  // padding left out, as etcd never does
+    CHECK_FALSE(base64_decode("Zm9v!"));
+    CHECK_FALSE(base64_decode("Z"));
+    CHECK_FALSE(base64_decode(std::string_view("Zm\0v", 4)));
+}

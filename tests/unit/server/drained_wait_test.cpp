@@ -1,4 +1,5 @@
-// async_wait_drained on a loopback socket pair: it wakes for data, sleeps when drained, and misses no edge.
+// async_wait_drained on a loopback socket pair: it wakes for data, sleeps when drained, and misses
+// no edge.
 #include <catch2/catch.hpp>
 
 #include <array>

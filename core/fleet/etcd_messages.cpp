@@ -1,0 +1,138 @@
+// etcd gateway JSON: keys and values in Base64, 64-bit numbers as strings, errors as {"error"}.
+#include "fleet/etcd_messages.hpp"
+
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
+#include "protocol/crypto.hpp"
+
+namespace xiaozhi::fleet {
+
+namespace {
+
+using nlohmann::json;
+
+std::string b64(std::string_view text) {
+    return protocol::base64_encode(text);
+}
+
+std::string decoded(const json& field) {
+    const auto text = protocol::base64_decode(field.get<std::string>());
+    if (!text) throw std::runtime_error("etcd answered a key or value that is not Base64");
+    return *text;
+}
+
+// etcd writes int64 fields as strings and leaves out those that are 0.
+std::int64_t number(const json& object, const char* name) {
+    const auto it = object.find(name);
+    if (it == object.end()) return 0;
+    if (it->is_string()) return std::stoll(it->get<std::string>());
+    if (it->is_number_integer()) return it->get<std::int64_t>();
+    throw std::runtime_error(std::string("etcd answered a ") + name + " that is not a number");
+}
+
+json parsed(std::string_view text) {
+    json answer = json::parse(text, nullptr, false);
+    if (answer.is_discarded() || !answer.is_object()) {
+        throw std::runtime_error("etcd answered something that is not a JSON object");
+    }
+    if (answer.contains("error")) {
+        const json& error = answer["error"];
+        throw std::runtime_error("etcd refused: " +
+                                 (error.is_string() ? error.get<std::string>() : error.dump()));
+    }
+    return answer;
+}
+
+json key_range(std::string_view key, bool prefix) {
+    json body = {{"key", b64(key)}};
+    if (prefix) body["range_end"] = b64(prefix_range_end(key));
+    return body;
+}
+
+json put_body(std::string_view key, std::string_view value, std::int64_t lease) {
+    json body = {{"key", b64(key)}, {"value", b64(value)}};
+    if (lease != 0) body["lease"] = std::to_string(lease);
+    return body;
+}
+
+}  // namespace
+
+std::string prefix_range_end(std::string_view prefix) {
+    std::string end(prefix);
+    while (!end.empty()) {
+        auto& last = reinterpret_cast<unsigned char&>(end.back());
+        if (last < 0xff) {
+            ++last;
+            return end;
+        }
+        end.pop_back();
+    }
+    return std::string(1, '\0');  // every key
+}
+
+std::string range_request(std::string_view key, bool prefix) {
+    return key_range(key, prefix).dump();
+}
+
+std::string put_request(std::string_view key, std::string_view value, std::int64_t lease) {
+    return put_body(key, value, lease).dump();
+}
+
+std::string delete_request(std::string_view key, bool prefix) {
+    return key_range(key, prefix).dump();
+}
+
+std::string put_if_revision_request(std::string_view key, std::string_view value,
+                                    std::int64_t mod_revision, std::int64_t lease) {
+    const json compare = {{"key", b64(key)},
+                          {"target", "MOD"},
+                          {"result", "EQUAL"},
+                          {"mod_revision", std::to_string(mod_revision)}};
+    return json{{"compare", json::array({compare})},
+                {"success", json::array({{{"requestPut", put_body(key, value, lease)}}})}}
+        .dump();
+}
+
+std::string lease_grant_request(std::int64_t ttl_seconds) {
+    return json{{"TTL", std::to_string(ttl_seconds)}}.dump();
+}
+
+std::string lease_id_request(std::int64_t lease) {
+    return json{{"ID", std::to_string(lease)}}.dump();
+}
+
+EtcdRange parse_range(std::string_view text) {
+    const json answer = parsed(text);
+    EtcdRange range;
+    if (answer.contains("header")) range.revision = number(answer["header"], "revision");
+    for (const json& kv : answer.value("kvs", json::array())) {
+        EtcdKeyValue entry;
+        entry.key = decoded(kv.at("key"));
+        if (kv.contains("value")) entry.value = decoded(kv["value"]);
+        entry.create_revision = number(kv, "create_revision");
+        entry.mod_revision = number(kv, "mod_revision");
+        entry.lease = number(kv, "lease");
+        range.kvs.push_back(std::move(entry));
+    }
+    return range;
+}
+
+std::int64_t parse_revision(std::string_view text) {
+    const json answer = parsed(text);
+    return answer.contains("header") ? number(answer["header"], "revision") : 0;
+}
+
+bool parse_txn_succeeded(std::string_view text) {
+    return parsed(text).value("succeeded", false);
+}
+
+EtcdLease parse_lease(std::string_view text) {
+    json answer = parsed(text);
+    // keepalive streams {"result": {...}}; grant answers the fields themselves.
+    if (answer.contains("result")) answer = answer["result"];
+    return EtcdLease{number(answer, "ID"), number(answer, "TTL")};
+}
+
+}  // namespace xiaozhi::fleet

@@ -1,0 +1,55 @@
+// The JSON bodies of etcd's v3 gateway (/v3/kv/range, put, txn, deleterange, lease): built and
+// read.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace xiaozhi::fleet {
+
+// One key as etcd returns it (key and value decoded from Base64).
+struct EtcdKeyValue {
+    std::string key;
+    std::string value;
+    std::int64_t create_revision = 0;
+    std::int64_t mod_revision = 0;
+    std::int64_t lease = 0;  // 0: none
+};
+
+// What a range read found, at the store's revision `revision`.
+struct EtcdRange {
+    std::int64_t revision = 0;
+    std::vector<EtcdKeyValue> kvs;
+};
+
+// The end of the range of every key that starts with `prefix` (its last byte below 0xff
+// raised by one), as etcdctl --prefix sends it.
+std::string prefix_range_end(std::string_view prefix);
+
+std::string range_request(std::string_view key, bool prefix);
+std::string put_request(std::string_view key, std::string_view value, std::int64_t lease = 0);
+std::string delete_request(std::string_view key, bool prefix);
+// A put that happens only while the key's mod_revision is `mod_revision` (0: the key does not
+// exist): etcd's compare-and-swap.
+std::string put_if_revision_request(std::string_view key, std::string_view value,
+                                    std::int64_t mod_revision, std::int64_t lease = 0);
+std::string lease_grant_request(std::int64_t ttl_seconds);
+std::string lease_id_request(std::int64_t lease);  // keepalive and revoke
+
+// The readers throw std::runtime_error naming what is wrong with `json` (an answer that is
+// not JSON, or an etcd error: {"error": ..., "code": ...}).
+EtcdRange parse_range(std::string_view json);
+// The store's revision after a put or a delete.
+std::int64_t parse_revision(std::string_view json);
+// Whether the compare of a txn held.
+bool parse_txn_succeeded(std::string_view json);
+struct EtcdLease {
+    std::int64_t id = 0;
+    std::int64_t ttl = 0;  // seconds left; 0 or less: the lease is gone
+};
+EtcdLease parse_lease(std::string_view json);
+
+}  // namespace xiaozhi::fleet

@@ -1,0 +1,61 @@
+// EtcdClient: etcd's v3 JSON gateway over HTTP with Beast, one request at a time, several
+// endpoints.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+
+#include "deploy/url.hpp"
+#include "fleet/etcd_messages.hpp"
+
+namespace xiaozhi::server {
+
+// No endpoint answered; the message names each one and what happened.
+class EtcdUnavailable : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+// Blocking calls for one thread (the fleet's own): each request goes to the endpoint that
+// answered last, then to the others in order, each within `timeout`. etcd's own refusals
+// (an unknown lease, a bad request) throw std::runtime_error and are not retried elsewhere.
+class EtcdClient {
+  public:
+    struct Options {
+        std::vector<deploy::Url> endpoints;  // http:// members of fleet.etcd
+        std::chrono::milliseconds timeout{2000};
+    };
+
+    explicit EtcdClient(Options options);
+
+    fleet::EtcdRange range(std::string_view key, bool prefix = false);
+    std::int64_t put(std::string_view key, std::string_view value, std::int64_t lease = 0);
+    // The put happens only while the key's mod_revision is `mod_revision` (0: absent).
+    bool put_if_revision(std::string_view key, std::string_view value, std::int64_t mod_revision,
+                         std::int64_t lease = 0);
+    std::int64_t remove(std::string_view key, bool prefix = false);
+    fleet::EtcdLease grant(std::int64_t ttl_seconds);
+    // The lease's TTL renewed; ttl 0 when etcd no longer has it.
+    fleet::EtcdLease keep_alive(std::int64_t lease);
+    void revoke(std::int64_t lease);
+
+    // POSTs `body` to the gateway path ("/v3/kv/range") and returns the answer's body.
+    std::string call(std::string_view path, const std::string& body);
+
+  private:
+    // The answer of one endpoint, or "" with `failure` set when it could not be had.
+    std::string post(const deploy::Url& endpoint, std::string_view path, const std::string& body,
+                     std::string& failure);
+
+    Options options_;
+    std::size_t preferred_ = 0;
+    boost::asio::io_context io_;
+};
+
+}  // namespace xiaozhi::server

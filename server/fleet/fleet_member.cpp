@@ -1,0 +1,142 @@
+// FleetMember: grant, create-if-absent, keepalive and refresh every TTL/3, backoff while etcd is
+// away.
+#include "fleet/fleet_member.hpp"
+
+#include <algorithm>
+
+#include "log_event.hpp"
+
+namespace xiaozhi::server {
+
+namespace {
+
+// "host h, pid 12, started 2026-12-04T19:00:00Z" from a registry entry.
+std::string holder_of(const std::string& value) {
+    const nlohmann::json entry = nlohmann::json::parse(value, nullptr, false);
+    if (!entry.is_object()) return "an entry that is not JSON";
+    return "host " + entry.value("host", std::string("?")) + ", pid " +
+           std::to_string(entry.value("pid", 0)) + ", websocket " +
+           entry.value("websocket_url", std::string("?")) + ", started " +
+           entry.value("started", std::string("?"));
+}
+
+}  // namespace
+
+FleetMember::FleetMember(Options options, Describe describe)
+    : options_(std::move(options)),
+      describe_(std::move(describe)),
+      key_("/xiaozhi/" + options_.name + "/instances/" + options_.instance),
+      etcd_(options_.etcd) {}
+
+FleetMember::~FleetMember() {
+    stop();
+}
+
+void FleetMember::start() {
+    if (!register_entry()) {
+        log_warn("fleet_unreachable", "etcd unreachable, registering later",
+                 {{"key", key_}, {"retry", "with backoff"}});
+        warned_ = true;
+    }
+    thread_ = std::thread([this] { run(); });
+}
+
+void FleetMember::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_) return;
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+    if (lease_ == 0) return;
+    try {
+        etcd_.revoke(lease_);
+        log_info("fleet_left", "left the fleet", {{"key", key_}});
+    } catch (const std::exception& error) {
+        log_warn("fleet_leave_failed",
+                 "could not leave the fleet; the entry expires with its lease",
+                 {{"key", key_}, {"error", error.what()}});
+    }
+    lease_ = 0;
+}
+
+bool FleetMember::register_entry() {
+    try {
+        const fleet::EtcdLease lease = etcd_.grant(options_.lease_ttl.count());
+        const std::string value = describe_().dump();
+        if (!etcd_.put_if_revision(key_, value, 0, lease.id)) {
+            const fleet::EtcdRange held = etcd_.range(key_);
+            etcd_.revoke(lease.id);
+            const std::string holder = held.kvs.empty() ? "?" : holder_of(held.kvs[0].value);
+            throw FleetConflict("fleet.instance " + options_.instance +
+                                " is registered by another serve (" + holder +
+                                "); give this one another fleet.instance");
+        }
+        lease_ = lease.id;
+        connected_ = true;
+        log_info("fleet_joined", "joined the fleet",
+                 {{"key", key_}, {"lease_ttl", options_.lease_ttl.count()}});
+        return true;
+    } catch (const EtcdUnavailable& error) {
+        lost_contact(error.what());
+        return false;
+    }
+}
+
+void FleetMember::lost_contact(const std::string& why) {
+    const bool was = connected_.exchange(false);
+    if (was || !warned_) {
+        log_warn("fleet_disconnected", "etcd unreachable, serving on",
+                 {{"key", key_}, {"error", why}});
+        warned_ = true;
+    }
+}
+
+void FleetMember::keep_alive() {
+    try {
+        const fleet::EtcdLease renewed = etcd_.keep_alive(lease_);
+        if (renewed.ttl <= 0) {
+            log_warn("fleet_lease_lost", "fleet lease expired, registering again", {{"key", key_}});
+            lease_ = 0;
+            connected_ = false;
+            register_entry();
+            return;
+        }
+        etcd_.put(key_, describe_().dump(), lease_);
+        if (!connected_.exchange(true)) {
+            log_info("fleet_reconnected", "etcd reachable again", {{"key", key_}});
+        }
+    } catch (const EtcdUnavailable& error) {
+        lost_contact(error.what());
+    }
+}
+
+void FleetMember::run() {
+    const auto period = std::max<std::chrono::milliseconds>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(options_.lease_ttl) / 3,
+        std::chrono::milliseconds(500));
+    auto backoff = std::chrono::milliseconds(500);
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+        const bool ok = connected_.load();
+        wake_.wait_for(lock, ok ? period : backoff, [this] { return stopping_; });
+        if (stopping_) break;
+        lock.unlock();
+        try {
+            if (lease_ == 0) {
+                register_entry();
+            } else {
+                keep_alive();
+            }
+        } catch (const std::exception& error) {
+            log_error("fleet_error", "fleet registry error",
+                      {{"key", key_}, {"error", error.what()}});
+        }
+        backoff = connected_ ? std::chrono::milliseconds(500)
+                             : std::min<std::chrono::milliseconds>(2 * backoff, period);
+        lock.lock();
+    }
+}
+
+}  // namespace xiaozhi::server

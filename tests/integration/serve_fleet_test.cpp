@@ -1,0 +1,118 @@
+// serve in a fleet on a real etcd member: the registry entry, its lease, a taken id, etcd away.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <csignal>
+#include <string>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "etcd_process.hpp"
+#include "serve_process.hpp"
+
+using namespace xiaozhi::testing;
+
+namespace {
+
+std::string fleet_config(const EtcdProcess& etcd, const std::string& instance,
+                         const std::string& extra = "") {
+    return "[fleet]\netcd = [\"" + etcd.url() + "\"]\nname = \"test\"\ninstance = \"" + instance +
+           "\"\nlease_ttl = 3\n" + extra;
+}
+
+const std::string kPrefix = "/xiaozhi/test/instances/";
+
+// Polls `condition` every 100 ms for up to `timeout_ms`.
+template <typename Condition>
+bool eventually(Condition condition, int timeout_ms) {
+    const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (std::chrono::steady_clock::now() < end) {
+        if (condition()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return condition();
+}
+
+}  // namespace
+
+TEST_CASE("fleet: serve registers with its URLs and ports, and a clean stop removes the entry",
+          "[fleet]") {
+    EtcdProcess etcd;
+    ServeProcess serve(fleet_config(etcd, "a"));
+    const auto entries = etcd.get_prefix(kPrefix);
+    REQUIRE(entries.size() == 1);
+    CHECK(entries[0].first == kPrefix + "a");
+    const nlohmann::json entry = nlohmann::json::parse(entries[0].second);
+    CHECK(entry["ports"]["websocket"] == serve.websocket_port());
+    CHECK(entry["ports"]["http"] == serve.http_port());
+    CHECK(entry["websocket_url"] ==
+          "ws://127.0.0.1:" + std::to_string(serve.websocket_port()) + "/xiaozhi/v1/");
+    CHECK(entry["pid"] == serve.pid());
+    CHECK(entry["health"] == "ok");
+    CHECK(entry["capacity"] == 10000);
+    CHECK(serve.stop(SIGTERM) == 0);
+    CHECK(etcd.get_prefix(kPrefix).empty());
+    CHECK(contains(serve.log(), "left the fleet"));
+}
+
+TEST_CASE("fleet: a killed serve's entry expires with its lease", "[fleet]") {
+    EtcdProcess etcd;
+    ServeProcess serve(fleet_config(etcd, "a"));
+    REQUIRE(etcd.get_prefix(kPrefix).size() == 1);
+    // Kept alive past its 3 s TTL while serve runs.
+    std::this_thread::sleep_for(std::chrono::seconds(4));
+    REQUIRE(etcd.get_prefix(kPrefix).size() == 1);
+    const auto killed = std::chrono::steady_clock::now();
+    serve.stop(SIGKILL);
+    CHECK(eventually([&] { return etcd.get_prefix(kPrefix).empty(); }, 6000));
+    // Within the TTL and a second of etcd's lease check.
+    CHECK(std::chrono::steady_clock::now() - killed < std::chrono::seconds(5));
+}
+
+TEST_CASE("fleet: a second serve with the same fleet.instance is refused with the holder's details",
+          "[fleet]") {
+    EtcdProcess etcd;
+    ServeProcess first(fleet_config(etcd, "same"));
+    ServeProcess::Options options;
+    options.config_toml = fleet_config(etcd, "same");
+    options.wait_ready = false;
+    ServeProcess second(options);
+    CHECK(second.wait_exit(20000) == 1);
+    CHECK(contains(second.log(), "fleet.instance same is registered by another serve"));
+    CHECK(contains(second.log(), "pid " + std::to_string(first.pid())));
+    // The first one's entry is untouched.
+    const auto entries = etcd.get_prefix(kPrefix);
+    REQUIRE(entries.size() == 1);
+    CHECK(nlohmann::json::parse(entries[0].second)["pid"] == first.pid());
+}
+
+TEST_CASE("fleet: with etcd away serve starts and serves, and registers once etcd is back",
+          "[fleet]") {
+    EtcdProcess etcd;
+    etcd.stop();
+    ServeProcess serve(fleet_config(etcd, "late"));
+    CHECK(serve.wait_for_log("etcd unreachable", 10000));
+    CHECK(serve.running());
+    etcd.start();
+    CHECK(eventually([&] { return etcd.get_prefix(kPrefix).size() == 1; }, 10000));
+    CHECK(serve.wait_for_log("joined the fleet", 5000));
+}
+
+TEST_CASE(
+    "fleet: etcd stopped under a running serve: it serves on, then keeps its entry alive again",
+    "[fleet]") {
+    EtcdProcess etcd;
+    ServeProcess serve(fleet_config(etcd, "a"));
+    REQUIRE(etcd.get_prefix(kPrefix).size() == 1);
+    etcd.stop();
+    CHECK(serve.wait_for_log("etcd unreachable, serving on", 10000));
+    CHECK(serve.running());
+    etcd.start();
+    const bool resumed = serve.wait_for_log("etcd reachable again", 10000) ||
+                         contains(serve.log(), "joined the fleet");
+    CHECK(resumed);
+    // Alive past a TTL after the restart.
+    std::this_thread::sleep_for(std::chrono::seconds(4));
+    CHECK(etcd.get_prefix(kPrefix).size() == 1);
+}

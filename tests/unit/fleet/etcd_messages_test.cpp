@@ -1,0 +1,65 @@
+// etcd gateway bodies and answers: Base64 keys, string numbers, prefixes, errors.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "fleet/etcd_messages.hpp"
+#include "protocol/crypto.hpp"
+
+using namespace xiaozhi::fleet;
+using nlohmann::json;
+
+TEST_CASE("prefix_range_end raises the last byte, as etcdctl --prefix does") {
+    CHECK(prefix_range_end("/xiaozhi/a/") == "/xiaozhi/a0");
+    CHECK(prefix_range_end(std::string("a\xff", 2)) == "b");
+    CHECK(prefix_range_end("") == std::string(1, '\0'));
+}
+
+TEST_CASE("requests carry keys and values in Base64 and numbers as strings") {
+    const json range = json::parse(range_request("/xiaozhi/fleet/instances/", true));
+    CHECK(range["key"] == "L3hpYW96aGkvZmxlZXQvaW5zdGFuY2VzLw==");
+    CHECK(range["range_end"] == xiaozhi::protocol::base64_encode("/xiaozhi/fleet/instances0"));
+    CHECK_FALSE(json::parse(range_request("/k", false)).contains("range_end"));
+    const json put = json::parse(put_request("/k", "v", 7587869012345678901));
+    CHECK(put["value"] == "dg==");
+    CHECK(put["lease"] == "7587869012345678901");
+    CHECK_FALSE(json::parse(put_request("/k", "v")).contains("lease"));
+    const json txn = json::parse(put_if_revision_request("/k", "v", 42));
+    CHECK(txn["compare"][0]["target"] == "MOD");
+    CHECK(txn["compare"][0]["mod_revision"] == "42");
+    CHECK(txn["success"][0]["requestPut"]["key"] == "L2s=");
+    CHECK(json::parse(lease_grant_request(10))["TTL"] == "10");
+    CHECK(json::parse(lease_id_request(5))["ID"] == "5");
+}
+
+TEST_CASE("parse_range reads etcd 3.4's answer") {
+    // As etcd 3.4.23 answered /v3/kv/range for /xiaozhi/a = hello.
+    const std::string answer =
+        R"({"header":{"cluster_id":"324952591200643719","member_id":"3319814642761637952",)"
+        R"("revision":"3","raft_term":"2"},"kvs":[{"key":"L3hpYW96aGkvYQ==","create_revision":"2",)"
+        R"("mod_revision":"3","version":"2","value":"aGVsbG8=","lease":"2324035814021175559"}],)"
+        R"("count":"1"})";
+    const EtcdRange range = parse_range(answer);
+    CHECK(range.revision == 3);
+    REQUIRE(range.kvs.size() == 1);
+    CHECK(range.kvs[0].key == "/xiaozhi/a");
+    CHECK(range.kvs[0].value == "hello");
+    CHECK(range.kvs[0].create_revision == 2);
+    CHECK(range.kvs[0].mod_revision == 3);
+    CHECK(range.kvs[0].lease == 2324035814021175559);
+    CHECK(parse_range(R"({"header":{"revision":"9"}})").kvs.empty());
+}
+
+TEST_CASE("leases, txn outcomes and errors") {
+    CHECK(parse_lease(R"({"header":{},"ID":"77","TTL":"10"})").ttl == 10);
+    CHECK(parse_lease(R"({"result":{"header":{},"ID":"77","TTL":"9"}})").id == 77);
+    CHECK(parse_lease(R"({"result":{"header":{},"ID":"77"}})").ttl == 0);
+    CHECK(parse_txn_succeeded(R"({"header":{"revision":"4"},"succeeded":true})"));
+    CHECK_FALSE(parse_txn_succeeded(R"({"header":{"revision":"4"}})"));
+    CHECK(parse_revision(R"({"header":{"revision":"12"}})") == 12);
+    CHECK_THROWS_WITH(parse_range(R"({"error":"etcdserver: requested lease not found","code":5})"),
+                      "etcd refused: etcdserver: requested lease not found");
+    CHECK_THROWS_WITH(parse_range("<html>"), "etcd answered something that is not a JSON object");
+    CHECK_THROWS_WITH(parse_range(R"({"kvs":[{"key":"%%%"}]})"),
+                      "etcd answered a key or value that is not Base64");
+}
