@@ -73,9 +73,10 @@ HttpResponse route(const HttpRequest& request, const ServerServices& services) {
     if (path == kOtaPath || path == kOtaPath.substr(0, kOtaPath.size() - 1)) {
         if (method != "GET" && method != "POST") return method_not_allowed("GET, POST, OPTIONS");
         const std::shared_ptr<const RunningConfig> running = services.control.current();
-        return ota_check(request, *running,
-                         *services.firmware.names(running->settings.firmware_dir), services.metrics,
-                         now);
+        return ota_check(
+            request, *running, *services.firmware.names(running->settings.firmware_dir),
+            services.metrics, now,
+            services.fleet.websocket_url_for(request.header("Device-Id"), running->websocket_url));
     }
     if (path.starts_with(kDownloadPrefix)) {
         if (!is_read(method)) return method_not_allowed("GET, HEAD");

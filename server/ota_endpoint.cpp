@@ -28,7 +28,8 @@ std::optional<protocol::FirmwareFile> offer_for(const protocol::OtaRequest& devi
 
 HttpResponse ota_check(const HttpRequest& request, const RunningConfig& config,
                        const std::vector<std::string>& firmware_names, Metrics& metrics,
-                       std::chrono::system_clock::time_point now) {
+                       std::chrono::system_clock::time_point now,
+                       const std::string& websocket_url) {
     const ServerSettings& settings = config.settings;
     const std::string device_id = request.header("Device-Id");
     if (request.method == "GET" && device_id.empty()) {
@@ -57,8 +58,9 @@ HttpResponse ota_check(const HttpRequest& request, const RunningConfig& config,
             settings.mqtt_gateway, device.device_id, device.mqtt_model, settings.mqtt_signature_key,
             request.peer_address);
     } else {
-        protocol::WebsocketSection websocket{config.websocket_url, std::nullopt,
-                                             settings.websocket_version};
+        protocol::WebsocketSection websocket{
+            websocket_url.empty() ? config.websocket_url : websocket_url, std::nullopt,
+            settings.websocket_version};
         if (settings.auth.enabled) {
             websocket.token = protocol::make_token(settings.auth.key, device.client_id,
                                                    device.device_id, answer.server_time_ms / 1000);

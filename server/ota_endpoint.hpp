@@ -18,10 +18,12 @@ namespace xiaozhi::server {
 // JSON with server_time, firmware (the newest <model>_<version>.bin above the
 // device's version among `firmware_names`, the files of settings.firmware_dir) and websocket (url,
 // token when auth is on, version when configured) or mqtt (when server.mqtt_gateway is set). Counts
-// metrics.ota_requests by outcome.
+// metrics.ota_requests by outcome. `websocket_url` is the address handed out (a fleet
+// instance's); empty: config.websocket_url.
 HttpResponse ota_check(const HttpRequest& request, const RunningConfig& config,
                        const std::vector<std::string>& firmware_names, Metrics& metrics,
-                       std::chrono::system_clock::time_point now);
+                       std::chrono::system_clock::time_point now,
+                       const std::string& websocket_url = {});
 
 // GET /xiaozhi/ota/download/<file>: `file` (still percent-encoded, as in the path) must
 // decode to a bare file name (else 400) of a regular file in settings.firmware_dir

@@ -60,7 +60,7 @@ class ServerApp final : public ServerControl {
   public:
     explicit ServerApp(const ServeOptions& options)
         : options_(options),
-          services_{*this, metrics_, sessions_, firmware_, upstreams_},
+          services_{*this, metrics_, sessions_, firmware_, upstreams_, fleet_directory_},
           routes_(services_) {}
 
     ~ServerApp() override {
@@ -171,8 +171,10 @@ class ServerApp final : public ServerControl {
                                ? host_name() + ":" + std::to_string(running->bound.websocket)
                                : fleet.instance;
         options.lease_ttl = fleet.lease_ttl;
+        fleet_directory_.configure(options.instance, fleet.balance, fleet.sticky);
         fleet_ = std::make_unique<FleetMember>(
-            options, [this, started = utc_now_text()] { return registry_entry(started); });
+            options, fleet_directory_,
+            [this, started = utc_now_text()] { return registry_entry(started); });
         fleet_->start();
     }
 
@@ -685,6 +687,7 @@ class ServerApp final : public ServerControl {
     SessionRegistry sessions_;
     FirmwareListing firmware_;
     UpstreamPool upstreams_;
+    FleetDirectory fleet_directory_;  // what OTA answers hand out in a fleet
     ServerServices services_;
     HttpRoutes routes_;
     mutable std::mutex config_mutex_;

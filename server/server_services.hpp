@@ -1,8 +1,9 @@
 // What every connection handler shares: the server's control, metrics, sessions, firmware list,
-// upstreams.
+// upstreams, fleet.
 #pragma once
 
 #include "firmware_listing.hpp"
+#include "fleet/fleet_directory.hpp"
 #include "metrics.hpp"
 #include "relay/upstream_pool.hpp"
 #include "server_control.hpp"
@@ -16,7 +17,8 @@ struct ServerServices {
     Metrics& metrics;
     SessionRegistry& sessions;
     FirmwareListing& firmware;
-    UpstreamPool& upstreams;  // the relay backend's upstreams (empty with the echo backend)
+    UpstreamPool& upstreams;      // the relay backend's upstreams (empty with the echo backend)
+    const FleetDirectory& fleet;  // the fleet's instances (none without fleet.etcd)
 };
 
 }  // namespace xiaozhi::server

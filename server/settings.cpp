@@ -252,6 +252,14 @@ FleetSettings fleet_settings(const Effective& effective) {
     }
     fleet.instance = text(effective, "fleet.instance");
     fleet.lease_ttl = std::chrono::seconds(integer(effective, "fleet.lease_ttl", 10, 2, 300));
+    if (const std::string balance = text(effective, "fleet.balance"); !balance.empty()) {
+        if (balance != "least-loaded" && balance != "self") {
+            throw InputError(effective.origin_of("fleet.balance").pos,
+                             "fleet.balance must be least-loaded or self, not '" + balance + "'");
+        }
+        fleet.balance = balance == "self" ? fleet::Balance::self : fleet::Balance::least_loaded;
+    }
+    fleet.sticky = flag(effective, "fleet.sticky", false);
     return fleet;
 }
 

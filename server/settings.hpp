@@ -9,6 +9,7 @@
 
 #include "config/effective.hpp"
 #include "deploy/url.hpp"
+#include "fleet/instance_choice.hpp"
 #include "protocol/audio_params.hpp"
 
 namespace xiaozhi::server {
@@ -85,6 +86,10 @@ struct FleetSettings {
     std::string name = "default";        // fleet.name: keys live under /xiaozhi/<name>/
     std::string instance;                // fleet.instance; "" = <hostname>:<websocket port>
     std::chrono::seconds lease_ttl{10};  // fleet.lease_ttl: how long a crashed entry lasts
+    // fleet.balance: OTA answers hand out the instance with the most free capacity
+    // ("least-loaded") or this one ("self").
+    fleet::Balance balance = fleet::Balance::least_loaded;
+    bool sticky = false;  // fleet.sticky: a device keeps its instance while it stays healthy
 };
 
 struct ServerSettings {

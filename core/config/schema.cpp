@@ -125,6 +125,8 @@ const std::vector<KeySpec>& known_keys() {
         {"fleet.name", string, "the fleet's name: its keys live under /xiaozhi/<name>/"},
         {"fleet.instance", string, "this instance's id; empty: <hostname>:<websocket port>"},
         {"fleet.lease_ttl", integer, "seconds a crashed instance stays registered (2..300)"},
+        {"fleet.balance", string, "OTA hands out: least-loaded (most free capacity) or self"},
+        {"fleet.sticky", boolean, "a device keeps its instance while that stays healthy"},
         {"xiaozhi", map, "the server's hello message"},
         {"xiaozhi.type", string, "hello message type"},
         {"xiaozhi.version", integer, "protocol version"},

@@ -22,8 +22,9 @@ std::string holder_of(const std::string& value) {
 
 }  // namespace
 
-FleetMember::FleetMember(Options options, Describe describe)
+FleetMember::FleetMember(Options options, FleetDirectory& directory, Describe describe)
     : options_(std::move(options)),
+      directory_(directory),
       describe_(std::move(describe)),
       key_("/xiaozhi/" + options_.name + "/instances/" + options_.instance),
       etcd_(options_.etcd) {}
@@ -77,6 +78,7 @@ bool FleetMember::register_entry() {
         connected_ = true;
         log_info("fleet_joined", "joined the fleet",
                  {{"key", key_}, {"lease_ttl", options_.lease_ttl.count()}});
+        refresh_directory();
         return true;
     } catch (const EtcdUnavailable& error) {
         lost_contact(error.what());
@@ -84,7 +86,19 @@ bool FleetMember::register_entry() {
     }
 }
 
+void FleetMember::refresh_directory() {
+    const std::string prefix = "/xiaozhi/" + options_.name + "/instances/";
+    std::vector<fleet::InstanceView> instances;
+    for (const fleet::EtcdKeyValue& kv : etcd_.range(prefix, true).kvs) {
+        if (auto view = fleet::instance_view_of(kv.key.substr(prefix.size()), kv.value)) {
+            instances.push_back(std::move(*view));
+        }
+    }
+    directory_.update(std::move(instances));
+}
+
 void FleetMember::lost_contact(const std::string& why) {
+    directory_.update({});
     const bool was = connected_.exchange(false);
     if (was || !warned_) {
         log_warn("fleet_disconnected", "etcd unreachable, serving on",
@@ -104,6 +118,7 @@ void FleetMember::keep_alive() {
             return;
         }
         etcd_.put(key_, describe_().dump(), lease_);
+        refresh_directory();
         if (!connected_.exchange(true)) {
             log_info("fleet_reconnected", "etcd reachable again", {{"key", key_}});
         }

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fleet/etcd_client.hpp"
+#include "fleet/fleet_directory.hpp"
 
 namespace xiaozhi::server {
 
@@ -35,7 +36,8 @@ class FleetMember {
     // The registry entry's content, asked for at every refresh (from the fleet's thread).
     using Describe = std::function<nlohmann::json()>;
 
-    FleetMember(Options options, Describe describe);
+    // `directory` gets the registry as read at every refresh; it outlives the member.
+    FleetMember(Options options, FleetDirectory& directory, Describe describe);
     ~FleetMember();
     FleetMember(const FleetMember&) = delete;
     FleetMember& operator=(const FleetMember&) = delete;
@@ -57,8 +59,11 @@ class FleetMember {
     void run();
     void keep_alive();
     void lost_contact(const std::string& why);
+    // Reads every instance's entry into the directory.
+    void refresh_directory();
 
     Options options_;
+    FleetDirectory& directory_;
     Describe describe_;
     std::string key_;
     EtcdClient etcd_;

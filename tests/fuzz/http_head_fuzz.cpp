@@ -61,7 +61,8 @@ struct Server {
     server::SessionRegistry sessions;
     server::FirmwareListing firmware;
     server::UpstreamPool upstreams;
-    server::ServerServices services{control, metrics, sessions, firmware, upstreams};
+    server::FleetDirectory fleet;
+    server::ServerServices services{control, metrics, sessions, firmware, upstreams, fleet};
     server::HttpRoutes routes{services};
 };
 

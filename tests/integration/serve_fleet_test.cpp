@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "etcd_process.hpp"
+#include "http_client.hpp"
 #include "serve_process.hpp"
 
 using namespace xiaozhi::testing;
@@ -115,4 +116,40 @@ TEST_CASE(
     // Alive past a TTL after the restart.
     std::this_thread::sleep_for(std::chrono::seconds(4));
     CHECK(etcd.get_prefix(kPrefix).size() == 1);
+}
+
+namespace {
+
+std::string ota_websocket_url(const ServeProcess& serve) {
+    const HttpReply reply =
+        http_call(serve.http_port(), ota_request("aa:bb:cc:dd:ee:01", "client-1", "1.0.0"));
+    INFO(reply.body);
+    REQUIRE(reply.status == 200);
+    return nlohmann::json::parse(reply.body)["websocket"]["url"].get<std::string>();
+}
+
+std::string ws_url_of(const ServeProcess& serve) {
+    return "ws://127.0.0.1:" + std::to_string(serve.websocket_port()) + "/xiaozhi/v1/";
+}
+
+}  // namespace
+
+TEST_CASE(
+    "fleet: OTA answers hand out the instance with the most free capacity, and a killed one "
+    "is gone from them within the TTL and a second",
+    "[fleet][ota]") {
+    EtcdProcess etcd;
+    ServeProcess small(fleet_config(etcd, "small") + "[server]\nmax_connections = 10\n");
+    ServeProcess big(fleet_config(etcd, "big") + "[server]\nmax_connections = 5000\n");
+    ServeProcess self(fleet_config(etcd, "self", "balance = \"self\"\n") +
+                      "[server]\nmax_connections = 10\n");
+    // Each instance reads the registry every third of the TTL (1 s).
+    CHECK(eventually([&] { return ota_websocket_url(small) == ws_url_of(big); }, 5000));
+    CHECK(ota_websocket_url(big) == ws_url_of(big));
+    CHECK(ota_websocket_url(self) == ws_url_of(self));
+    const auto killed = std::chrono::steady_clock::now();
+    big.stop(SIGKILL);
+    CHECK(eventually([&] { return ota_websocket_url(small) == ws_url_of(small); }, 8000));
+    // The lease (3 s) and one refresh (1 s), with etcd's own expiry check.
+    CHECK(std::chrono::steady_clock::now() - killed < std::chrono::seconds(6));
 }

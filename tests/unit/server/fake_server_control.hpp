@@ -92,7 +92,8 @@ struct TestServer {
     server::SessionRegistry sessions;
     server::FirmwareListing firmware;
     server::UpstreamPool upstreams;
-    server::ServerServices services{control, metrics, sessions, firmware, upstreams};
+    server::FleetDirectory fleet;
+    server::ServerServices services{control, metrics, sessions, firmware, upstreams, fleet};
 };
 
 inline server::HttpRequest request(std::string method, std::string target,

@@ -1,0 +1,69 @@
+// choose_instance: free capacity first; sticky through the relay's rendezvous hashing.
+#include "fleet/instance_choice.hpp"
+
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "relay/upstream_choice.hpp"
+
+namespace xiaozhi::fleet {
+
+namespace {
+
+bool has_room(const InstanceView& instance) {
+    return instance.healthy && !instance.websocket_url.empty() &&
+           instance.capacity > instance.sessions;
+}
+
+}  // namespace
+
+std::optional<InstanceView> instance_view_of(std::string_view id, std::string_view json) {
+    const nlohmann::json entry = nlohmann::json::parse(json, nullptr, false);
+    if (!entry.is_object()) return std::nullopt;
+    try {
+        InstanceView view;
+        view.id = std::string(id);
+        view.websocket_url = entry.value("websocket_url", std::string());
+        view.sessions = entry.value("sessions", std::int64_t{0});
+        view.capacity = entry.value("capacity", std::int64_t{0});
+        view.healthy = entry.value("health", std::string()) == "ok";
+        return view;
+    } catch (const nlohmann::json::exception&) {
+        return std::nullopt;
+    }
+}
+
+std::optional<std::size_t> choose_instance(std::span<const InstanceView> instances,
+                                           std::string_view self_id, std::string_view device_id,
+                                           Balance balance, bool sticky) {
+    if (balance == Balance::self) return std::nullopt;
+    if (sticky && !device_id.empty()) {
+        std::vector<relay::UpstreamView> views;
+        for (const InstanceView& instance : instances) {
+            relay::UpstreamView view{instance.id};
+            view.healthy = has_room(instance);
+            views.push_back(view);
+        }
+        return relay::choose_upstream(views, device_id, true, {});
+    }
+    std::optional<std::size_t> best;
+    for (std::size_t i = 0; i < instances.size(); ++i) {
+        const InstanceView& instance = instances[i];
+        if (!has_room(instance)) continue;
+        if (!best) {
+            best = i;
+            continue;
+        }
+        const InstanceView& leader = instances[*best];
+        const std::int64_t free = instance.capacity - instance.sessions;
+        const std::int64_t leader_free = leader.capacity - leader.sessions;
+        const bool wins =
+            free > leader_free || (free == leader_free && leader.id != self_id &&
+                                   (instance.id == self_id || instance.id < leader.id));
+        if (wins) best = i;
+    }
+    return best;
+}
+
+}  // namespace xiaozhi::fleet

@@ -1,0 +1,34 @@
+// FleetDirectory: the fleet's instances as this serve last read them, and the address an OTA answer
+// hands out.
+#pragma once
+
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "fleet/instance_choice.hpp"
+
+namespace xiaozhi::server {
+
+// Updated by the fleet's thread, read by every OTA request. Without a fleet (or while the
+// registry cannot be read) it knows no instance and every device gets this serve's address.
+class FleetDirectory {
+  public:
+    void configure(std::string self_id, fleet::Balance balance, bool sticky);
+    // The registry as just read; an empty list when it could not be read.
+    void update(std::vector<fleet::InstanceView> instances);
+
+    // The WebSocket URL for `device_id`: the chosen instance's, or `own`.
+    std::string websocket_url_for(std::string_view device_id, const std::string& own) const;
+    std::vector<fleet::InstanceView> instances() const;
+
+  private:
+    mutable std::mutex mutex_;
+    std::string self_id_;
+    fleet::Balance balance_ = fleet::Balance::least_loaded;
+    bool sticky_ = false;
+    std::vector<fleet::InstanceView> instances_;
+};
+
+}  // namespace xiaozhi::server
