@@ -32,6 +32,7 @@
 #include "protocol/server_message.hpp"
 #include "relay/relay_session.hpp"
 #include "send_queue.hpp"
+#include "session_admission.hpp"
 #include "session_id.hpp"
 #include "upgrade_rejection.hpp"
 
@@ -150,24 +151,20 @@ class DeviceSession final : public ClosableSession,
                 break;
         }
         if (settings().backend == ServerSettings::Backend::relay) {
-            RelayStart relayed{head, request.version(), identity_, static_cast<int>(version_),
-                               std::move(early_bytes)};
+            RelayStart relayed{head,
+                               request.version(),
+                               identity_,
+                               static_cast<int>(version_),
+                               std::move(early_bytes),
+                               unix_now()};
             start_relay_session(std::move(ws_.next_layer()), std::move(relayed), std::move(slot_),
                                 services_);
             return;
         }
-        const auto limit = static_cast<std::size_t>(std::max(0, settings().max_connections));
-        registry_id_ = services_.sessions.add(weak_from_this(), limit);
+        registry_id_ = admit_session(services_, weak_from_this(), settings().max_connections, peer_,
+                                     identity_.device_id);
         if (registry_id_ == 0) {
-            services_.metrics.handshake_failures.add("too_many");
-            log_warn("websocket_rejected", "websocket rejected",
-                     {{"peer", peer_},
-                      {"device", identity_.device_id},
-                      {"status", 503},
-                      {"reason", "too_many"},
-                      {"limit", limit}});
-            send_rejection(request.version(),
-                           json_response(503, R"({"error":"too many connections"})"));
+            send_rejection(request.version(), too_many_connections_response());
             return;
         }
         counted_ = true;

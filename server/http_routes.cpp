@@ -43,11 +43,15 @@ bool is_read(const std::string& method) {
     return method == "GET" || method == "HEAD";
 }
 
-// "degraded" (still 200: OTA answers go on) while the relay has no healthy upstream.
-HttpResponse health(const RunningConfig& config, const SessionRegistry& sessions,
-                    const UpstreamPool& upstreams) {
+// "degraded" (still 200: OTA answers go on) while the relay has no healthy upstream or the
+// fleet's etcd does not answer.
+HttpResponse health(const RunningConfig& config, const ServerServices& services) {
+    const SessionRegistry& sessions = services.sessions;
+    const UpstreamPool& upstreams = services.upstreams;
     const bool relay = config.settings.backend == ServerSettings::Backend::relay;
-    const bool degraded = relay && !upstreams.any_healthy();
+    const bool fleet = services.fleet.configured();
+    const bool degraded =
+        (relay && !upstreams.any_healthy()) || (fleet && !services.fleet.connected());
     nlohmann::json body{{"status", degraded ? "degraded" : "ok"},
                         {"websocket_url", config.websocket_url},
                         {"ota_url", config.ota_url},
@@ -58,6 +62,10 @@ HttpResponse health(const RunningConfig& config, const SessionRegistry& sessions
                           {"http", config.bound.http},
                           {"tls", config.bound.tls}}}};
     if (relay) body["upstreams_healthy"] = upstreams.healthy_count();
+    if (fleet) {
+        body["fleet"] = {{"connected", services.fleet.connected()},
+                         {"instances", services.fleet.instances().size()}};
+    }
     return json_response(200, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
@@ -85,12 +93,13 @@ HttpResponse route(const HttpRequest& request, const ServerServices& services) {
     }
     if (path == "/healthz") {
         if (!is_read(method)) return method_not_allowed("GET, HEAD");
-        return health(*services.control.current(), services.sessions, services.upstreams);
+        return health(*services.control.current(), services);
     }
     if (path == "/metrics") {
         if (!is_read(method)) return method_not_allowed("GET, HEAD");
         std::string text = render_prometheus(services.metrics);
         services.upstreams.render_prometheus(text);
+        services.fleet.render_prometheus(text);
         HttpResponse response = text_response(200, std::move(text));
         response.content_type = "text/plain; version=0.0.4; charset=utf-8";
         return response;

@@ -8,11 +8,43 @@ void FleetDirectory::configure(std::string self_id, fleet::Balance balance, bool
     self_id_ = std::move(self_id);
     balance_ = balance;
     sticky_ = sticky;
+    configured_ = true;
 }
 
 void FleetDirectory::update(std::vector<fleet::InstanceView> instances) {
     std::lock_guard lock(mutex_);
     instances_ = std::move(instances);
+    connected_ = true;
+}
+
+void FleetDirectory::disconnected() {
+    std::lock_guard lock(mutex_);
+    instances_.clear();
+    connected_ = false;
+}
+
+bool FleetDirectory::configured() const {
+    std::lock_guard lock(mutex_);
+    return configured_;
+}
+
+bool FleetDirectory::connected() const {
+    std::lock_guard lock(mutex_);
+    return connected_;
+}
+
+void FleetDirectory::render_prometheus(std::string& text) const {
+    std::lock_guard lock(mutex_);
+    if (!configured_) return;
+    text +=
+        "# HELP xiaozhi_fleet_connected Whether etcd answered the fleet's last request.\n"
+        "# TYPE xiaozhi_fleet_connected gauge\n"
+        "xiaozhi_fleet_connected " +
+        std::string(connected_ ? "1" : "0") +
+        "\n# HELP xiaozhi_fleet_instances Instances in the registry as last read.\n"
+        "# TYPE xiaozhi_fleet_instances gauge\n"
+        "xiaozhi_fleet_instances " +
+        std::to_string(instances_.size()) + "\n";
 }
 
 std::string FleetDirectory::websocket_url_for(std::string_view device_id,

@@ -16,18 +16,27 @@ namespace xiaozhi::server {
 class FleetDirectory {
   public:
     void configure(std::string self_id, fleet::Balance balance, bool sticky);
-    // The registry as just read; an empty list when it could not be read.
+    // The registry as just read (etcd answered); an empty list when it could not be read.
     void update(std::vector<fleet::InstanceView> instances);
+    // etcd did not answer: no instance is known until it does again.
+    void disconnected();
 
     // The WebSocket URL for `device_id`: the chosen instance's, or `own`.
     std::string websocket_url_for(std::string_view device_id, const std::string& own) const;
     std::vector<fleet::InstanceView> instances() const;
+
+    bool configured() const;  // fleet.etcd is set
+    bool connected() const;   // etcd answered the last request
+    // xiaozhi_fleet_connected and xiaozhi_fleet_instances, with a fleet only.
+    void render_prometheus(std::string& text) const;
 
   private:
     mutable std::mutex mutex_;
     std::string self_id_;
     fleet::Balance balance_ = fleet::Balance::least_loaded;
     bool sticky_ = false;
+    bool configured_ = false;
+    bool connected_ = false;
     std::vector<fleet::InstanceView> instances_;
 };
 

@@ -98,7 +98,7 @@ void FleetMember::refresh_directory() {
 }
 
 void FleetMember::lost_contact(const std::string& why) {
-    directory_.update({});
+    directory_.disconnected();
     const bool was = connected_.exchange(false);
     if (was || !warned_) {
         log_warn("fleet_disconnected", "etcd unreachable, serving on",

@@ -22,15 +22,16 @@
 
 #include "deadline_sweep.hpp"
 #include "log_event.hpp"
-#include "relay/drained_wait.hpp"
 #include "protocol/device_message.hpp"
 #include "protocol/server_message.hpp"
 #include "protocol/websocket_key.hpp"
+#include "relay/drained_wait.hpp"
 #include "relay/upstream_dial.hpp"
 #include "relay/upstream_pool.hpp"
 #include "relay/upstream_request.hpp"
 #include "relay/websocket_frames.hpp"
 #include "relay/websocket_scanner.hpp"
+#include "session_admission.hpp"
 #include "upgrade_rejection.hpp"
 
 namespace xiaozhi::server {
@@ -72,12 +73,6 @@ std::array<std::uint8_t, 4> random_mask() {
     if (RAND_bytes(mask.data(), static_cast<int>(mask.size())) != 1)
         mask = {0x5a, 0x17, 0xc3, 0x9e};
     return mask;
-}
-
-std::int64_t unix_now() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
 }
 
 template <typename Stream>
@@ -151,6 +146,7 @@ class RelaySession final : public ClosableSession,
     void start(RelayStart start) {
         identity_ = std::move(start.identity);
         protocol_ = start.protocol;
+        signed_at_ = start.unix_time;
         const std::string key = start.head.header("sec-websocket-key");
         const std::string version = start.head.header("sec-websocket-version");
         if (key.empty() || version != "13") {
@@ -168,17 +164,10 @@ class RelaySession final : public ClosableSession,
             reject(start.http_version, refusal);
             return;
         }
-        const auto limit = static_cast<std::size_t>(std::max(0, settings().max_connections));
-        registry_id_ = services_.sessions.add(weak_from_this(), limit);
+        registry_id_ = admit_session(services_, weak_from_this(), settings().max_connections, peer_,
+                                     identity_.device_id);
         if (registry_id_ == 0) {
-            services_.metrics.handshake_failures.add("too_many");
-            log_warn("websocket_rejected", "websocket rejected",
-                     {{"peer", peer_},
-                      {"device", identity_.device_id},
-                      {"status", 503},
-                      {"reason", "too_many"},
-                      {"limit", limit}});
-            reject(start.http_version, json_response(503, R"({"error":"too many connections"})"));
+            reject(start.http_version, too_many_connections_response());
             return;
         }
         counted_ = true;
@@ -281,7 +270,7 @@ class RelaySession final : public ClosableSession,
         dial_ = dial_upstream(
             device_.get_executor(), target.parsed, tls_,
             upstream_request(head_, target.parsed.path, target.parsed.query, identity_,
-                             peer_address_, settings().upstream.auth_key, unix_now()),
+                             peer_address_, settings().upstream.auth_key, signed_at_),
             timeout, [self = shared_from_this()](UpstreamDialResult result) {
                 self->on_dialed(std::move(result));
             });
@@ -881,8 +870,9 @@ class RelaySession final : public ClosableSession,
     std::string peer_;
     std::string peer_address_;
     DeviceIdentity identity_;
-    std::string session_id_;  // from the upstream's hello answer
-    int protocol_ = 1;        // the binary protocol version the device asked for
+    std::string session_id_;      // from the upstream's hello answer
+    int protocol_ = 1;            // the binary protocol version the device asked for
+    std::int64_t signed_at_ = 0;  // the Unix time re-signed tokens carry: the handshake's
     std::uint64_t registry_id_ = 0;
     SessionState state_ = SessionState::handshake;
     bool counted_ = false;

@@ -2,6 +2,7 @@
 // upstream.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "connection_slots.hpp"
@@ -18,8 +19,9 @@ struct RelayStart {
     HttpRequest head;  // the upgrade as the device sent it
     unsigned http_version = 11;
     DeviceIdentity identity;
-    int protocol = 1;         // the binary protocol version it asked for
-    std::string early_bytes;  // what the device sent after the request without waiting
+    int protocol = 1;            // the binary protocol version it asked for
+    std::string early_bytes;     // what the device sent after the request without waiting
+    std::int64_t unix_time = 0;  // when the handshake was checked (re-signed tokens carry it)
 };
 
 // Answers the upgrade (101, or 400/426/503) and relays the session until it ends: frames

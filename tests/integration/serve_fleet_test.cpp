@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "etcd_process.hpp"
+#include "eventually.hpp"
 #include "http_client.hpp"
 #include "serve_process.hpp"
 
@@ -24,15 +25,20 @@ std::string fleet_config(const EtcdProcess& etcd, const std::string& instance,
 
 const std::string kPrefix = "/xiaozhi/test/instances/";
 
-// Polls `condition` every 100 ms for up to `timeout_ms`.
-template <typename Condition>
-bool eventually(Condition condition, int timeout_ms) {
-    const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-    while (std::chrono::steady_clock::now() < end) {
-        if (condition()) return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return condition();
+}  // namespace
+
+namespace {
+
+std::string ota_websocket_url(const ServeProcess& serve) {
+    const HttpReply reply =
+        http_call(serve.http_port(), ota_request("aa:bb:cc:dd:ee:01", "client-1", "1.0.0"));
+    INFO(reply.body);
+    REQUIRE(reply.status == 200);
+    return nlohmann::json::parse(reply.body)["websocket"]["url"].get<std::string>();
+}
+
+std::string ws_url_of(const ServeProcess& serve) {
+    return "ws://127.0.0.1:" + std::to_string(serve.websocket_port()) + "/xiaozhi/v1/";
 }
 
 }  // namespace
@@ -106,9 +112,17 @@ TEST_CASE(
     EtcdProcess etcd;
     ServeProcess serve(fleet_config(etcd, "a"));
     REQUIRE(etcd.get_prefix(kPrefix).size() == 1);
+    CHECK(contains(http_get(serve.http_port(), "/metrics").body, "xiaozhi_fleet_connected 1"));
     etcd.stop();
     CHECK(serve.wait_for_log("etcd unreachable, serving on", 10000));
     CHECK(serve.running());
+    CHECK(contains(http_get(serve.http_port(), "/metrics").body, "xiaozhi_fleet_connected 0"));
+    const nlohmann::json health =
+        nlohmann::json::parse(http_get(serve.http_port(), "/healthz").body);
+    CHECK(health["status"] == "degraded");
+    CHECK(health["fleet"]["connected"] == false);
+    // Devices still get an address: this instance's own.
+    CHECK(ota_websocket_url(serve) == ws_url_of(serve));
     etcd.start();
     const bool resumed = serve.wait_for_log("etcd reachable again", 10000) ||
                          contains(serve.log(), "joined the fleet");
@@ -116,23 +130,8 @@ TEST_CASE(
     // Alive past a TTL after the restart.
     std::this_thread::sleep_for(std::chrono::seconds(4));
     CHECK(etcd.get_prefix(kPrefix).size() == 1);
+    CHECK(nlohmann::json::parse(http_get(serve.http_port(), "/healthz").body)["status"] == "ok");
 }
-
-namespace {
-
-std::string ota_websocket_url(const ServeProcess& serve) {
-    const HttpReply reply =
-        http_call(serve.http_port(), ota_request("aa:bb:cc:dd:ee:01", "client-1", "1.0.0"));
-    INFO(reply.body);
-    REQUIRE(reply.status == 200);
-    return nlohmann::json::parse(reply.body)["websocket"]["url"].get<std::string>();
-}
-
-std::string ws_url_of(const ServeProcess& serve) {
-    return "ws://127.0.0.1:" + std::to_string(serve.websocket_port()) + "/xiaozhi/v1/";
-}
-
-}  // namespace
 
 TEST_CASE(
     "fleet: OTA answers hand out the instance with the most free capacity, and a killed one "

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "cli_harness.hpp"
+#include "eventually.hpp"
 #include "http_client.hpp"
 #include "protocol/device_token.hpp"
 #include "script_peer.hpp"
@@ -90,17 +91,6 @@ std::string metrics_of(const ServeProcess& serve) {
     const HttpReply result = http_get(serve.http_port(), "/metrics");
     REQUIRE(result.status == 200);
     return result.body;
-}
-
-// Polls `condition` every 100 ms for up to `timeout_ms`.
-template <typename Condition>
-bool eventually(Condition condition, int timeout_ms) {
-    const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-    while (std::chrono::steady_clock::now() < end) {
-        if (condition()) return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return condition();
 }
 
 }  // namespace

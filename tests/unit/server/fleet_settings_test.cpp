@@ -1,23 +1,10 @@
 // read_server_settings for [fleet]: defaults, values, refusals at their place.
 #include <catch2/catch.hpp>
 
-#include "config/load.hpp"
-#include "settings.hpp"
-#include "temp_dir.hpp"
+#include "settings_of.hpp"
 
 using namespace xiaozhi;
-using xiaozhi::test::TempDir;
-
-namespace {
-
-server::ServerSettings settings_of(const std::string& toml) {
-    TempDir dir;
-    config::LoadOptions options;
-    options.paths = {dir.write("xiaozhi.toml", toml)};
-    return server::read_server_settings(config::load(options).effective, "/srv/x");
-}
-
-}  // namespace
+using xiaozhi::test::settings_of;
 
 TEST_CASE("fleet settings: none by default", "[settings][fleet]") {
     const server::FleetSettings fleet = settings_of("[server]\nport = 8000\n").fleet;
@@ -29,8 +16,9 @@ TEST_CASE("fleet settings: none by default", "[settings][fleet]") {
 
 TEST_CASE("fleet settings: every key set", "[settings][fleet]") {
     const server::FleetSettings fleet =
-        settings_of("[fleet]\netcd = [\"http://10.0.0.7:2379\", \"http://etcd-2:2379\"]\n"
-                    "name = \"prod\"\ninstance = \"edge-1\"\nlease_ttl = 30\n")
+        settings_of(
+            "[fleet]\netcd = [\"http://10.0.0.7:2379\", \"http://etcd-2:2379\"]\n"
+            "name = \"prod\"\ninstance = \"edge-1\"\nlease_ttl = 30\n")
             .fleet;
     REQUIRE(fleet.etcd.size() == 2);
     CHECK(fleet.etcd[0].host == "10.0.0.7");
@@ -45,9 +33,9 @@ TEST_CASE("fleet settings: refusals name the file, line and key", "[settings][fl
     CHECK_THROWS_WITH(settings_of("[fleet]\netcd = \"http://10.0.0.7:2379\"\n"),
                       Catch::Contains("xiaozhi.toml:2:8") &&
                           Catch::Contains("fleet.etcd must be a list of http:// URLs"));
-    CHECK_THROWS_WITH(settings_of("[fleet]\netcd = [\"https://10.0.0.7:2379\"]\n"),
-                      Catch::Contains("xiaozhi.toml:2") &&
-                          Catch::Contains("must be an http:// URL"));
+    CHECK_THROWS_WITH(
+        settings_of("[fleet]\netcd = [\"https://10.0.0.7:2379\"]\n"),
+        Catch::Contains("xiaozhi.toml:2") && Catch::Contains("must be an http:// URL"));
     CHECK_THROWS_WITH(settings_of("[fleet]\nname = \"a/b\"\n"),
                       Catch::Contains("fleet.name must not hold '/' or spaces"));
     CHECK_THROWS_WITH(settings_of("[fleet]\nlease_ttl = 1\n"),

@@ -23,7 +23,8 @@ admin_token = "secret-token"
 
 }  // namespace
 
-TEST_CASE("GET /healthz reports ok, the WebSocket URL, the session count, pid and ports", "[routes]") {
+TEST_CASE("GET /healthz reports ok, the WebSocket URL, the session count, pid and ports",
+          "[routes]") {
     test::TempDir dir;
     test::TestServer server(dir, kToml);
     server::HttpRoutes routes(server.services);

@@ -1,26 +1,13 @@
 // read_server_settings for server.backend and upstream: defaults, values, refusals at their place.
 #include <catch2/catch.hpp>
 
-#include "config/load.hpp"
-#include "settings.hpp"
-#include "temp_dir.hpp"
+#include "settings_of.hpp"
 
 using namespace xiaozhi;
 using namespace std::chrono_literals;
-using xiaozhi::test::TempDir;
+using xiaozhi::test::settings_of;
 using Backend = server::ServerSettings::Backend;
 using Upstream = server::UpstreamSettings;
-
-namespace {
-
-server::ServerSettings settings_of(const std::string& toml) {
-    TempDir dir;
-    config::LoadOptions options;
-    options.paths = {dir.write("xiaozhi.toml", toml)};
-    return server::read_server_settings(config::load(options).effective, "/srv/x");
-}
-
-}  // namespace
 
 TEST_CASE("upstream settings: the echo backend and the defaults", "[settings][upstream]") {
     const server::ServerSettings s = settings_of("");
