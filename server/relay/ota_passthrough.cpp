@@ -50,8 +50,10 @@ HttpResponse fallback(const HttpRequest& request, const ServerServices& services
               {"error", reason},
               {"answer", local ? "local" : "502"}});
     if (!local) return json_response(502, R"({"error":"the upstream OTA endpoint failed"})");
-    return ota_check(request, *running, *services.firmware.names(running->settings.firmware_dir),
-                     services.metrics, std::chrono::system_clock::now());
+    return ota_check(
+        request, *running, *services.firmware.names(running->settings.firmware_dir),
+        services.metrics, std::chrono::system_clock::now(),
+        services.fleet.websocket_url_for(request.header("Device-Id"), running->websocket_url));
 }
 
 HttpResponse answer_from(const UpstreamHttpAnswer& upstream, const HttpRequest& request,
@@ -75,8 +77,10 @@ HttpResponse answer_from(const UpstreamHttpAnswer& upstream, const HttpRequest& 
                                      request.header("Device-Id"),
                                      unix_seconds(std::chrono::system_clock::now()));
     }
-    const auto rewritten =
-        protocol::rewrite_ota_answer(upstream.body, running->websocket_url, token);
+    // In a fleet, the instance the fleet chooses; otherwise this one.
+    const std::string websocket_url =
+        services.fleet.websocket_url_for(request.header("Device-Id"), running->websocket_url);
+    const auto rewritten = protocol::rewrite_ota_answer(upstream.body, websocket_url, token);
     if (!rewritten) return fallback(request, services, running, "the answer is not a JSON object");
     if (const char* problem = firmware_url_problem(rewritten->firmware_url)) {
         log_warn("ota_upstream_firmware_url", "upstream OTA firmware URL is wrong",
@@ -86,7 +90,7 @@ HttpResponse answer_from(const UpstreamHttpAnswer& upstream, const HttpRequest& 
     log_info("ota_passed_through", "ota passed through",
              {{"device", request.header("Device-Id")},
               {"upstream_websocket", rewritten->upstream_websocket_url},
-              {"websocket", rewritten->had_websocket ? running->websocket_url : std::string()}});
+              {"websocket", rewritten->had_websocket ? websocket_url : std::string()}});
     return json_response(200, rewritten->body);
 }
 

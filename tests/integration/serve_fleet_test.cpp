@@ -11,6 +11,7 @@
 #include "etcd_process.hpp"
 #include "eventually.hpp"
 #include "http_client.hpp"
+#include "script_peer.hpp"
 #include "serve_process.hpp"
 
 using namespace xiaozhi::testing;
@@ -151,4 +152,23 @@ TEST_CASE(
     CHECK(eventually([&] { return ota_websocket_url(small) == ws_url_of(small); }, 8000));
     // The lease (3 s) and one refresh (1 s), with etcd's own expiry check.
     CHECK(std::chrono::steady_clock::now() - killed < std::chrono::seconds(6));
+}
+
+TEST_CASE(
+    "fleet: an OTA answer passed through from the management API hands out the fleet's "
+    "choice",
+    "[fleet][ota]") {
+    EtcdProcess etcd;
+    TempDir dir;
+    ScriptPeer api({"/usr/bin/python3",
+                    std::string(XIAOZHI_FIXTURES) + "/../integration/fake_management_api.py",
+                    "--record", dir.path() + "/ota.jsonl"});
+    const std::string pass_through =
+        "[upstream]\nota = \"http://127.0.0.1:" + std::to_string(api.ready.at("port").get<int>()) +
+        "/xiaozhi/ota/\"\n";
+    ServeProcess small(fleet_config(etcd, "small") + "[server]\nmax_connections = 10\n" +
+                       pass_through);
+    ServeProcess big(fleet_config(etcd, "big") + "[server]\nmax_connections = 5000\n");
+    CHECK(eventually([&] { return ota_websocket_url(small) == ws_url_of(big); }, 5000));
+    CHECK(small.wait_for_log("ota passed through", 1000));
 }
