@@ -41,6 +41,7 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
+bin=$(realpath "$bin")
 command -v wrk >/dev/null || { echo "wrk is missing (bash scripts/install-deps.sh)" >&2; exit 3; }
 command -v etcd >/dev/null || { echo "etcd is missing (bash scripts/install-deps.sh)" >&2; exit 3; }
 
@@ -54,12 +55,14 @@ cleanup() {
 trap cleanup EXIT
 
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# Waits for a listener on port $1; names the log $2 (if any) when none comes.
 wait_port() {
   for ((i = 0; i < 100; i++)); do
     [ -n "$(ss -Htln "( sport = :$1 )")" ] && return 0
     sleep 0.1
   done
   echo "nothing listens on $1" >&2
+  [ -n "${2:-}" ] && tail -5 "$2" >&2
   exit 3
 }
 
@@ -71,13 +74,13 @@ etcd --name b1 --data-dir "$work/etcd" --logger zap --log-outputs "$work/etcd.lo
 pids+=($!)
 wait_port "$etcd_port"
 
-# serve in $1 on websocket port $2 (HTTP on $2 + 1), the rest of the arguments after the config.
+# serve in $1 with its WebSocket on port $2 and HTTP on $3, the rest of the arguments after.
 start_serve() {
-  local dir=$1 port=$2
-  shift 2
+  local dir=$1 port=$2 http=$3
+  shift 3
   mkdir -p "$dir"
   (cd "$dir" && exec "$bin" serve --no-probe --log-level warn --log-format text \
-    --set server.ip=127.0.0.1 --set server.port="$port" --set server.http_port=$((port + 1)) "$@") \
+    --set server.ip=127.0.0.1 --set server.port="$port" --set server.http_port="$http" "$@") \
     >>"$dir/serve.log" 2>&1 &
   echo $!
 }
@@ -89,9 +92,8 @@ fleet_args() {
 
 # Three more instances in the registry, so the answering one chooses among four.
 for i in 1 2 3; do
-  port=$(free_port)
   mapfile -t args < <(fleet_args "other-$i")
-  pids+=("$(start_serve "$work/other-$i" "$port" "${args[@]}")")
+  pids+=("$(start_serve "$work/other-$i" "$(free_port)" "$(free_port)" "${args[@]}")")
 done
 
 cat >"$work/ota.lua" <<'LUA'
@@ -107,19 +109,15 @@ serve_pid=""
 measured_pids() { [ -n "$serve_pid" ] && echo "$serve_pid"; }
 
 run() {
-  local kind=$1 round=$2 port cpu0 cpu1 answers
-  port=$(free_port)
-  if [ "$kind" = fleet ]; then
-    mapfile -t args < <(fleet_args "answering")
-    serve_pid=$(start_serve "$work/$kind-$round" "$port" "${args[@]}")
-  else
-    serve_pid=$(start_serve "$work/$kind-$round" "$port")
-  fi
-  wait_port $((port + 1))
+  local kind=$1 round=$2 http cpu0 cpu1 answers args=()
+  http=$(free_port)
+  [ "$kind" = fleet ] && mapfile -t args < <(fleet_args "answering")
+  serve_pid=$(start_serve "$work/$kind-$round" "$(free_port)" "$http" "${args[@]}")
+  wait_port "$http" "$work/$kind-$round/serve.log"
   sleep 2  # a registry read in the fleet
   cpu0=$(cpu_ms)
   wrk -t1 -c"$connections" -d"${seconds}s" -s "$work/ota.lua" \
-    "http://127.0.0.1:$((port + 1))/xiaozhi/ota/" >"$work/wrk-$kind-$round.txt"
+    "http://127.0.0.1:$http/xiaozhi/ota/" >"$work/wrk-$kind-$round.txt"
   cpu1=$(cpu_ms)
   answers=$(awk '/requests in/ {print $1}' "$work/wrk-$kind-$round.txt")
   if grep -q "Non-2xx" "$work/wrk-$kind-$round.txt"; then

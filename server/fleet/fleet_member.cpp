@@ -34,11 +34,8 @@ FleetMember::~FleetMember() {
 }
 
 void FleetMember::start() {
-    if (!register_entry()) {
-        log_warn("fleet_unreachable", "etcd unreachable, registering later",
-                 {{"key", key_}, {"retry", "with backoff"}});
-        warned_ = true;
-    }
+    // etcd away: register_entry logged it, and the thread keeps trying.
+    register_entry();
     thread_ = std::thread([this] { run(); });
 }
 
