@@ -34,8 +34,17 @@ HttpReply range_call(int port, const std::string& prefix) {
 
 }  // namespace
 
-EtcdProcess::EtcdProcess() : client_port_(free_port()), peer_port_(free_port()) {
-    start();
+EtcdProcess::EtcdProcess() : EtcdProcess(EtcdMember{"m1", free_port(), free_port(), ""}) {}
+
+EtcdProcess::EtcdProcess(EtcdMember member, bool wait)
+    : name_(member.name),
+      client_port_(member.client_port),
+      peer_port_(member.peer_port),
+      initial_cluster_(member.initial_cluster.empty()
+                           ? member.name + "=http://127.0.0.1:" + std::to_string(member.peer_port)
+                           : member.initial_cluster) {
+    spawn();
+    if (wait) wait_ready();
 }
 
 EtcdProcess::~EtcdProcess() {
@@ -46,11 +55,16 @@ EtcdProcess::~EtcdProcess() {
 }
 
 void EtcdProcess::start() {
+    spawn();
+    wait_ready();
+}
+
+void EtcdProcess::spawn() {
     const std::string client = "http://127.0.0.1:" + std::to_string(client_port_);
     const std::string peer = "http://127.0.0.1:" + std::to_string(peer_port_);
     std::vector<std::string> args = {"/usr/bin/etcd",
                                      "--name",
-                                     "m1",
+                                     name_,
                                      "--data-dir",
                                      dir_.path() + "/data",
                                      "--listen-client-urls",
@@ -62,7 +76,7 @@ void EtcdProcess::start() {
                                      "--initial-advertise-peer-urls",
                                      peer,
                                      "--initial-cluster",
-                                     "m1=" + peer,
+                                     initial_cluster_,
                                      "--logger",
                                      "zap",
                                      "--log-outputs",
@@ -77,6 +91,10 @@ void EtcdProcess::start() {
     const int spawned = ::posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
     REQUIRE(spawned == 0);
+}
+
+void EtcdProcess::wait_ready() {
+    const std::string client = "http://127.0.0.1:" + std::to_string(client_port_);
     const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (std::chrono::steady_clock::now() < end) {
         if (range_call(client_port_, "/").status == 200) return;
@@ -101,6 +119,38 @@ std::vector<std::pair<std::string, std::string>> EtcdProcess::get_prefix(
     for (const auto& kv : fleet::parse_range(reply.body).kvs)
         entries.emplace_back(kv.key, kv.value);
     return entries;
+}
+
+EtcdCluster::EtcdCluster(int size) {
+    std::vector<EtcdMember> specs;
+    std::string initial;
+    for (int i = 1; i <= size; ++i) {
+        EtcdMember member;
+        member.name = std::string("m").append(std::to_string(i));
+        member.client_port = free_port();
+        member.peer_port = free_port();
+        if (!initial.empty()) initial += ',';
+        initial += member.name;
+        initial += "=http://127.0.0.1:";
+        initial += std::to_string(member.peer_port);
+        specs.push_back(member);
+    }
+    for (EtcdMember& member : specs) {
+        member.initial_cluster = initial;
+        members_.push_back(std::make_unique<EtcdProcess>(member, false));
+    }
+    for (auto& member : members_) member->wait_ready();
+}
+
+std::string EtcdCluster::toml_list() const {
+    std::string list;
+    for (const auto& member : members_) {
+        if (!list.empty()) list += ", ";
+        list += '"';
+        list += member->url();
+        list += '"';
+    }
+    return "[" + list + "]";
 }
 
 }  // namespace xiaozhi::testing

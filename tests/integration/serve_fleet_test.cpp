@@ -172,3 +172,25 @@ TEST_CASE(
     CHECK(eventually([&] { return ota_websocket_url(small) == ws_url_of(big); }, 5000));
     CHECK(small.wait_for_log("ota passed through", 1000));
 }
+
+TEST_CASE("fleet: one member of a three-member etcd cluster stopped changes nothing",
+          "[fleet][cluster]") {
+    EtcdCluster cluster(3);
+    const auto config = [&](const std::string& instance, int capacity) {
+        return "[fleet]\netcd = " + cluster.toml_list() + "\nname = \"test\"\ninstance = \"" +
+               instance +
+               "\"\nlease_ttl = 3\n[server]\nmax_connections = " + std::to_string(capacity) + "\n";
+    };
+    ServeProcess small(config("small", 10));
+    ServeProcess big(config("big", 5000));
+    CHECK(eventually([&] { return ota_websocket_url(small) == ws_url_of(big); }, 5000));
+    // The member both instances asked first.
+    cluster.member(0).stop();
+    // Past a lease TTL: both entries live on through the other members.
+    std::this_thread::sleep_for(std::chrono::seconds(5));
+    CHECK(cluster.member(1).get_prefix(kPrefix).size() == 2);
+    CHECK(ota_websocket_url(small) == ws_url_of(big));
+    CHECK(contains(http_get(small.http_port(), "/metrics").body, "xiaozhi_fleet_connected 1"));
+    CHECK_FALSE(contains(small.log(), "etcd unreachable"));
+    CHECK_FALSE(contains(big.log(), "etcd unreachable"));
+}
