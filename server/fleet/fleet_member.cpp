@@ -10,6 +10,9 @@ namespace xiaozhi::server {
 
 namespace {
 
+// How often the registry is read while etcd answers.
+constexpr std::chrono::milliseconds kDirectoryRefresh{1000};
+
 // "host h, pid 12, started 2026-12-04T19:00:00Z" from a registry entry.
 std::string holder_of(const std::string& value) {
     const nlohmann::json entry = nlohmann::json::parse(value, nullptr, false);
@@ -125,22 +128,33 @@ void FleetMember::keep_alive() {
 }
 
 void FleetMember::run() {
+    using Clock = std::chrono::steady_clock;
     const auto period = std::max<std::chrono::milliseconds>(
         std::chrono::duration_cast<std::chrono::milliseconds>(options_.lease_ttl) / 3,
         std::chrono::milliseconds(500));
     auto backoff = std::chrono::milliseconds(500);
+    auto renew_at = Clock::now() + period;
     std::unique_lock lock(mutex_);
     while (!stopping_) {
+        // Connected, the registry is read every second (an expired instance leaves the OTA
+        // answers within a second of its lease) and the lease renewed every third of the TTL.
         const bool ok = connected_.load();
-        wake_.wait_for(lock, ok ? period : backoff, [this] { return stopping_; });
+        wake_.wait_for(lock, ok ? std::min(period, kDirectoryRefresh) : backoff,
+                       [this] { return stopping_; });
         if (stopping_) break;
         lock.unlock();
         try {
             if (lease_ == 0) {
                 register_entry();
-            } else {
+                renew_at = Clock::now() + period;
+            } else if (!ok || Clock::now() >= renew_at) {
                 keep_alive();
+                renew_at = Clock::now() + period;
+            } else {
+                refresh_directory();
             }
+        } catch (const EtcdUnavailable& error) {
+            lost_contact(error.what());
         } catch (const std::exception& error) {
             log_error("fleet_error", "fleet registry error",
                       {{"key", key_}, {"error", error.what()}});
