@@ -190,6 +190,11 @@ nlohmann::json parse_json(const std::string& text) {
     return {};
 }
 
+std::pair<int, std::string> promtool_check(const std::string& exposition, const TempDir& dir) {
+    const std::string input = dir.write("metrics.txt", exposition);
+    return shell_output("promtool check metrics < '" + input + "'");
+}
+
 std::pair<int, std::string> shell_output(const std::string& command) {
     const std::string joined = command + " 2>&1";
     FILE* pipe = ::popen(joined.c_str(), "r");

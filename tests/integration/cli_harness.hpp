@@ -59,6 +59,10 @@ nlohmann::json parse_json(const std::string& text);
 // (-1 when killed) and everything it wrote.
 std::pair<int, std::string> shell_output(const std::string& command);
 
+// What `promtool check metrics` says of `exposition` (its output, and its exit status),
+// the text written to a file in `dir` first.
+std::pair<int, std::string> promtool_check(const std::string& exposition, const TempDir& dir);
+
 // Whether `text` contains `needle`.
 bool contains(const std::string& text, const std::string& needle);
 

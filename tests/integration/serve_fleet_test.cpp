@@ -59,6 +59,13 @@ TEST_CASE("fleet: serve registers with its URLs and ports, and a clean stop remo
     CHECK(entry["pid"] == serve.pid());
     CHECK(entry["health"] == "ok");
     CHECK(entry["capacity"] == 10000);
+    const std::string metrics = http_get(serve.http_port(), "/metrics").body;
+    CHECK(contains(metrics, "xiaozhi_fleet_connected 1"));
+    CHECK(contains(metrics, "xiaozhi_fleet_instances 1"));
+    TempDir dir;
+    const auto [status, said] = promtool_check(metrics, dir);
+    INFO(said);
+    CHECK(status == 0);
     CHECK(serve.stop(SIGTERM) == 0);
     CHECK(etcd.get_prefix(kPrefix).empty());
     CHECK(contains(serve.log(), "left the fleet"));

@@ -28,12 +28,6 @@ double sample(const std::string& exposition, const std::string& name) {
     return std::stod(exposition.substr(at + name.size() + 2));
 }
 
-// What `promtool check metrics` says of `exposition` (its output, and its exit status).
-std::pair<int, std::string> promtool_check(const std::string& exposition, const TempDir& dir) {
-    const std::string input = dir.write("metrics.txt", exposition);
-    return shell_output("promtool check metrics < '" + input + "'");
-}
-
 std::string proc_line(int pid, const std::string& file, const std::string& prefix) {
     std::ifstream in("/proc/" + std::to_string(pid) + "/" + file);
     for (std::string line; std::getline(in, line);) {
