@@ -1,7 +1,6 @@
 // RelaySession: two pipes (device -> upstream, upstream -> device) over plain or TLS streams.
 #include "relay/relay_session.hpp"
 
-#include <openssl/rand.h>
 #include <openssl/ssl.h>
 
 #include <algorithm>
@@ -66,13 +65,6 @@ std::span<std::uint8_t> scratch() {
 
 Bytes bytes_of(std::string_view text) {
     return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
-}
-
-std::array<std::uint8_t, 4> random_mask() {
-    std::array<std::uint8_t, 4> mask{};
-    if (RAND_bytes(mask.data(), static_cast<int>(mask.size())) != 1)
-        mask = {0x5a, 0x17, 0xc3, 0x9e};
-    return mask;
 }
 
 template <typename Stream>
@@ -661,8 +653,8 @@ class RelaySession final : public ClosableSession,
         }
         pipe.pending.resize(static_cast<std::size_t>(pipe.frame_end - pipe.handed));
         pipe.queued_ends.clear();
-        pipe.pending += relay::close_frame(code, description,
-                                           masked ? std::optional(random_mask()) : std::nullopt);
+        pipe.pending += relay::close_frame(
+            code, description, masked ? std::optional(relay::random_mask()) : std::nullopt);
         write(pipe);
         return true;
     }

@@ -6,17 +6,24 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/stream.hpp>
 
 #include "connection_types.hpp"
 #include "deploy/url.hpp"
-#include "relay/upstream_link.hpp"
 
 namespace xiaozhi::server {
 
 using TlsUpstreamSocket = boost::asio::ssl::stream<ConnectionSocket>;
+
+// The upgrade request the upstream gets: the device's own headers, re-signed or not.
+struct UpstreamRequest {
+    std::string target;  // the upstream URL's path, with the device's query string
+    std::vector<std::pair<std::string, std::string>> headers;
+};
 
 // How a dial ended. Connected: exactly one stream is set, the upgrade was answered 101 with
 // the right Sec-WebSocket-Accept, and `early_bytes` are what the upstream sent after its answer

@@ -7,13 +7,13 @@
 
 #include "device_handshake.hpp"
 #include "http_message.hpp"
-#include "relay/upstream_link.hpp"
+#include "relay/upstream_dial.hpp"
 
 namespace xiaozhi::server {
 
 // The device's request as the upstream should see it: the upstream URL's path with the
 // device's query string (browser clients send their ids there), every header the device sent
-// except the hop-by-hop and WebSocket handshake ones (Beast writes its own), the device's
+// except the hop-by-hop and WebSocket handshake ones (the dialer writes its own), the device's
 // address in X-Forwarded-For (appended to a proxy's) and X-Real-IP, and, when `auth_key` is
 // not empty, Authorization re-signed with it in the reference's token format at `now`.
 UpstreamRequest upstream_request(const HttpRequest& device, std::string_view upstream_path,

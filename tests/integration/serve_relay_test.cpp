@@ -552,6 +552,24 @@ TEST_CASE("relay: the hello health check finds an upstream that answers GET but 
     }
 }
 
+TEST_CASE(
+    "relay: the hello health check keeps an upstream that answers the hello, and the Python "
+    "upstream saw the probe's hello",
+    "[relay]") {
+    TempDir dir;
+    const std::string record = dir.path() + "/a.jsonl";
+    ScriptPeer answering(python_upstream(record));
+    const std::string url = ws_url_of(port_of(answering));
+    ServeProcess relay(relay_config({url}, "health = \"hello\"\n"));
+    // Three check rounds (1 s apart) and still healthy.
+    std::this_thread::sleep_for(std::chrono::milliseconds(3500));
+    CHECK(contains(metrics_of(relay), "xiaozhi_upstream_healthy{upstream=\"" + url + "\"} 1"));
+    CHECK_FALSE(contains(relay.log(), "upstream unhealthy"));
+    const auto probes = recorded(record);
+    REQUIRE(probes.size() >= 3);
+    CHECK(probes[0]["headers"]["device-id"] == "xiaozhi-health-check");
+}
+
 TEST_CASE("relay: a device that does not read what the upstream sends is closed as a slow reader",
           "[relay]") {
     TempDir dir;

@@ -199,3 +199,17 @@ TEST_CASE("close_frame writes the frame a scanner reads back") {
         CHECK(result.close->reason == std::string(123, 'r'));
     }
 }
+
+TEST_CASE("websocket_frame writes 7, 16 and 64-bit lengths a scanner reads back") {
+    for (const std::size_t size : {std::size_t{5}, std::size_t{300}, std::size_t{70000}}) {
+        CAPTURE(size);
+        const std::string payload(size, 't');
+        const std::string bytes = websocket_frame(0x1, payload, kMask);
+        CHECK(bytes == frame(0x1, payload, true));
+        WebSocketScanner scanner(true, 100000);
+        scanner.keep_texts(true);
+        const ScanResult result = scanner.scan(span_of(bytes));
+        REQUIRE(result.texts.size() == 1);
+        CHECK(result.texts[0] == payload);
+    }
+}
