@@ -121,7 +121,7 @@ Json revision_json(const RemoteRevision& revision, std::uint64_t current) {
 }
 
 // The keys that changed from revision `from` (the client's) up to `current`.
-std::vector<std::string> keys_changed_since(const RemoteStore& store, std::uint64_t from,
+std::vector<std::string> keys_changed_since(const RemoteRevisions& store, std::uint64_t from,
                                             std::uint64_t current) {
     if (from > current) return {};
     if (from == 0 || store.find(from)) return store.keys_changed_between(from, current);
@@ -135,7 +135,7 @@ std::vector<std::string> keys_changed_since(const RemoteStore& store, std::uint6
 
 // nullopt when If-Match names the current revision (or is "*"); the 428/412 answer otherwise.
 std::optional<HttpResponse> precondition_failure(const HttpRequest& request,
-                                                 const RemoteStore& store) {
+                                                 const RemoteRevisions& store) {
     const std::string if_match = request.header("If-Match");
     const std::uint64_t current = store.current_revision();
     Json body = Json::object();
@@ -172,18 +172,42 @@ std::vector<std::string> shadowed_keys(const config::Node& tree, const RunningCo
     return keys;
 }
 
-// Stages `tree` as the next revision, applies it through the control and commits it
-// when the control persists; the answer says what happened.
-HttpResponse apply_revision(ServerControl& control, const RemoteStore& store,
-                            const config::Node& tree, RemoteRevision meta) {
+// How long a push waits for the fleet's instances to report it: X-Xiaozhi-Wait or ?wait=
+// in seconds, 5 by default, at most 30.
+std::chrono::milliseconds fleet_wait(const HttpRequest& request) {
+    std::string text = request.header("X-Xiaozhi-Wait");
+    if (text.empty()) text = request.query_parameter("wait");
+    if (text.empty()) return std::chrono::seconds(5);
+    if (text.back() == 's') text.pop_back();
+    const std::optional<std::uint64_t> seconds = parse_number(text);
+    if (!seconds || *seconds > 30) {
+        throw std::invalid_argument("X-Xiaozhi-Wait must be a number of seconds from 0 to 30");
+    }
+    return std::chrono::seconds(*seconds);
+}
+
+// Stages `tree`, applies it through the control and commits it when the control
+// persists; the answer says what happened (in a fleet, on every instance).
+HttpResponse apply_revision(ServerControl& control, const RemoteRevisions& store,
+                            const config::Node& tree, RemoteRevision meta,
+                            std::chrono::milliseconds wait) {
     const bool from_management_api = control.current()->loaded.remote_is_management_api;
     const StagedRevision staged = store.stage(tree);
     std::string etag;
+    int persist_status = 500;
     ApplyResult result;
     try {
-        const config::Layer layer = config::remote_layer(staged.path, from_management_api);
+        const config::Layer layer = store.staged_layer(staged, from_management_api);
         result = control.apply_remote(layer, [&] {
-            etag = store.commit(staged, meta);
+            try {
+                etag = store.commit(staged, meta);
+            } catch (const RemoteConflict&) {
+                persist_status = 412;
+                throw;
+            } catch (const RemoteUnavailable&) {
+                persist_status = 503;
+                throw;
+            }
             return etag;
         });
     } catch (...) {
@@ -198,21 +222,24 @@ HttpResponse apply_revision(ServerControl& control, const RemoteStore& store,
         answer["revision"] = etag;
         answer["shadowed_keys"] = shadowed_keys(tree, *control.current());
         add_findings(answer, result.findings);
+        Json instances = control.fleet_outcomes(std::stoull(etag), wait);
+        if (!instances.is_null()) answer["instances"] = std::move(instances);
         HttpResponse response = json_answer(200, answer);
         response.set_header("ETag", "\"" + etag + "\"");
         return response;
     }
     const bool refused = analysis::any_at_or_above(result.findings, analysis::Severity::error);
+    const int status = refused ? 409 : persist_status;
     Json answer = Json::object();
     answer["error"] = refused
                           ? "refused: the analysis of the new configuration found errors"
                           : "not applied: " + (result.error.empty() ? std::string("unknown reason")
                                                                     : result.error);
-    answer["current_revision"] = RemoteStore::etag_of(store.current_revision());
+    if (status != 503) answer["current_revision"] = RemoteStore::etag_of(store.current_revision());
     add_findings(answer, result.findings);
     log_warn("remote_refused", "remote layer refused",
              {{"kind", meta.kind}, {"reason", answer["error"].get<std::string>()}});
-    return json_answer(refused ? 409 : 500, answer);
+    return json_answer(status, answer);
 }
 
 RemoteRevision new_meta(const HttpRequest& request, Clock::time_point now, std::string kind,
@@ -239,7 +266,7 @@ config::Syntax body_syntax(const HttpRequest& request) {
 }
 
 HttpResponse put_remote(const HttpRequest& request, ServerControl& control,
-                        const RemoteStore& store, Clock::time_point now) {
+                        const RemoteRevisions& store, Clock::time_point now) {
     const auto lock = RemoteStore::exclusive();
     if (auto failure = precondition_failure(request, store)) return std::move(*failure);
     config::Node tree;
@@ -255,24 +282,25 @@ HttpResponse put_remote(const HttpRequest& request, ServerControl& control,
                                        " is local to each machine and cannot be set through the "
                                        "admin API: set it in the configuration file");
     }
-    return apply_revision(control, store, tree, new_meta(request, now, "put", 0));
+    return apply_revision(control, store, tree, new_meta(request, now, "put", 0),
+                          fleet_wait(request));
 }
 
 HttpResponse rollback(const HttpRequest& request, std::string_view target, ServerControl& control,
-                      const RemoteStore& store, Clock::time_point now) {
+                      const RemoteRevisions& store, Clock::time_point now) {
     const std::optional<std::uint64_t> revision = parse_number(target);
     if (!revision) return error_response(400, "expected rollback/<revision number>");
     const auto lock = RemoteStore::exclusive();
     if (auto failure = precondition_failure(request, store)) return std::move(*failure);
     if (*revision != 0 && !store.find(*revision)) {
         return error_response(404, "revision " + std::string(target) + " is not kept (the last " +
-                                       std::to_string(RemoteStore::kept_revisions) + " are)");
+                                       std::to_string(RemoteRevisions::kept_revisions) + " are)");
     }
     return apply_revision(control, store, store.layer_tree(*revision),
-                          new_meta(request, now, "rollback", *revision));
+                          new_meta(request, now, "rollback", *revision), fleet_wait(request));
 }
 
-HttpResponse confirm(std::string_view target, const RemoteStore& store) {
+HttpResponse confirm(std::string_view target, const RemoteRevisions& store) {
     const std::optional<std::uint64_t> revision = parse_number(target);
     if (!revision) return error_response(400, "expected confirm/<revision number>");
     const auto lock = RemoteStore::exclusive();
@@ -301,7 +329,7 @@ HttpResponse get_config(const RunningConfig& running) {
     return json_response(200, out.str());
 }
 
-HttpResponse get_remote(const RunningConfig& running, const RemoteStore& store) {
+HttpResponse get_remote(const RunningConfig& running, const RemoteRevisions& store) {
     Json tree = Json::object();
     for (const config::Layer& layer : running.loaded.layers) {
         if (layer.kind == config::LayerKind::remote) tree = report::node_json(layer.tree);
@@ -311,7 +339,7 @@ HttpResponse get_remote(const RunningConfig& running, const RemoteStore& store) 
     return response;
 }
 
-HttpResponse get_history(const RemoteStore& store) {
+HttpResponse get_history(const RemoteRevisions& store) {
     const std::uint64_t current = store.current_revision();
     Json revisions = Json::array();
     for (const RemoteRevision& revision : store.history()) {
@@ -342,7 +370,8 @@ std::optional<std::string_view> under(std::string_view rest, std::string_view ro
 HttpResponse admin_request(const HttpRequest& request, std::string_view rest,
                            ServerControl& control, Clock::time_point now) {
     const std::shared_ptr<const RunningConfig> running = control.current();
-    const RemoteStore store(running->settings.state_dir);
+    const std::unique_ptr<RemoteRevisions> revisions = control.remote_revisions();
+    const RemoteRevisions& store = *revisions;
     const std::string& method = request.method;
     try {
         if (rest == "config") {
@@ -372,6 +401,9 @@ HttpResponse admin_request(const HttpRequest& request, std::string_view rest,
         }
     } catch (const std::invalid_argument& error) {
         return error_response(400, error.what());
+    } catch (const RemoteUnavailable& error) {
+        return error_response(
+            503, std::string("the remote layer cannot be changed now: ") + error.what());
     }
     return error_response(404, "not found: " + request.path);
 }
@@ -379,10 +411,10 @@ HttpResponse admin_request(const HttpRequest& request, std::string_view rest,
 RevertOutcome revert_unconfirmed(ServerControl& control, Clock::time_point now) {
     RevertOutcome outcome;
     try {
-        const RemoteStore store(control.current()->settings.state_dir);
+        const std::unique_ptr<RemoteRevisions> store = control.remote_revisions();
         const auto lock = RemoteStore::exclusive();
-        const std::uint64_t current = store.current_revision();
-        const std::optional<RemoteRevision> pending = store.find(current);
+        const std::uint64_t current = store->current_revision();
+        const std::optional<RemoteRevision> pending = store->find(current);
         if (!pending || !pending->confirm_deadline_ms) return outcome;
         outcome.revision = current;
         if (*pending->confirm_deadline_ms > unix_ms(now)) {
@@ -395,8 +427,8 @@ RevertOutcome revert_unconfirmed(ServerControl& control, Clock::time_point now) 
         meta.message = "revision " + RemoteStore::etag_of(current) + " was not confirmed in time";
         meta.kind = "revert";
         meta.restores = pending->previous;
-        const HttpResponse answer =
-            apply_revision(control, store, store.layer_tree(pending->previous), meta);
+        const HttpResponse answer = apply_revision(
+            control, *store, store->layer_tree(pending->previous), meta, std::chrono::seconds(0));
         if (answer.status == 200) {
             log_warn("remote_reverted", "remote layer reverted",
                      {{"revision", current},
@@ -405,7 +437,18 @@ RevertOutcome revert_unconfirmed(ServerControl& control, Clock::time_point now) 
             outcome.status = RevertOutcome::Status::reverted;
             return outcome;
         }
+        // 412: another instance of the fleet reverted it, or it was confirmed, first.
+        // 503: etcd is away; the next check tries again.
+        if (answer.status == 412) return RevertOutcome{};
+        if (answer.status == 503) {
+            outcome.status = RevertOutcome::Status::waiting;
+            return outcome;
+        }
         outcome.detail = Json::parse(answer.body).dump();
+    } catch (const RemoteUnavailable& error) {
+        outcome.status = RevertOutcome::Status::waiting;
+        outcome.detail = error.what();
+        return outcome;
     } catch (const std::exception& error) {
         outcome.detail = error.what();
     }
@@ -414,7 +457,7 @@ RevertOutcome revert_unconfirmed(ServerControl& control, Clock::time_point now) 
               {{"revision", outcome.revision}, {"error", outcome.detail}});
     try {
         const auto lock = RemoteStore::exclusive();
-        RemoteStore(control.current()->settings.state_dir).confirm(outcome.revision);
+        control.remote_revisions()->confirm(outcome.revision);
     } catch (const std::exception& error) {
         log_error("confirm_deadline_failed", "cannot clear the confirm deadline",
                   {{"revision", outcome.revision}, {"error", error.what()}});

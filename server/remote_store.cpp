@@ -10,8 +10,6 @@
 #include <nlohmann/json.hpp>
 
 #include "atomic_file.hpp"
-#include "config/diff.hpp"
-#include "config/effective.hpp"
 #include "config/input_error.hpp"
 #include "config/parse.hpp"
 #include "report/json_values.hpp"
@@ -32,39 +30,6 @@ std::string index_path(const std::string& directory) {
     return (std::filesystem::path(directory) / "index.json").string();
 }
 
-Json revision_json(const RemoteRevision& revision) {
-    Json json = Json::object();
-    json["revision"] = revision.number;
-    json["time_ms"] = revision.time_ms;
-    json["author"] = revision.author;
-    json["message"] = revision.message;
-    json["changed_keys"] = revision.changed_keys;
-    json["previous"] = revision.previous;
-    json["kind"] = revision.kind;
-    json["restores"] = revision.restores;
-    if (revision.confirm_deadline_ms) {
-        json["confirm_deadline_ms"] = *revision.confirm_deadline_ms;
-    } else {
-        json["confirm_deadline_ms"] = nullptr;
-    }
-    return json;
-}
-
-RemoteRevision revision_from(const Json& json) {
-    RemoteRevision revision;
-    revision.number = json.at("revision").get<std::uint64_t>();
-    revision.time_ms = json.at("time_ms").get<std::int64_t>();
-    revision.author = json.at("author").get<std::string>();
-    revision.message = json.at("message").get<std::string>();
-    revision.changed_keys = json.at("changed_keys").get<std::vector<std::string>>();
-    revision.previous = json.at("previous").get<std::uint64_t>();
-    revision.kind = json.at("kind").get<std::string>();
-    revision.restores = json.at("restores").get<std::uint64_t>();
-    const Json& deadline = json.at("confirm_deadline_ms");
-    if (!deadline.is_null()) revision.confirm_deadline_ms = deadline.get<std::int64_t>();
-    return revision;
-}
-
 Index read_index(const std::string& directory) {
     const std::string path = index_path(directory);
     std::ifstream in(path, std::ios::binary);
@@ -81,7 +46,7 @@ Index read_index(const std::string& directory) {
         index.current = json.at("current").get<std::uint64_t>();
         index.next = json.at("next").get<std::uint64_t>();
         for (const Json& item : json.at("revisions"))
-            index.revisions.push_back(revision_from(item));
+            index.revisions.push_back(revision_from_record(item));
         if (index.next <= index.current) throw std::invalid_argument("next <= current");
         return index;
     } catch (const std::exception& error) {
@@ -96,14 +61,10 @@ void write_index(const std::string& directory, const Index& index) {
     json["next"] = index.next;
     Json revisions = Json::array();
     for (const RemoteRevision& revision : index.revisions) {
-        revisions.push_back(revision_json(revision));
+        revisions.push_back(revision_record(revision));
     }
     json["revisions"] = std::move(revisions);
     write_file_atomically(index_path(directory), json.dump(2) + "\n");
-}
-
-config::Effective effective_of(const config::Node& tree) {
-    return config::Effective::merge({config::Layer{config::LayerKind::remote, "", tree, {}}});
 }
 
 }  // namespace
@@ -164,24 +125,24 @@ config::Node RemoteStore::layer_tree(std::uint64_t revision) const {
     return config::parse_file(layer_path(revision));
 }
 
-std::vector<std::string> RemoteStore::keys_changed_between(std::uint64_t from,
-                                                           std::uint64_t to) const {
-    return changed_keys(layer_tree(from), layer_tree(to));
-}
-
 StagedRevision RemoteStore::stage(const config::Node& tree) const {
     const Index index = read_index(directory_);
     std::filesystem::create_directories(directory_);
-    StagedRevision staged{index.next, layer_path(index.next)};
+    StagedRevision staged{index.next, index.current, layer_path(index.next)};
     write_file_atomically(staged.path, report::node_json(tree).dump(2) + "\n");
     return staged;
+}
+
+config::Layer RemoteStore::staged_layer(const StagedRevision& staged,
+                                        bool from_management_api) const {
+    return config::remote_layer(staged.path, from_management_api);
 }
 
 std::string RemoteStore::commit(const StagedRevision& staged, RemoteRevision meta) const {
     Index index = read_index(directory_);
     if (staged.number != index.next) {
-        throw std::runtime_error("revision " + etag_of(staged.number) +
-                                 " is no longer the next one; another change was committed");
+        throw RemoteConflict("revision " + etag_of(staged.number) +
+                             " is no longer the next one; another change was committed");
     }
     meta.number = staged.number;
     meta.previous = index.current;
@@ -218,15 +179,6 @@ ConfirmOutcome RemoteStore::confirm(std::uint64_t revision) const {
         return ConfirmOutcome::confirmed;
     }
     return ConfirmOutcome::not_pending;
-}
-
-std::vector<std::string> changed_keys(const config::Node& before, const config::Node& after) {
-    std::vector<std::string> keys;
-    for (const config::DiffEntry& entry :
-         config::diff(effective_of(before), effective_of(after), {})) {
-        keys.push_back(entry.key);
-    }
-    return keys;
 }
 
 }  // namespace xiaozhi::server

@@ -8,32 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "config/node.hpp"
+#include "remote_revisions.hpp"
 
 namespace xiaozhi::server {
-
-// One kept revision, as the history lists it.
-struct RemoteRevision {
-    std::uint64_t number = 0;
-    std::int64_t time_ms = 0;  // when it was committed, ms since the epoch
-    std::string author;
-    std::string message;
-    std::vector<std::string> changed_keys;  // dotted keys that differ from `previous`
-    std::uint64_t previous = 0;             // the revision it replaced; 0 = no remote layer
-    std::string kind = "put";               // "put", "rollback", or "revert" (not confirmed)
-    std::uint64_t restores = 0;  // rollback/revert: the revision whose layer it brings back
-    // Armed by confirm-within: unless confirmed before this time (ms since the epoch),
-    // the application reverts to `previous`. Cleared by confirm.
-    std::optional<std::int64_t> confirm_deadline_ms;
-};
-
-// A candidate's layer file, written before the analysis runs and not yet current.
-struct StagedRevision {
-    std::uint64_t number = 0;
-    std::string path;
-};
-
-enum class ConfirmOutcome { confirmed, not_pending, not_current };
 
 // Layout: <state_dir>/remote/000007.json holds revision 7's tree as JSON;
 // <state_dir>/remote/index.json holds the current and next numbers and every kept
@@ -45,10 +22,8 @@ enum class ConfirmOutcome { confirmed, not_pending, not_current };
 // The object holds no state: every call reads the files, so stores built for the same
 // folder agree. Sequences that read, check and write (If-Match, stage, commit) hold
 // exclusive() for their whole length; the methods themselves take no lock.
-class RemoteStore {
+class RemoteStore final : public RemoteRevisions {
   public:
-    static constexpr std::size_t kept_revisions = 20;
-
     explicit RemoteStore(const std::string& state_dir);
 
     // The process-wide lock of every read-check-write sequence on any store.
@@ -62,34 +37,26 @@ class RemoteStore {
     std::string layer_path(std::uint64_t revision) const;
 
     // These read the index and throw config::InputError naming a corrupt file.
-    std::uint64_t current_revision() const;
+    std::uint64_t current_revision() const override;
     // The current revision's layer file, for config::LoadOptions::remote_file at start-up;
     // nullopt when no revision was ever committed.
     std::optional<std::string> current_layer_path() const;
     // Kept revisions, newest first.
-    std::vector<RemoteRevision> history() const;
-    std::optional<RemoteRevision> find(std::uint64_t revision) const;
-    // A kept revision's tree (revision 0: an empty map). Throws config::InputError.
-    config::Node layer_tree(std::uint64_t revision) const;
-    // Dotted keys whose values differ between two revisions' trees.
-    std::vector<std::string> keys_changed_between(std::uint64_t from, std::uint64_t to) const;
+    std::vector<RemoteRevision> history() const override;
+    std::optional<RemoteRevision> find(std::uint64_t revision) const override;
+    config::Node layer_tree(std::uint64_t revision) const override;
 
     // Writes `tree` as the next revision's file without making it current.
-    StagedRevision stage(const config::Node& tree) const;
-    // Makes a staged revision current with `meta` (its number, previous revision and
-    // changed keys are filled in here), drops revisions beyond kept_revisions, and
-    // returns the new ETag. Throws std::runtime_error when the index cannot be written.
-    std::string commit(const StagedRevision& staged, RemoteRevision meta) const;
-    // Removes a staged revision that was refused. Never throws.
-    void discard(const StagedRevision& staged) const noexcept;
-    // Clears the confirm deadline of `revision` when it is current and armed.
-    ConfirmOutcome confirm(std::uint64_t revision) const;
+    StagedRevision stage(const config::Node& tree) const override;
+    config::Layer staged_layer(const StagedRevision& staged,
+                               bool from_management_api) const override;
+    // Also drops revisions beyond kept_revisions.
+    std::string commit(const StagedRevision& staged, RemoteRevision meta) const override;
+    void discard(const StagedRevision& staged) const noexcept override;
+    ConfirmOutcome confirm(std::uint64_t revision) const override;
 
   private:
     std::string directory_;
 };
-
-// The dotted keys whose values differ between two layer trees (added, removed or changed).
-std::vector<std::string> changed_keys(const config::Node& before, const config::Node& after);
 
 }  // namespace xiaozhi::server

@@ -21,7 +21,10 @@
 #include "config/input_error.hpp"
 #include "config_check.hpp"
 #include "firmware_upload.hpp"
+#include "fleet/etcd_watch.hpp"
 #include "fleet/fleet_member.hpp"
+#include "fleet/fleet_outcomes.hpp"
+#include "fleet/fleet_remote_store.hpp"
 #include "heap_release.hpp"
 #include "http_routes.hpp"
 #include "io_pool.hpp"
@@ -64,6 +67,7 @@ class ServerApp final : public ServerControl {
           routes_(services_) {}
 
     ~ServerApp() override {
+        fleet_watch_.reset();
         fleet_.reset();
         listeners_.clear();
         health_check_.reset();
@@ -118,6 +122,7 @@ class ServerApp final : public ServerControl {
             log_error("fleet_conflict", "instance id taken", {{"error", error.what()}});
             return refuse({}, error.what());
         }
+        follow_fleet_remote();
         {
             std::lock_guard apply_lock(apply_mutex_);
             listeners_ = std::move(listeners);
@@ -132,6 +137,7 @@ class ServerApp final : public ServerControl {
         health_check_->start();
         notify_systemd("READY=1\nSTATUS=serving");
         io_->pool.run();
+        if (fleet_watch_) fleet_watch_->stop();
         if (fleet_) fleet_->stop();
         remove_port_registry(current()->settings.state_dir);
         for (const auto& listener : listeners_) {
@@ -157,7 +163,129 @@ class ServerApp final : public ServerControl {
         return apply(config::with_remote_layer(current()->loaded, std::move(layer)), persist);
     }
 
+    std::unique_ptr<RemoteRevisions> remote_revisions() const override {
+        const std::shared_ptr<const RunningConfig> running = current();
+        if (!fleet_remote(*running)) return ServerControl::remote_revisions();
+        return fleet_store(running->settings);
+    }
+
+    nlohmann::json fleet_outcomes(std::uint64_t revision,
+                                  std::chrono::milliseconds wait) const override {
+        const std::shared_ptr<const RunningConfig> running = current();
+        if (!fleet_remote(*running)) return nullptr;
+        EtcdClient etcd(etcd_options(running->settings.fleet));
+        return collect_push_outcomes(etcd, instances_prefix(running->settings.fleet), revision,
+                                     wait);
+    }
+
   private:
+    // In a fleet the remote layer lives in etcd, unless --remote names a file.
+    bool fleet_remote(const RunningConfig& running) const {
+        return !running.settings.fleet.etcd.empty() && !options_.load.remote_file;
+    }
+
+    static EtcdClient::Options etcd_options(const FleetSettings& fleet) {
+        EtcdClient::Options options;
+        options.endpoints = fleet.etcd;
+        return options;
+    }
+
+    static std::string instances_prefix(const FleetSettings& fleet) {
+        return "/xiaozhi/" + fleet.name + "/instances/";
+    }
+
+    static std::unique_ptr<FleetRemoteStore> fleet_store(const ServerSettings& settings) {
+        return std::make_unique<FleetRemoteStore>(etcd_options(settings.fleet), settings.fleet.name,
+                                                  settings.state_dir);
+    }
+
+    // Follows /xiaozhi/<name>/remote: every revision pushed through any instance is
+    // checked and applied here as well.
+    void follow_fleet_remote() {
+        const std::shared_ptr<const RunningConfig> running = current();
+        if (!fleet_remote(*running)) return;
+        EtcdWatch::Options options;
+        options.etcd = etcd_options(running->settings.fleet);
+        options.key = FleetRemoteStore::keys_of(running->settings.fleet.name).remote;
+        fleet_watch_ = std::make_unique<EtcdWatch>(
+            options, [this](const fleet::EtcdKeyValue& value) { apply_fleet_revision(value); });
+        fleet_watch_->start();
+    }
+
+    // A revision of the fleet's remote layer, as the watch saw it: applied with the same
+    // analysis as a push, or refused with the reason in this instance's registry entry.
+    void apply_fleet_revision(const fleet::EtcdKeyValue& value) {
+        const auto revision = static_cast<std::uint64_t>(value.mod_revision);
+        const std::string etag = RemoteStore::etag_of(revision);
+        {
+            std::lock_guard apply_lock(apply_mutex_);
+            const std::shared_ptr<const RunningConfig> running = current();
+            const std::uint64_t running_revision =
+                RemoteStore::parse_etag(running->remote_revision).value_or(0);
+            if (revision == running_revision) {
+                record_fleet_outcome(revision, "applied", "");
+            } else if (revision > running_revision && refused_fleet_revision_ != revision) {
+                // Older ones are stale: a read that waited for this push to finish.
+                const std::unique_ptr<FleetRemoteStore> store = fleet_store(running->settings);
+                const FleetRemoteStore::Layered layered{revision, value.value};
+                ApplyResult result;
+                try {
+                    std::optional<config::Layer> layer =
+                        store->layer_of(layered, running->loaded.remote_is_management_api);
+                    if (layer->tree.entries.empty()) layer.reset();
+                    result =
+                        apply(config::with_remote_layer(running->loaded, std::move(layer)), [&] {
+                            remember_fleet_layer(*store, layered);
+                            return etag;
+                        });
+                } catch (const config::InputError& error) {
+                    result.error = error.what();
+                }
+                if (result.applied) {
+                    log_info("remote_applied", "remote layer applied",
+                             {{"revision", revision}, {"source", "fleet"}});
+                    record_fleet_outcome(revision, "applied", "");
+                } else {
+                    const std::string reason = refusal_reason(result);
+                    log_findings(result.findings);
+                    log_warn("remote_refused",
+                             "remote layer refused, still serving the previous configuration",
+                             {{"revision", revision}, {"source", "fleet"}, {"reason", reason}});
+                    refused_fleet_revision_ = revision;
+                    record_fleet_outcome(revision, "refused", reason);
+                }
+            }
+        }
+        if (fleet_) fleet_->publish_soon();
+    }
+
+    static std::string refusal_reason(const ApplyResult& result) {
+        if (!result.error.empty()) return result.error;
+        for (const Finding& finding : result.findings) {
+            if (finding.severity >= Severity::error) return finding.rule + ": " + finding.message;
+        }
+        return "unknown reason";
+    }
+
+    // The cache for a start while etcd is away; failing to write it does not refuse the
+    // revision.
+    static void remember_fleet_layer(const FleetRemoteStore& store,
+                                     const FleetRemoteStore::Layered& layered) {
+        try {
+            store.remember_applied(layered);
+        } catch (const std::exception& error) {
+            log_warn("fleet_cache_failed", "cannot save the fleet's remote layer",
+                     {{"error", error.what()}});
+        }
+    }
+
+    void record_fleet_outcome(std::uint64_t revision, std::string status, std::string reason) {
+        std::lock_guard lock(fleet_outcome_mutex_);
+        fleet_outcome_ = {{"revision", RemoteStore::etag_of(revision)},
+                          {"status", std::move(status)},
+                          {"reason", std::move(reason)}};
+    }
+
     // Says why the server does not start (the findings are logged already); exit code 1.
     // With fleet.etcd set: this instance's registry entry, kept alive until the stop.
     void join_fleet() {
@@ -165,12 +293,17 @@ class ServerApp final : public ServerControl {
         const FleetSettings& fleet = running->settings.fleet;
         if (fleet.etcd.empty()) return;
         FleetMember::Options options;
-        options.etcd.endpoints = fleet.etcd;
+        options.etcd = etcd_options(fleet);
         options.name = fleet.name;
         options.instance = fleet.instance.empty()
                                ? host_name() + ":" + std::to_string(running->bound.websocket)
                                : fleet.instance;
         options.lease_ttl = fleet.lease_ttl;
+        // The fleet's confirm deadlines are checked on the fleet's thread: its etcd calls
+        // must not hold up the listeners' thread.
+        if (fleet_remote(*running)) {
+            options.tick = [this] { revert_unconfirmed(*this, std::chrono::system_clock::now()); };
+        }
         fleet_directory_.configure(options.instance, fleet.balance, fleet.sticky);
         fleet_ = std::make_unique<FleetMember>(
             options, fleet_directory_,
@@ -196,9 +329,15 @@ class ServerApp final : public ServerControl {
                 {"capacity", settings.max_connections},
                 {"health", degraded ? "degraded" : "ok"},
                 {"remote_revision", running->remote_revision},
+                {"remote_outcome", fleet_outcome()},
                 {"host", host_name()},
                 {"pid", static_cast<int>(::getpid())},
                 {"started", started}};
+    }
+
+    nlohmann::json fleet_outcome() const {
+        std::lock_guard lock(fleet_outcome_mutex_);
+        return fleet_outcome_;
     }
 
     static std::string host_name() {
@@ -226,11 +365,15 @@ class ServerApp final : public ServerControl {
     }
 
     // The configuration of the command line, plus the remote layer kept in the state
-    // folder by the admin API unless --remote names one; `revision` is its ETag.
+    // folder by the admin API (in a fleet: held by etcd) unless --remote names one;
+    // `revision` is its ETag.
     config::Loaded load_with_kept_remote(std::string& revision) {
         config::Loaded loaded = config::load(options_.load);
         refuse_empty_files(loaded);
         const ServerSettings settings = read_server_settings(loaded.effective, options_.base_dir);
+        if (!settings.fleet.etcd.empty() && !options_.load.remote_file) {
+            return with_fleet_remote(std::move(loaded), settings, revision);
+        }
         const RemoteStore store(settings.state_dir);
         revision = RemoteStore::etag_of(store.current_revision());
         if (options_.load.remote_file) return loaded;
@@ -241,6 +384,31 @@ class ServerApp final : public ServerControl {
             loaded = config::with_remote_layer(std::move(loaded), std::move(remote));
         }
         return loaded;
+    }
+
+    // The fleet's remote layer from etcd; with etcd away, the one this instance last
+    // applied (its revision then comes again through the watch once etcd answers).
+    static config::Loaded with_fleet_remote(config::Loaded loaded, const ServerSettings& settings,
+                                            std::string& revision) {
+        const std::unique_ptr<FleetRemoteStore> store = fleet_store(settings);
+        std::optional<FleetRemoteStore::Layered> layered;
+        try {
+            layered = store->read_current();
+            remember_fleet_layer(*store, *layered);
+        } catch (const RemoteUnavailable& error) {
+            layered = store->last_applied();
+            log_warn("fleet_remote_unavailable",
+                     layered ? "etcd unreachable: starting with the remote layer applied last"
+                             : "etcd unreachable: starting without the fleet's remote layer",
+                     {{"error", error.what()}});
+        }
+        revision = RemoteStore::etag_of(layered ? layered->revision : 0);
+        if (!layered) return loaded;
+        config::Layer remote = store->layer_of(*layered, loaded.remote_is_management_api);
+        log_info("remote_loaded", "remote layer",
+                 {number_or_text("revision", revision), {"source", remote.source}});
+        if (remote.tree.entries.empty()) return loaded;
+        return config::with_remote_layer(std::move(loaded), std::move(remote));
     }
 
     // The analysis of `loaded`; a missing auth key becomes one random key per process.
@@ -626,6 +794,7 @@ class ServerApp final : public ServerControl {
     // Reverts a remote change pushed with a confirm-within deadline that passed
     // unconfirmed; checked at start-up and then every second.
     void check_unconfirmed() {
+        if (fleet_remote(*current())) return;  // on the fleet's thread
         revert_unconfirmed(*this, std::chrono::system_clock::now());
         io_->confirm_timer.expires_after(std::chrono::seconds(1));
         io_->confirm_timer.async_wait([this](boost::system::error_code error) {
@@ -710,7 +879,11 @@ class ServerApp final : public ServerControl {
     };
     std::unique_ptr<Io> io_ = std::make_unique<Io>(thread_count());
     // Its timer belongs to the main context: destroyed before io_.
-    std::unique_ptr<FleetMember> fleet_;  // with fleet.etcd: the registry entry
+    std::unique_ptr<FleetMember> fleet_;        // with fleet.etcd: the registry entry
+    std::unique_ptr<EtcdWatch> fleet_watch_;    // with fleet.etcd: the remote layer followed
+    std::uint64_t refused_fleet_revision_ = 0;  // the last one refused; apply_mutex_
+    mutable std::mutex fleet_outcome_mutex_;
+    nlohmann::json fleet_outcome_;  // what this instance did with the last revision seen
     std::unique_ptr<UpstreamHealthCheck> health_check_ = std::make_unique<UpstreamHealthCheck>(
         io_->pool.main(), upstreams_, [this] { return current(); });
 };

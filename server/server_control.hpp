@@ -2,13 +2,18 @@
 // layer.
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
 #include "analysis/finding.hpp"
 #include "config/layer.hpp"
+
+#include "remote_revisions.hpp"
 #include "running_config.hpp"
 
 namespace xiaozhi::server {
@@ -36,6 +41,16 @@ class ServerControl {
     // publishes the new RunningConfig. Serialised: one apply at a time. Thread-safe.
     virtual ApplyResult apply_remote(const config::Layer& remote,
                                      const std::function<std::string()>& persist) = 0;
+
+    // Where the remote layer's revisions live: <state_dir>/remote/ (this default), or etcd
+    // in a fleet.
+    virtual std::unique_ptr<RemoteRevisions> remote_revisions() const;
+    // In a fleet: every live instance's outcome of `revision` (an array of {"instance",
+    // "websocket_url", "outcome": "applied" | "refused" | "pending" | "superseded",
+    // "reason"}), waiting up to `wait` while some have not reported it. Null (this
+    // default) without a fleet.
+    virtual nlohmann::json fleet_outcomes(std::uint64_t revision,
+                                          std::chrono::milliseconds wait) const;
 };
 
 }  // namespace xiaozhi::server

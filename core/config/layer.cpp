@@ -38,8 +38,9 @@ const std::vector<std::string>& management_api_local_keys() {
 
 const std::vector<std::string>& serve_local_keys() {
     static const std::vector<std::string> keys = {
-        "server.state_dir", "server.firmware_dir", "server.admin_token", "server.admin_allow",
-        "server.tls",       "log.log_dir",         "log.log_file",       "log.data_dir"};
+        "server.state_dir",   "server.firmware_dir", "server.admin_token",
+        "server.admin_allow", "server.tls",          "log.log_dir",
+        "log.log_file",       "log.data_dir",        "fleet"};
     return keys;
 }
 
@@ -86,7 +87,11 @@ std::optional<std::string> find_serve_local_key(const Node& tree) {
 }
 
 Layer remote_layer(const std::string& path, bool from_management_api) {
-    Layer layer{LayerKind::remote, path, parse_file(path), {}};
+    return remote_layer_of(parse_file(path), path, from_management_api);
+}
+
+Layer remote_layer_of(Node tree, std::string source, bool from_management_api) {
+    Layer layer{LayerKind::remote, std::move(source), std::move(tree), {}};
     for (const auto& dotted : serve_local_keys()) {
         drop_key(
             layer, dotted,

@@ -54,6 +54,8 @@ Layer command_line_layer(const std::vector<std::string>& assignments);
 // (server.ip, server.port, server.http_port, server.vision_explain, server.auth_key)
 // are removed from the tree and recorded in `dropped` (PROTOCOL.md §2).
 Layer remote_layer(const std::string& path, bool from_management_api);
+// The same for a tree read elsewhere (etcd in a fleet); `source` names where.
+Layer remote_layer_of(Node tree, std::string source, bool from_management_api);
 
 // The keys of the `server` section that stay local when the remote layer comes
 // from the management API.

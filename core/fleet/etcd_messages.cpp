@@ -32,6 +32,16 @@ std::int64_t number(const json& object, const char* name) {
     throw std::runtime_error(std::string("etcd answered a ") + name + " that is not a number");
 }
 
+EtcdKeyValue key_value_of(const json& kv) {
+    EtcdKeyValue entry;
+    entry.key = decoded(kv.at("key"));
+    if (kv.contains("value")) entry.value = decoded(kv["value"]);
+    entry.create_revision = number(kv, "create_revision");
+    entry.mod_revision = number(kv, "mod_revision");
+    entry.lease = number(kv, "lease");
+    return entry;
+}
+
 json parsed(std::string_view text) {
     json answer = json::parse(text, nullptr, false);
     if (answer.is_discarded() || !answer.is_object()) {
@@ -84,15 +94,38 @@ std::string delete_request(std::string_view key, bool prefix) {
     return key_range(key, prefix).dump();
 }
 
+std::string txn_request(const std::vector<EtcdCompare>& compares,
+                        const std::vector<EtcdOperation>& success) {
+    json conditions = json::array();
+    for (const EtcdCompare& compare : compares) {
+        const bool mod = compare.target == EtcdCompare::Target::mod;
+        conditions.push_back({{"key", b64(compare.key)},
+                              {"target", mod ? "MOD" : "VERSION"},
+                              {"result", "EQUAL"},
+                              {mod ? "mod_revision" : "version", std::to_string(compare.value)}});
+    }
+    json operations = json::array();
+    for (const EtcdOperation& operation : success) {
+        if (operation.kind == EtcdOperation::Kind::put) {
+            operations.push_back(
+                {{"requestPut", put_body(operation.key, operation.value, operation.lease)}});
+        } else {
+            operations.push_back({{"requestDeleteRange", key_range(operation.key, false)}});
+        }
+    }
+    return json{{"compare", std::move(conditions)}, {"success", std::move(operations)}}.dump();
+}
+
 std::string put_if_revision_request(std::string_view key, std::string_view value,
                                     std::int64_t mod_revision, std::int64_t lease) {
-    const json compare = {{"key", b64(key)},
-                          {"target", "MOD"},
-                          {"result", "EQUAL"},
-                          {"mod_revision", std::to_string(mod_revision)}};
-    return json{{"compare", json::array({compare})},
-                {"success", json::array({{{"requestPut", put_body(key, value, lease)}}})}}
-        .dump();
+    return txn_request({{std::string(key), EtcdCompare::Target::mod, mod_revision}},
+                       {{EtcdOperation::Kind::put, std::string(key), std::string(value), lease}});
+}
+
+std::string watch_request(std::string_view key, bool prefix, std::int64_t start_revision) {
+    json create = key_range(key, prefix);
+    create["start_revision"] = std::to_string(start_revision);
+    return json{{"create_request", std::move(create)}}.dump();
 }
 
 std::string lease_grant_request(std::int64_t ttl_seconds) {
@@ -108,13 +141,7 @@ EtcdRange parse_range(std::string_view text) {
     EtcdRange range;
     if (answer.contains("header")) range.revision = number(answer["header"], "revision");
     for (const json& kv : answer.value("kvs", json::array())) {
-        EtcdKeyValue entry;
-        entry.key = decoded(kv.at("key"));
-        if (kv.contains("value")) entry.value = decoded(kv["value"]);
-        entry.create_revision = number(kv, "create_revision");
-        entry.mod_revision = number(kv, "mod_revision");
-        entry.lease = number(kv, "lease");
-        range.kvs.push_back(std::move(entry));
+        range.kvs.push_back(key_value_of(kv));
     }
     return range;
 }
@@ -126,6 +153,33 @@ std::int64_t parse_revision(std::string_view text) {
 
 bool parse_txn_succeeded(std::string_view text) {
     return parsed(text).value("succeeded", false);
+}
+
+EtcdTxnResult parse_txn(std::string_view text) {
+    const json answer = parsed(text);
+    EtcdTxnResult result;
+    result.succeeded = answer.value("succeeded", false);
+    if (answer.contains("header")) result.revision = number(answer["header"], "revision");
+    return result;
+}
+
+EtcdWatchMessage parse_watch_message(std::string_view text) {
+    json answer = parsed(text);
+    if (!answer.contains("result") || !answer["result"].is_object()) {
+        throw std::runtime_error("etcd's watch answered something without a result");
+    }
+    const json& result = answer["result"];
+    EtcdWatchMessage message;
+    message.created = result.value("created", false);
+    message.canceled = result.value("canceled", false);
+    message.compact_revision = number(result, "compact_revision");
+    if (result.contains("header")) message.revision = number(result["header"], "revision");
+    for (const json& event : result.value("events", json::array())) {
+        EtcdKeyValue entry = key_value_of(event.at("kv"));
+        if (event.value("type", std::string()) == "DELETE") entry.mod_revision = 0;
+        message.events.push_back(std::move(entry));
+    }
+    return message;
 }
 
 EtcdLease parse_lease(std::string_view text) {

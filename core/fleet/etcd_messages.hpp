@@ -36,6 +36,31 @@ std::string delete_request(std::string_view key, bool prefix);
 // exist): etcd's compare-and-swap.
 std::string put_if_revision_request(std::string_view key, std::string_view value,
                                     std::int64_t mod_revision, std::int64_t lease = 0);
+// One condition of a txn: the key's mod_revision (target mod) or version (target version,
+// 0: the key does not exist) equals `value`.
+struct EtcdCompare {
+    enum class Target { mod, version };
+    std::string key;
+    Target target = Target::mod;
+    std::int64_t value = 0;
+};
+
+// One operation of a txn: a put of `value` (with `lease`), or a delete of `key`.
+struct EtcdOperation {
+    enum class Kind { put, remove };
+    Kind kind = Kind::put;
+    std::string key;
+    std::string value;
+    std::int64_t lease = 0;
+};
+
+// All of `success` happens, in one store revision, only while every compare holds.
+std::string txn_request(const std::vector<EtcdCompare>& compares,
+                        const std::vector<EtcdOperation>& success);
+
+// A watch on `key` (or every key under it) from the store revision `start_revision`.
+std::string watch_request(std::string_view key, bool prefix, std::int64_t start_revision);
+
 std::string lease_grant_request(std::int64_t ttl_seconds);
 std::string lease_id_request(std::int64_t lease);  // keepalive and revoke
 
@@ -46,6 +71,24 @@ EtcdRange parse_range(std::string_view json);
 std::int64_t parse_revision(std::string_view json);
 // Whether the compare of a txn held.
 bool parse_txn_succeeded(std::string_view json);
+struct EtcdTxnResult {
+    bool succeeded = false;
+    std::int64_t revision = 0;  // the store's revision after it: the puts' mod_revision
+};
+EtcdTxnResult parse_txn(std::string_view json);
+
+// One message of a watch stream (one line of the gateway's answer).
+struct EtcdWatchMessage {
+    bool created = false;
+    // The watch ended: etcd cancelled it, with compact_revision set when the revision it
+    // started from was compacted away.
+    bool canceled = false;
+    std::int64_t compact_revision = 0;
+    std::int64_t revision = 0;  // the store's revision when it was sent
+    // Changed keys; a deleted key comes with an empty value and mod_revision 0.
+    std::vector<EtcdKeyValue> events;
+};
+EtcdWatchMessage parse_watch_message(std::string_view json);
 struct EtcdLease {
     std::int64_t id = 0;
     std::int64_t ttl = 0;  // seconds left; 0 or less: the lease is gone

@@ -119,6 +119,11 @@ bool EtcdClient::put_if_revision(std::string_view key, std::string_view value,
         call("/v3/kv/txn", fleet::put_if_revision_request(key, value, mod_revision, lease)));
 }
 
+fleet::EtcdTxnResult EtcdClient::txn(const std::vector<fleet::EtcdCompare>& compares,
+                                     const std::vector<fleet::EtcdOperation>& success) {
+    return fleet::parse_txn(call("/v3/kv/txn", fleet::txn_request(compares, success)));
+}
+
 std::int64_t EtcdClient::remove(std::string_view key, bool prefix) {
     return fleet::parse_revision(call("/v3/kv/deleterange", fleet::delete_request(key, prefix)));
 }

@@ -39,6 +39,8 @@ class EtcdClient {
     // The put happens only while the key's mod_revision is `mod_revision` (0: absent).
     bool put_if_revision(std::string_view key, std::string_view value, std::int64_t mod_revision,
                          std::int64_t lease = 0);
+    fleet::EtcdTxnResult txn(const std::vector<fleet::EtcdCompare>& compares,
+                             const std::vector<fleet::EtcdOperation>& success);
     std::int64_t remove(std::string_view key, bool prefix = false);
     fleet::EtcdLease grant(std::int64_t ttl_seconds);
     // The lease's TTL renewed; ttl 0 when etcd no longer has it.
@@ -47,6 +49,10 @@ class EtcdClient {
 
     // POSTs `body` to the gateway path ("/v3/kv/range") and returns the answer's body.
     std::string call(std::string_view path, const std::string& body);
+
+    const Options& options() const { return options_; }
+    // The member that answered last (the first before any answer).
+    const deploy::Url& preferred_endpoint() const { return options_.endpoints[preferred_]; }
 
   private:
     // The answer of one endpoint, or "" with `failure` set when it could not be had.

@@ -51,7 +51,9 @@ std::string FleetDirectory::websocket_url_for(std::string_view device_id,
                                               const std::string& own) const {
     std::lock_guard lock(mutex_);
     const auto chosen = fleet::choose_instance(instances_, self_id_, device_id, balance_, sticky_);
-    return chosen ? instances_[*chosen].websocket_url : own;
+    // This instance's own entry may lag behind its running address (a change just applied).
+    if (!chosen || instances_[*chosen].id == self_id_) return own;
+    return instances_[*chosen].websocket_url;
 }
 
 std::vector<fleet::InstanceView> FleetDirectory::instances() const {

@@ -3,6 +3,7 @@
 #include "fleet/fleet_member.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "log_event.hpp"
 
@@ -60,6 +61,14 @@ void FleetMember::stop() {
                  {{"key", key_}, {"error", error.what()}});
     }
     lease_ = 0;
+}
+
+void FleetMember::publish_soon() {
+    {
+        std::lock_guard lock(mutex_);
+        publish_requested_ = true;
+    }
+    wake_.notify_all();
 }
 
 bool FleetMember::register_entry() {
@@ -134,24 +143,30 @@ void FleetMember::run() {
         std::chrono::milliseconds(500));
     auto backoff = std::chrono::milliseconds(500);
     auto renew_at = Clock::now() + period;
+    auto tick_at = Clock::now();
     std::unique_lock lock(mutex_);
     while (!stopping_) {
         // Connected, the registry is read every second (an expired instance leaves the OTA
         // answers within a second of its lease) and the lease renewed every third of the TTL.
         const bool ok = connected_.load();
         wake_.wait_for(lock, ok ? std::min(period, kDirectoryRefresh) : backoff,
-                       [this] { return stopping_; });
+                       [this] { return stopping_ || publish_requested_; });
         if (stopping_) break;
+        const bool publish = std::exchange(publish_requested_, false);
         lock.unlock();
         try {
             if (lease_ == 0) {
                 register_entry();
                 renew_at = Clock::now() + period;
-            } else if (!ok || Clock::now() >= renew_at) {
+            } else if (!ok || publish || Clock::now() >= renew_at) {
                 keep_alive();
                 renew_at = Clock::now() + period;
             } else {
                 refresh_directory();
+            }
+            if (connected_ && options_.tick && Clock::now() >= tick_at) {
+                options_.tick();
+                tick_at = Clock::now() + kDirectoryRefresh;
             }
         } catch (const EtcdUnavailable& error) {
             lost_contact(error.what());

@@ -32,6 +32,8 @@ class FleetMember {
         std::string name;      // fleet.name: the keys live under /xiaozhi/<name>/
         std::string instance;  // fleet.instance: this serve's id in the registry
         std::chrono::seconds lease_ttl{10};
+        // Called on the fleet's thread about every second while etcd answers.
+        std::function<void()> tick;
     };
     // The registry entry's content, asked for at every refresh (from the fleet's thread).
     using Describe = std::function<nlohmann::json()>;
@@ -48,6 +50,10 @@ class FleetMember {
     void start();
     // Deletes the entry (revokes the lease) and ends the thread. Safe to call twice.
     void stop();
+
+    // Writes the entry again now (from the fleet's thread), not at the next renewal: its
+    // content changed (a remote revision applied or refused).
+    void publish_soon();
 
     bool connected() const { return connected_.load(std::memory_order_relaxed); }
     const std::string& key() const { return key_; }
@@ -74,6 +80,7 @@ class FleetMember {
     std::mutex mutex_;
     std::condition_variable wake_;
     bool stopping_ = false;
+    bool publish_requested_ = false;
     std::thread thread_;
 };
 

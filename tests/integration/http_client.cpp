@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 
 namespace xiaozhi::testing {
 
@@ -58,6 +59,21 @@ std::string read_until_close(int fd, int timeout_ms) {
     return out;
 }
 
+// The body of a "Transfer-Encoding: chunked" answer (etcd's gateway sends large ones so).
+std::string dechunked(const std::string& raw) {
+    std::string body;
+    std::size_t at = 0;
+    while (at < raw.size()) {
+        const std::size_t line_end = raw.find("\r\n", at);
+        if (line_end == std::string::npos) break;
+        const std::size_t size = std::strtoul(raw.c_str() + at, nullptr, 16);
+        if (size == 0) break;
+        body.append(raw, line_end + 2, size);
+        at = line_end + 2 + size + 2;
+    }
+    return body;
+}
+
 HttpReply parse_reply(const std::string& raw) {
     HttpReply reply;
     const std::size_t end = raw.find("\r\n\r\n");
@@ -80,6 +96,9 @@ HttpReply parse_reply(const std::string& raw) {
         line_start = line_end + 2;
     }
     reply.body = raw.substr(end + 4);
+    if (::strcasecmp(reply.header("Transfer-Encoding").c_str(), "chunked") == 0) {
+        reply.body = dechunked(reply.body);
+    }
     return reply;
 }
 

@@ -63,3 +63,62 @@ TEST_CASE("leases, txn outcomes and errors") {
     CHECK_THROWS_WITH(parse_range(R"({"kvs":[{"key":"%%%"}]})"),
                       "etcd answered a key or value that is not Base64");
 }
+
+TEST_CASE("txn_request puts and deletes under mod and version compares") {
+    const json txn = json::parse(txn_request(
+        {{"/r", EtcdCompare::Target::mod, 7}, {"/c", EtcdCompare::Target::version, 0}},
+        {{EtcdOperation::Kind::put, "/r", "v", 0}, {EtcdOperation::Kind::remove, "/old", "", 0}}));
+    CHECK(txn["compare"][0]["target"] == "MOD");
+    CHECK(txn["compare"][0]["mod_revision"] == "7");
+    CHECK(txn["compare"][1]["target"] == "VERSION");
+    CHECK(txn["compare"][1]["version"] == "0");
+    CHECK(txn["compare"][1]["key"] == "L2M=");
+    CHECK(txn["success"][0]["requestPut"]["value"] == "dg==");
+    CHECK(txn["success"][1]["requestDeleteRange"]["key"] == "L29sZA==");
+    CHECK_FALSE(txn["success"][1]["requestDeleteRange"].contains("range_end"));
+}
+
+TEST_CASE("parse_txn reads whether it held and the revision it made") {
+    const EtcdTxnResult held = parse_txn(
+        R"({"header":{"cluster_id":"1","member_id":"2","revision":"12","raft_term":"2"},)"
+        R"("succeeded":true,"responses":[{"response_put":{"header":{"revision":"12"}}}]})");
+    CHECK(held.succeeded);
+    CHECK(held.revision == 12);
+    const EtcdTxnResult failed =
+        parse_txn(R"({"header":{"cluster_id":"1","member_id":"2","revision":"12"}})");
+    CHECK_FALSE(failed.succeeded);
+    CHECK(failed.revision == 12);
+}
+
+TEST_CASE("watch_request starts at a revision, parse_watch_message reads etcd 3.4's lines") {
+    const json request = json::parse(watch_request("/x/", true, 5));
+    CHECK(request["create_request"]["key"] == "L3gv");
+    CHECK(request["create_request"]["range_end"] == "L3gw");
+    CHECK(request["create_request"]["start_revision"] == "5");
+    // As etcd 3.4.23's gateway streamed a watch on /x/r: created, then a put.
+    const EtcdWatchMessage created = parse_watch_message(
+        R"({"result":{"header":{"cluster_id":"14841639068965178418","member_id":"1",)"
+        R"("revision":"1","raft_term":"2"},"created":true}})");
+    CHECK(created.created);
+    CHECK(created.events.empty());
+    const EtcdWatchMessage put = parse_watch_message(
+        R"({"result":{"header":{"revision":"3","raft_term":"2"},"events":[{"kv":{"key":"L3gvcg==",)"
+        R"("create_revision":"2","mod_revision":"3","version":"2","value":"aG8="}}]}})");
+    CHECK_FALSE(put.created);
+    CHECK(put.revision == 3);
+    REQUIRE(put.events.size() == 1);
+    CHECK(put.events[0].key == "/x/r");
+    CHECK(put.events[0].value == "ho");
+    CHECK(put.events[0].mod_revision == 3);
+    const EtcdWatchMessage deleted = parse_watch_message(
+        R"({"result":{"header":{"revision":"4"},"events":[{"type":"DELETE","kv":{"key":"L3gvcg==",)"
+        R"("mod_revision":"4"}}]}})");
+    REQUIRE(deleted.events.size() == 1);
+    CHECK(deleted.events[0].mod_revision == 0);
+    const EtcdWatchMessage compacted = parse_watch_message(
+        R"({"result":{"header":{"revision":"9"},"canceled":true,"compact_revision":"6"}})");
+    CHECK(compacted.canceled);
+    CHECK(compacted.compact_revision == 6);
+    CHECK_THROWS_WITH(parse_watch_message(R"({"header":{}})"), Catch::Contains("without a result"));
+    CHECK_THROWS_WITH(parse_watch_message("not json"), Catch::Contains("not a JSON object"));
+}
