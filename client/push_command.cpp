@@ -122,7 +122,8 @@ class Pusher {
     }
 
     Headers note_headers() const {
-        Headers headers = {{"X-Xiaozhi-Author", options_.author}};
+        // In a fleet the answer waits up to 10 s for every instance to report the revision.
+        Headers headers = {{"X-Xiaozhi-Author", options_.author}, {"X-Xiaozhi-Wait", "10"}};
         if (!options_.message.empty()) headers.emplace_back("X-Xiaozhi-Message", options_.message);
         if (options_.confirm_within) {
             headers.emplace_back("X-Confirm-Within",
@@ -159,8 +160,42 @@ class Pusher {
 
     // Verification after a change that made `revision` current over `previous`; on failure
     // `previous` is restored. The exit code.
+    // The instances of a fleet as the accepted change's answer lists them, each reported;
+    // `problem` says which did not apply it (refused it, or had not reported it).
+    std::vector<FleetInstance> fleet_instances(const Json& accepted, std::string& problem) {
+        std::vector<FleetInstance> applied;
+        const Json instances = accepted.value("instances", Json());
+        if (!instances.is_array()) return applied;
+        report_.set("instances", instances);
+        for (const Json& instance : instances) {
+            const std::string id = instance.value("instance", std::string{});
+            const std::string url = instance.value("websocket_url", std::string{});
+            const std::string outcome = instance.value("outcome", std::string{});
+            const std::string reason = instance.value("reason", std::string{});
+            report_.step("Fleet instance " + id + " (" + url + "): " + outcome +
+                         (reason.empty() ? "" : ": " + reason) + ".");
+            if (outcome == "applied") {
+                applied.push_back({id, url});
+            } else if (outcome != "superseded" && problem.empty()) {
+                problem = "fleet instance " + id + " " +
+                          (outcome == "refused" ? "refused it: " + reason
+                                                : std::string("did not report it in time"));
+            }
+        }
+        return applied;
+    }
+
     int verify_and_confirm(const config::Effective& before, const config::Effective& after,
-                           const std::string& revision, const std::string& previous) {
+                           const std::string& revision, const std::string& previous,
+                           const Json& accepted) {
+        std::string fleet_problem;
+        const std::vector<FleetInstance> instances = fleet_instances(accepted, fleet_problem);
+        if (!fleet_problem.empty()) {
+            restore(previous, revision, "revision " + revision + " did not reach every instance");
+            report_.error("revision " + revision + " did not reach every instance (" +
+                          fleet_problem + "); revision " + previous + " was restored");
+            return exit_refused;
+        }
         if (const auto port = moved_http_port(before, after, client_.server().port)) {
             client_.move_to_port(*port);
             report_.step("The server's HTTP listener moved to " + client_.server().url() + ".");
@@ -168,7 +203,7 @@ class Pusher {
         Verification verification;
         if (options_.verify) {
             verification = verify_device_path(client_, expected_websocket(before, after),
-                                              options_.verify_timeout);
+                                              options_.verify_timeout, instances);
         }
         report_.set("verification", verification.to_json());
         if (verification.status == Verification::Status::failed) {
@@ -280,7 +315,7 @@ class Pusher {
             report_.step("Note: the server's environment or --set overrides " + shadowed +
                          ": the pushed value takes no effect there.");
         }
-        return verify_and_confirm(before.effective, after.effective, revision, base);
+        return verify_and_confirm(before.effective, after.effective, revision, base, accepted);
     }
 
     int rollback() {
@@ -326,7 +361,7 @@ class Pusher {
         server_findings(accepted, "The server's findings:");
         report_.step("Rolled back to revision " + target + " as revision " + revision + " (was " +
                      current + ").");
-        return verify_and_confirm(before.effective, after.effective, revision, current);
+        return verify_and_confirm(before.effective, after.effective, revision, current, accepted);
     }
 
     int history() {

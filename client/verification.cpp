@@ -1,6 +1,7 @@
 // The device's view of a server after ota-push changed it.
 #include "verification.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include "deploy/url.hpp"
@@ -129,7 +130,8 @@ nlohmann::json Verification::to_json() const {
 }
 
 Verification verify_device_path(const AdminClient& client, const ExpectedWebsocket& expected,
-                                std::chrono::milliseconds hello_timeout) {
+                                std::chrono::milliseconds hello_timeout,
+                                const std::vector<FleetInstance>& instances) {
     Verification result;
     result.status = Verification::Status::failed;
     result.expected = expected.describe();
@@ -153,7 +155,33 @@ Verification verify_device_path(const AdminClient& client, const ExpectedWebsock
             "the OTA answer hands out " + result.websocket_url + ", expected " + result.expected;
         return result;
     }
+    if (!instances.empty() &&
+        std::none_of(instances.begin(), instances.end(), [&](const FleetInstance& instance) {
+            return instance.websocket_url == result.websocket_url;
+        })) {
+        result.error = "the OTA answer hands out " + result.websocket_url +
+                       ", which no instance of the fleet advertises";
+        return result;
+    }
     check_hello(*answer->websocket, client.trust(), hello_timeout, result);
+    for (const FleetInstance& instance : instances) {
+        if (result.status != Verification::Status::passed) break;
+        if (instance.websocket_url == result.websocket_url) continue;
+        protocol::WebsocketSection section = *answer->websocket;
+        section.url = instance.websocket_url;
+        Verification other;
+        other.status = Verification::Status::failed;
+        check_hello(section, client.trust(), hello_timeout, other);
+        if (other.status != Verification::Status::passed) {
+            result.status = Verification::Status::failed;
+            result.error = "fleet instance " + instance.id + ": " + other.error;
+        }
+    }
+    if (instances.size() > 1 && result.status == Verification::Status::passed) {
+        const std::string every =
+            "every instance of the fleet (" + std::to_string(instances.size()) + ") answered hello";
+        result.note = result.note.empty() ? every : result.note + "; " + every;
+    }
     return result;
 }
 

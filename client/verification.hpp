@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -36,8 +37,16 @@ std::string_view status_name(Verification::Status status);
 // OTA POST as the test device, the answer's websocket.url checked against `expected`,
 // then a WebSocket connection to it with the device's hello, answered within
 // `hello_timeout`. Never throws.
+// In a fleet (`instances` not empty: each instance's id and advertised WebSocket URL, as
+// the push answered them) the OTA answer must hand out one of those URLs, and every one
+// of them must answer the device's hello.
+struct FleetInstance {
+    std::string id;
+    std::string websocket_url;
+};
 Verification verify_device_path(const AdminClient& client, const ExpectedWebsocket& expected,
-                                std::chrono::milliseconds hello_timeout);
+                                std::chrono::milliseconds hello_timeout,
+                                const std::vector<FleetInstance>& instances = {});
 
 struct FirmwareOffer {
     Verification::Status status = Verification::Status::skipped;

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli_harness.hpp"
 #include "etcd_process.hpp"
 #include "eventually.hpp"
 #include "http_client.hpp"
@@ -292,4 +293,72 @@ TEST_CASE("fleet remote: a confirmed revision stays, and history keeps the last 
     CHECK(revisions[0]["revision"] == current);
     CHECK(etcd.get_prefix("/xiaozhi/test/history/").size() == 20);
     CHECK(etcd.get_prefix("/xiaozhi/test/confirmed/").empty());
+}
+
+namespace {
+
+Result ota_push(const ServeProcess& serve, std::vector<std::string> args) {
+    args.insert(args.begin(),
+                {"ota-push", "--server", "http://127.0.0.1:" + std::to_string(serve.http_port())});
+    Run run;
+    run.args = std::move(args);
+    run.env = {"XIAOZHI_ADMIN_TOKEN=" + kToken};
+    run.timeout_ms = 60000;
+    Result result = run_xiaozhi(run);
+    UNSCOPED_INFO("stdout:\n" << result.out << "\nstderr:\n" << result.err);
+    return result;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "fleet remote: ota-push through one instance reports every instance and verifies each "
+    "one's address as a device",
+    "[fleet][remote][ota-push]") {
+    EtcdProcess etcd;
+    ServeProcess a(fleet_config(etcd, "a"));
+    ServeProcess b(fleet_config(etcd, "b"));
+    const Result pushed =
+        ota_push(a, {"--set", "server.advertise_host=localhost", "--format", "json"});
+    REQUIRE(pushed.exit_code == 0);
+    const json report = parse_json(pushed.out);
+    REQUIRE(report["instances"].size() == 2);
+    for (const json& instance : report["instances"]) CHECK(instance["outcome"] == "applied");
+    CHECK(report["verification"]["status"] == "passed");
+    CHECK(contains(report["verification"]["note"].get<std::string>(),
+                   "every instance of the fleet (2) answered hello"));
+    CHECK(ota_websocket_url(b).starts_with("ws://localhost:"));
+    const Result text = ota_push(b, {"--set", "server.advertise_host=127.0.0.1"});
+    CHECK(text.exit_code == 0);
+    CHECK(contains(text.out + text.err, "Fleet instance a ("));
+    CHECK(contains(text.out + text.err, "Fleet instance b ("));
+    CHECK(ota_websocket_url(a).starts_with("ws://127.0.0.1:"));
+}
+
+TEST_CASE(
+    "fleet remote: ota-push restores the previous revision when an instance of the fleet "
+    "refuses the change",
+    "[fleet][remote][ota-push]") {
+    EtcdProcess etcd;
+    const auto file_config = [&](const std::string& instance) {
+        return "[server]\nip = \"127.0.0.1\"\nport = " + std::to_string(free_port()) +
+               "\nhttp_port = " + std::to_string(free_port()) + "\nadmin_token = \"" + kToken +
+               "\"\n[fleet]\netcd = [\"" + etcd.url() + "\"]\nname = \"test\"\ninstance = \"" +
+               instance + "\"\nlease_ttl = 3\n";
+    };
+    ServeProcess::Options oa;
+    oa.config_toml = file_config("a");
+    oa.loopback_free_ports = false;
+    ServeProcess::Options ob = oa;
+    ob.config_toml = file_config("b");
+    ServeProcess a(oa);
+    ServeProcess b(ob);
+    const std::string before = ota_websocket_url(a);
+    const Result pushed =
+        ota_push(a, {"--set", "server.port=" + std::to_string(free_port()), "--format", "json"});
+    CHECK(pushed.exit_code == 1);
+    const json report = parse_json(pushed.out);
+    CHECK(contains(report.dump(), "fleet instance b refused it"));
+    CHECK(report.contains("restored"));
+    CHECK(eventually([&] { return ota_websocket_url(a) == before; }, 5000));
 }
