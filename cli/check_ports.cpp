@@ -7,8 +7,11 @@
 #include "analysis/deployments.hpp"
 #include "analysis/finding.hpp"
 #include "analysis/tls_files.hpp"
+#include "config/input_error.hpp"
 #include "console.hpp"
+#include "deploy/url.hpp"
 #include "exit_codes.hpp"
+#include "fleet/fleet_view_reader.hpp"
 #include "host/linux_probe.hpp"
 #include "host/snapshot.hpp"
 #include "option_values.hpp"
@@ -38,6 +41,7 @@ constexpr const char* footer =
     "  xiaozhi check-ports ./xiaozhi-server --compose docker-compose_all.yml\n"
     "  xiaozhi check-ports ./xiaozhi-server --no-compose    # run on the host from source\n"
     "  xiaozhi check-ports xiaozhi.toml --set server.port=8100 --no-probe\n"
+    "  xiaozhi check-ports xiaozhi.toml --fleet http://10.0.0.5:2379   # against the fleet\n"
     "Exit status: 0 nothing at or above --fail-on, 1 findings, 2 usage or input error, "
     "3 runtime failure.";
 
@@ -61,6 +65,34 @@ host::Snapshot host_snapshot(const CheckPortsOptions& options, const config::Loa
     host::ProbeOptions probe;
     probe.state_dirs.push_back(state_dir_of(loaded, first_input));
     return host::probe_linux(probe);
+}
+
+// The registry of the configuration's fleet, read from the members of --fleet. Throws
+// config::InputError for a URL that is not http://, std::runtime_error when no member answers.
+analysis::FleetView fleet_view(const std::vector<std::string>& members,
+                               const config::Loaded& loaded) {
+    server::EtcdClient::Options etcd;
+    for (const std::string& member : members) {
+        deploy::UrlError problem;
+        const auto url = deploy::parse_url(member, &problem);
+        if (!url || url->scheme != "http") {
+            throw config::InputError(config::Position{"--fleet " + member, 0, 0},
+                                     "--fleet expects an etcd member as an http:// URL");
+        }
+        etcd.endpoints.push_back(*url);
+    }
+    const std::string name = loaded.effective.get_string("fleet.name").value_or("default");
+    std::string self = loaded.effective.get_string("fleet.instance").value_or("");
+    if (self.empty()) {
+        self = server::this_host_name() + ":" +
+               std::to_string(loaded.effective.get_int("server.port").value_or(8000));
+    }
+    server::EtcdClient client(etcd);
+    try {
+        return server::read_fleet_view(client, name, self, server::this_host_name());
+    } catch (const server::EtcdUnavailable& error) {
+        throw std::runtime_error("--fleet: " + std::string(error.what()));
+    }
 }
 
 }  // namespace
@@ -103,6 +135,14 @@ CLI::App* add_check_ports(CLI::App& app, CheckPortsOptions& options) {
             return tls::parse_utc_time(text) ? std::string()
                                              : "expected a UTC time like 2026-01-31T12:00:00Z";
         });
+    command
+        ->add_option("--fleet", options.fleet,
+                     "Read the fleet's registry from this etcd member (http:// URL; repeat "
+                     "for several) and check this configuration against the other "
+                     "instances: a port one of them binds on this host, the same "
+                     "server.websocket, another remote revision; the fleet is fleet.name "
+                     "(default: no registry read)")
+        ->type_name("URL");
     add_layer_options(*command, options.inputs);
     add_compose_options(*command, options.inputs);
     command->add_flag("--show-secrets", options.show_secrets,
@@ -124,8 +164,10 @@ int run_check_ports(const CheckPortsOptions& options) {
     analysis::record_tls_files(loaded, runtime, snapshot);
     if (!options.dump_host.empty()) host::write_snapshot_file(snapshot, options.dump_host);
 
+    std::optional<analysis::FleetView> fleet;
+    if (!options.fleet.empty()) fleet = fleet_view(options.fleet, loaded);
     const std::vector<analysis::Finding> findings =
-        analysis::analyze_deployments(loaded, runtime, snapshot);
+        analysis::analyze_deployments(loaded, runtime, snapshot, fleet ? &*fleet : nullptr);
 
     const report::Format format =
         report::parse_format(options.format).value_or(report::Format::text);

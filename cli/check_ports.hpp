@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -19,6 +20,8 @@ struct CheckPortsOptions {
     std::string dump_host;      // where to write the snapshot used; empty when not given
     std::string now;            // --now: the UTC time certificates are judged at; empty: now
     bool show_secrets = false;
+    // --fleet: etcd members (http:// URLs) whose registry the fleet rules read; empty: none.
+    std::vector<std::string> fleet;
 };
 
 // Registers the subcommand and its options on `app`.

@@ -72,6 +72,8 @@ _xiaozhi() {
                     return ;;
                 --now)
                     return ;;
+                --fleet)
+                    return ;;
                 --set)
                     return ;;
                 --remote)
@@ -82,7 +84,7 @@ _xiaozhi() {
                     return ;;
             esac
             if [[ $cur == -* ]]; then
-                _xiaozhi_words '--help -h --format --fail-on --runtime --no-probe --host-snapshot --dump-host --now --set --remote --compose --no-compose --show-secrets'
+                _xiaozhi_words '--help -h --format --fail-on --runtime --no-probe --host-snapshot --dump-host --now --fleet --set --remote --compose --no-compose --show-secrets'
             else
                 _xiaozhi_files
             fi ;;

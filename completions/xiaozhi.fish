@@ -27,6 +27,7 @@ complete -c xiaozhi -n '__fish_seen_subcommand_from check-ports' -l no-probe -d 
 complete -c xiaozhi -n '__fish_seen_subcommand_from check-ports' -l host-snapshot -r -F -d 'Use the host snapshot in FILE'
 complete -c xiaozhi -n '__fish_seen_subcommand_from check-ports' -l dump-host -r -F -d 'Write the host snapshot this run used to FILE'
 complete -c xiaozhi -n '__fish_seen_subcommand_from check-ports' -l now -x -d 'Judge certificates at TIME'
+complete -c xiaozhi -n '__fish_seen_subcommand_from check-ports' -l fleet -x -d 'Read the fleet\'s registry from this etcd member'
 complete -c xiaozhi -n '__fish_seen_subcommand_from check-ports' -l set -x -d 'Set one configuration value above every other layer'
 complete -c xiaozhi -n '__fish_seen_subcommand_from check-ports' -l remote -r -F -d 'Read the remote layer'
 complete -c xiaozhi -n '__fish_seen_subcommand_from check-ports' -l compose -r -F -d 'Check the compose project of FILE'

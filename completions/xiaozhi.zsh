@@ -23,6 +23,7 @@ _xiaozhi_check_ports() {
         '--host-snapshot=[Use the host snapshot in FILE]:host-snapshot:_files' \
         '--dump-host=[Write the host snapshot this run used to FILE]:dump-host:_files' \
         '--now=[Judge certificates at TIME]:now: ' \
+        '*--fleet=[Read the fleet'\''s registry from this etcd member]:fleet: ' \
         '*--set=[Set one configuration value above every other layer]:set: ' \
         '--remote=[Read the remote layer]:remote:_files' \
         '*--compose=[Check the compose project of FILE]:compose:_files' \

@@ -62,7 +62,7 @@ void refuse_empty_files(const config::Loaded& loaded) {
 }
 
 Candidate check_config(config::Loaded loaded, const std::string& base_dir, bool probe,
-                       const std::string& fallback_auth_key) {
+                       const std::string& fallback_auth_key, const analysis::FleetView* fleet) {
     Candidate candidate;
     candidate.settings = read_server_settings(loaded.effective, base_dir);
     if (candidate.settings.auth.key.empty()) candidate.settings.auth.key = fallback_auth_key;
@@ -72,7 +72,7 @@ Candidate check_config(config::Loaded loaded, const std::string& base_dir, bool 
         candidate.host = host::probe_linux(options);
     }
     candidate.findings =
-        analysis::analyze_deployments(loaded, deploy::Runtime::xiaozhi, candidate.host);
+        analysis::analyze_deployments(loaded, deploy::Runtime::xiaozhi, candidate.host, fleet);
     analysis::soften_for_port_fallback(candidate.findings, loaded.effective);
     candidate.loaded = std::move(loaded);
     return candidate;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "analysis/finding.hpp"
+#include "analysis/fleet_view.hpp"
 #include "config/load.hpp"
 #include "host/snapshot.hpp"
 #include "settings.hpp"
@@ -24,9 +25,11 @@ struct Candidate {
 // ports.json included, so serve's own ports are held by itself), and runs the
 // analysis for the xiaozhi runtime. With a port fallback policy, port.in-use on a
 // listen port is a warning: the bind will pick another port. Throws
-// config::InputError for a value of the wrong type.
+// config::InputError for a value of the wrong type. With `fleet` (the registry read at
+// the start in a fleet) the fleet rules run too.
 Candidate check_config(config::Loaded loaded, const std::string& base_dir, bool probe,
-                       const std::string& fallback_auth_key);
+                       const std::string& fallback_auth_key,
+                       const analysis::FleetView* fleet = nullptr);
 
 // Throws config::InputError ("the configuration file is empty") at the first file
 // layer whose file holds nothing but white space: a file truncated by a failed copy

@@ -25,6 +25,7 @@
 #include "fleet/fleet_member.hpp"
 #include "fleet/fleet_outcomes.hpp"
 #include "fleet/fleet_remote_store.hpp"
+#include "fleet/fleet_view_reader.hpp"
 #include "heap_release.hpp"
 #include "http_routes.hpp"
 #include "io_pool.hpp"
@@ -76,7 +77,9 @@ class ServerApp final : public ServerControl {
 
     int run() {
         std::string revision;
-        Candidate candidate = check(load_with_kept_remote(revision));
+        config::Loaded loaded = load_with_kept_remote(revision);
+        const std::optional<analysis::FleetView> fleet = fleet_view_at_start(loaded);
+        Candidate candidate = check(std::move(loaded), fleet ? &*fleet : nullptr);
         log_findings(candidate.findings);
         if (analysis::any_at_or_above(candidate.findings, Severity::error)) {
             return refuse(candidate.findings, "the configuration has errors");
@@ -295,9 +298,7 @@ class ServerApp final : public ServerControl {
         FleetMember::Options options;
         options.etcd = etcd_options(fleet);
         options.name = fleet.name;
-        options.instance = fleet.instance.empty()
-                               ? host_name() + ":" + std::to_string(running->bound.websocket)
-                               : fleet.instance;
+        options.instance = instance_id(running->settings, running->bound.websocket);
         options.lease_ttl = fleet.lease_ttl;
         // The fleet's confirm deadlines are checked on the fleet's thread: its etcd calls
         // must not hold up the listeners' thread.
@@ -330,7 +331,7 @@ class ServerApp final : public ServerControl {
                 {"health", degraded ? "degraded" : "ok"},
                 {"remote_revision", running->remote_revision},
                 {"remote_outcome", fleet_outcome()},
-                {"host", host_name()},
+                {"host", this_host_name()},
                 {"pid", static_cast<int>(::getpid())},
                 {"started", started}};
     }
@@ -338,12 +339,6 @@ class ServerApp final : public ServerControl {
     nlohmann::json fleet_outcome() const {
         std::lock_guard lock(fleet_outcome_mutex_);
         return fleet_outcome_;
-    }
-
-    static std::string host_name() {
-        char name[256] = {};
-        if (::gethostname(name, sizeof name - 1) != 0) return "localhost";
-        return name;
     }
 
     static std::string utc_now_text() {
@@ -412,10 +407,31 @@ class ServerApp final : public ServerControl {
     }
 
     // The analysis of `loaded`; a missing auth key becomes one random key per process.
-    Candidate check(config::Loaded loaded) {
+    Candidate check(config::Loaded loaded, const analysis::FleetView* fleet = nullptr) {
         if (fallback_auth_key_.empty()) fallback_auth_key_ = random_key();
         return check_config(std::move(loaded), options_.base_dir, options_.probe,
-                            fallback_auth_key_);
+                            fallback_auth_key_, fleet);
+    }
+
+    // In a fleet, the registry for the fleet rules of the first analysis; nullopt without
+    // a fleet or while etcd does not answer (the registry's thread reports that).
+    std::optional<analysis::FleetView> fleet_view_at_start(const config::Loaded& loaded) const {
+        const ServerSettings settings = read_server_settings(loaded.effective, options_.base_dir);
+        if (settings.fleet.etcd.empty()) return std::nullopt;
+        try {
+            EtcdClient etcd(etcd_options(settings.fleet));
+            return read_fleet_view(etcd, settings.fleet.name, instance_id(settings),
+                                   this_host_name());
+        } catch (const std::exception&) {
+            return std::nullopt;
+        }
+    }
+
+    // fleet.instance, else <hostname>:<websocket port>.
+    static std::string instance_id(const ServerSettings& settings, int websocket_port = 0) {
+        if (!settings.fleet.instance.empty()) return settings.fleet.instance;
+        return this_host_name() + ":" +
+               std::to_string(websocket_port != 0 ? websocket_port : settings.websocket_port);
     }
 
     // Binds the listeners `settings` asks for; one of `running` with the same service,

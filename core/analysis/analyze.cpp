@@ -27,6 +27,7 @@ std::vector<Finding> analyze(const Inputs& inputs) {
     check_tls_urls(inputs, findings);
     check_upstream_setup(inputs, findings);
     check_upstream_reach(inputs, findings);
+    check_fleet(inputs, findings);
     sort_findings(findings);
     return findings;
 }

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "analysis/finding.hpp"
+#include "analysis/fleet_view.hpp"
 #include "config/effective.hpp"
 #include "deploy/model.hpp"
 #include "host/snapshot.hpp"
@@ -21,6 +22,9 @@ struct Inputs {
     std::vector<tls::CertificatePair> tls_files = {};
     // The time certificates are judged at (tls.expired, tls.expiring, tls.not-yet-valid).
     std::chrono::system_clock::time_point now = {};
+    // The fleet's registry (check-ports --fleet, serve's start in a fleet); null: the
+    // fleet rules stay quiet.
+    const FleetView* fleet = nullptr;
 };
 
 // All findings, sorted with sort_findings. Never reads the machine itself.

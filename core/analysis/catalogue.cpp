@@ -118,6 +118,12 @@ const std::vector<RuleInfo>& rule_catalogue() {
         {"upstream.not-listening", Severity::warning,
          "(probe) an upstream on this host at a port nothing listens on yet (it may start "
          "later)"},
+        {"fleet.port-conflict", Severity::error,
+         "(fleet) another instance of the fleet on this host binds a port this one wants"},
+        {"fleet.duplicate-url", Severity::error,
+         "(fleet) server.websocket is the address another instance of the fleet advertises"},
+        {"fleet.revision-mismatch", Severity::warning,
+         "(fleet) an instance runs another remote revision than the fleet's current one"},
     };
     return rules;
 }

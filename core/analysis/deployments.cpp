@@ -23,12 +23,12 @@ bool same_finding(const Finding& a, const Finding& b) {
 }  // namespace
 
 std::vector<Finding> analyze_deployments(const config::Loaded& loaded, deploy::Runtime runtime,
-                                         const host::Snapshot& host) {
+                                         const host::Snapshot& host, const FleetView* fleet) {
     std::vector<Finding> merged;
     const auto now = judgement_time(host);
     for (const deploy::Model& model : deploy::build_models(loaded, runtime)) {
         for (Finding& finding :
-             analyze({loaded.effective, model, host, read_tls_files(model, host), now})) {
+             analyze({loaded.effective, model, host, read_tls_files(model, host), now, fleet})) {
             auto same = std::find_if(merged.begin(), merged.end(), [&finding](const Finding& seen) {
                 return same_finding(seen, finding);
             });

@@ -55,5 +55,7 @@ void check_tls_urls(const Inputs& inputs, Findings& out);
 void check_upstream_setup(const Inputs& inputs, Findings& out);
 // upstream.loop, upstream.loopback-in-container, upstream.not-listening
 void check_upstream_reach(const Inputs& inputs, Findings& out);
+// fleet.port-conflict, fleet.duplicate-url, fleet.revision-mismatch (with Inputs::fleet)
+void check_fleet(const Inputs& inputs, Findings& out);
 
 }  // namespace xiaozhi::analysis

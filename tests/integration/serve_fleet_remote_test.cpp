@@ -362,3 +362,74 @@ TEST_CASE(
     CHECK(report.contains("restored"));
     CHECK(eventually([&] { return ota_websocket_url(a) == before; }, 5000));
 }
+
+TEST_CASE(
+    "fleet: check-ports --fleet finds a port another instance binds on this host and a "
+    "copied server.websocket, and stays quiet on the near miss",
+    "[fleet][check-ports]") {
+    EtcdProcess etcd;
+    ServeProcess a(fleet_config(etcd, "a"));
+    const std::string a_url =
+        "ws://127.0.0.1:" + std::to_string(a.websocket_port()) + "/xiaozhi/v1/";
+    TempDir dir;
+    const auto check = [&](const std::string& toml, std::vector<std::string> extra = {}) {
+        const std::string file = dir.write("b.toml", toml);
+        std::vector<std::string> args = {"check-ports", file,       "--no-probe", "--fleet",
+                                         etcd.url(),    "--format", "json"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        return run_xiaozhi(args);
+    };
+    const std::string fleet_section =
+        "[fleet]\nname = \"test\"\ninstance = \"b\"\netcd = [\"" + etcd.url() + "\"]\n";
+    const Result same_port =
+        check("[server]\nport = " + std::to_string(a.websocket_port()) +
+              "\nhttp_port = " + std::to_string(free_port()) + "\n" + fleet_section);
+    INFO(same_port.out << same_port.err);
+    CHECK(same_port.exit_code == 1);
+    const json report = parse_json(same_port.out);
+    const auto conflicts = findings_with_rule(report, "fleet.port-conflict");
+    REQUIRE(conflicts.size() == 1);
+    CHECK(contains(conflicts[0]["message"].get<std::string>(), "fleet instance a"));
+
+    const Result copied = check("[server]\nport = " + std::to_string(free_port()) +
+                                "\nhttp_port = " + std::to_string(free_port()) +
+                                "\nwebsocket = \"" + a_url + "\"\n" + fleet_section);
+    INFO(copied.out);
+    CHECK(findings_with_rule(parse_json(copied.out), "fleet.duplicate-url").size() == 1);
+
+    const Result apart =
+        check("[server]\nport = " + std::to_string(free_port()) +
+              "\nhttp_port = " + std::to_string(free_port()) + "\n" + fleet_section);
+    INFO(apart.out);
+    CHECK(apart.exit_code == 0);
+    CHECK(findings_with_rule(parse_json(apart.out), "fleet.port-conflict").empty());
+
+    // Checking a's own configuration again finds nothing of a.
+    const Result itself = check("[server]\nport = " + std::to_string(a.websocket_port()) +
+                                "\n[fleet]\nname = \"test\"\ninstance = \"a\"\n");
+    CHECK(findings_with_rule(parse_json(itself.out), "fleet.port-conflict").empty());
+
+    etcd.stop();
+    const Result away = check("[server]\nport = 8100\n" + fleet_section);
+    CHECK(away.exit_code == 3);
+    CHECK(away.err_lines().size() == 1);
+    CHECK(contains(away.err, "--fleet: etcd unreachable"));
+}
+
+TEST_CASE("fleet: serve refuses to start on a port another instance of its fleet binds",
+          "[fleet][check-ports]") {
+    EtcdProcess etcd;
+    ServeProcess a(fleet_config(etcd, "a"));
+    ServeProcess::Options options;
+    options.loopback_free_ports = false;
+    options.wait_ready = false;
+    options.config_toml =
+        "[server]\nip = \"127.0.0.1\"\nport = " + std::to_string(a.websocket_port()) +
+        "\nhttp_port = " + std::to_string(free_port()) + "\n" + "[fleet]\netcd = [\"" + etcd.url() +
+        "\"]\nname = \"test\"\ninstance = \"b\"\nlease_ttl = 3\n";
+    ServeProcess b(options);
+    CHECK(b.wait_exit(30000) == 1);
+    INFO(b.log());
+    CHECK(contains(b.log(), "fleet.port-conflict"));
+    CHECK(contains(b.log(), "fleet instance a"));
+}

@@ -61,7 +61,10 @@ TEST_CASE("catalogue: every rule of DESIGN.md plus port.shared, ids unique",
                                             "upstream.scheme",
                                             "upstream.missing",
                                             "upstream.loopback-in-container",
-                                            "upstream.not-listening"};
+                                            "upstream.not-listening",
+                                            "fleet.port-conflict",
+                                            "fleet.duplicate-url",
+                                            "fleet.revision-mismatch"};
     std::set<std::string> ids;
     for (const auto& rule : rule_catalogue()) {
         CHECK(ids.insert(rule.id).second);
