@@ -72,6 +72,8 @@ host::Snapshot host_snapshot(const CheckPortsOptions& options, const config::Loa
 analysis::FleetView fleet_view(const std::vector<std::string>& members,
                                const config::Loaded& loaded) {
     server::EtcdClient::Options etcd;
+    etcd.user = loaded.effective.get_string("fleet.user").value_or("");
+    etcd.password = loaded.effective.get_string("fleet.password").value_or("");
     for (const std::string& member : members) {
         deploy::UrlError problem;
         const auto url = deploy::parse_url(member, &problem);
@@ -91,6 +93,8 @@ analysis::FleetView fleet_view(const std::vector<std::string>& members,
     try {
         return server::read_fleet_view(client, name, self, server::this_host_name());
     } catch (const server::EtcdUnavailable& error) {
+        throw std::runtime_error("--fleet: " + std::string(error.what()));
+    } catch (const server::EtcdAuthFailed& error) {
         throw std::runtime_error("--fleet: " + std::string(error.what()));
     }
 }

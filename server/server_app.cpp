@@ -77,7 +77,14 @@ class ServerApp final : public ServerControl {
 
     int run() {
         std::string revision;
-        config::Loaded loaded = load_with_kept_remote(revision);
+        config::Loaded loaded;
+        try {
+            loaded = load_with_kept_remote(revision);
+        } catch (const EtcdAuthFailed& error) {
+            log_error("fleet_auth_failed", "etcd refused the fleet's user",
+                      {{"error", error.what()}});
+            return refuse({}, error.what());
+        }
         const std::optional<analysis::FleetView> fleet = fleet_view_at_start(loaded);
         Candidate candidate = check(std::move(loaded), fleet ? &*fleet : nullptr);
         log_findings(candidate.findings);
@@ -123,6 +130,10 @@ class ServerApp final : public ServerControl {
             join_fleet();
         } catch (const FleetConflict& error) {
             log_error("fleet_conflict", "instance id taken", {{"error", error.what()}});
+            return refuse({}, error.what());
+        } catch (const EtcdAuthFailed& error) {
+            log_error("fleet_auth_failed", "etcd refused the fleet's user",
+                      {{"error", error.what()}});
             return refuse({}, error.what());
         }
         follow_fleet_remote();
@@ -190,6 +201,8 @@ class ServerApp final : public ServerControl {
     static EtcdClient::Options etcd_options(const FleetSettings& fleet) {
         EtcdClient::Options options;
         options.endpoints = fleet.etcd;
+        options.user = fleet.user;
+        options.password = fleet.password;
         return options;
     }
 

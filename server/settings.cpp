@@ -260,6 +260,13 @@ FleetSettings fleet_settings(const Effective& effective) {
         fleet.balance = balance == "self" ? fleet::Balance::self : fleet::Balance::least_loaded;
     }
     fleet.sticky = flag(effective, "fleet.sticky", false);
+    fleet.user = text(effective, "fleet.user");
+    fleet.password = text(effective, "fleet.password");
+    if (fleet.user.empty() != fleet.password.empty()) {
+        throw InputError(
+            effective.origin_of(fleet.user.empty() ? "fleet.password" : "fleet.user").pos,
+            "fleet.user and fleet.password go together");
+    }
     return fleet;
 }
 

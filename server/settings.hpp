@@ -89,7 +89,9 @@ struct FleetSettings {
     // fleet.balance: OTA answers hand out the instance with the most free capacity
     // ("least-loaded") or this one ("self").
     fleet::Balance balance = fleet::Balance::least_loaded;
-    bool sticky = false;  // fleet.sticky: a device keeps its instance while it stays healthy
+    bool sticky = false;   // fleet.sticky: a device keeps its instance while it stays healthy
+    std::string user;      // fleet.user: etcd's user (auth enabled); empty = none
+    std::string password;  // fleet.password
 };
 
 struct ServerSettings {

@@ -127,6 +127,8 @@ const std::vector<KeySpec>& known_keys() {
         {"fleet.lease_ttl", integer, "seconds a crashed instance stays registered (2..300)"},
         {"fleet.balance", string, "OTA hands out: least-loaded (most free capacity) or self"},
         {"fleet.sticky", boolean, "a device keeps its instance while that stays healthy"},
+        {"fleet.user", string, "etcd user when etcd's authentication is enabled"},
+        {"fleet.password", string, "that user's password"},
         {"xiaozhi", map, "the server's hello message"},
         {"xiaozhi.type", string, "hello message type"},
         {"xiaozhi.version", integer, "protocol version"},

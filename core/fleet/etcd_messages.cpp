@@ -128,6 +128,10 @@ std::string watch_request(std::string_view key, bool prefix, std::int64_t start_
     return json{{"create_request", std::move(create)}}.dump();
 }
 
+std::string authenticate_request(std::string_view user, std::string_view password) {
+    return json{{"name", user}, {"password", password}}.dump();
+}
+
 std::string lease_grant_request(std::int64_t ttl_seconds) {
     return json{{"TTL", std::to_string(ttl_seconds)}}.dump();
 }
@@ -180,6 +184,26 @@ EtcdWatchMessage parse_watch_message(std::string_view text) {
         message.events.push_back(std::move(entry));
     }
     return message;
+}
+
+std::string parse_auth_token(std::string_view text) {
+    const json answer = parsed(text);
+    const auto token = answer.find("token");
+    if (token == answer.end() || !token->is_string() || token->get<std::string>().empty()) {
+        throw std::runtime_error("etcd answered the authentication without a token");
+    }
+    return token->get<std::string>();
+}
+
+bool is_invalid_token(std::string_view text) {
+    const json answer = json::parse(text, nullptr, false);
+    return answer.is_object() && answer.value("code", 0) == 16;
+}
+
+bool is_user_required(std::string_view text) {
+    const json answer = json::parse(text, nullptr, false);
+    return answer.is_object() &&
+           answer.value("error", std::string()).ends_with("user name is empty");
 }
 
 EtcdLease parse_lease(std::string_view text) {

@@ -62,6 +62,8 @@ std::string txn_request(const std::vector<EtcdCompare>& compares,
 std::string watch_request(std::string_view key, bool prefix, std::int64_t start_revision);
 
 std::string lease_grant_request(std::int64_t ttl_seconds);
+// /v3/auth/authenticate with fleet.user and fleet.password.
+std::string authenticate_request(std::string_view user, std::string_view password);
 std::string lease_id_request(std::int64_t lease);  // keepalive and revoke
 
 // The readers throw std::runtime_error naming what is wrong with `json` (an answer that is
@@ -94,5 +96,12 @@ struct EtcdLease {
     std::int64_t ttl = 0;  // seconds left; 0 or less: the lease is gone
 };
 EtcdLease parse_lease(std::string_view json);
+// The token of an /v3/auth/authenticate answer (sent as Authorization on later requests).
+std::string parse_auth_token(std::string_view json);
+// Whether an answer says the request's token is no longer valid (code 16: etcd forgot it,
+// or it expired after --auth-token-ttl): authenticate again.
+bool is_invalid_token(std::string_view json);
+// Whether an answer says etcd's authentication is enabled and the request named no user.
+bool is_user_required(std::string_view json);
 
 }  // namespace xiaozhi::fleet

@@ -25,6 +25,41 @@ EtcdClient::EtcdClient(Options options) : options_(std::move(options)) {
 }
 
 std::string EtcdClient::call(std::string_view path, const std::string& body) {
+    if (options_.user.empty()) {
+        std::string answer = call_members(path, body);
+        if (fleet::is_user_required(answer)) {
+            throw EtcdAuthFailed(
+                "etcd's authentication is enabled: set fleet.user and fleet.password (etcd "
+                "said: user name is empty)");
+        }
+        return answer;
+    }
+    if (token_.empty()) authenticate();
+    std::string answer = call_members(path, body);
+    if (fleet::is_invalid_token(answer)) {
+        authenticate();
+        answer = call_members(path, body);
+    }
+    return answer;
+}
+
+std::string EtcdClient::auth_token() {
+    if (!options_.user.empty() && token_.empty()) authenticate();
+    return token_;
+}
+
+void EtcdClient::authenticate() {
+    token_.clear();
+    const std::string answer = call_members(
+        "/v3/auth/authenticate", fleet::authenticate_request(options_.user, options_.password));
+    try {
+        token_ = fleet::parse_auth_token(answer);
+    } catch (const std::runtime_error& error) {
+        throw EtcdAuthFailed("etcd refused fleet.user " + options_.user + ": " + error.what());
+    }
+}
+
+std::string EtcdClient::call_members(std::string_view path, const std::string& body) {
     std::string failures;
     for (std::size_t i = 0; i < options_.endpoints.size(); ++i) {
         const std::size_t index = (preferred_ + i) % options_.endpoints.size();
@@ -50,6 +85,7 @@ std::string EtcdClient::post(const deploy::Url& endpoint, std::string_view path,
     request.set(http::field::host, endpoint.host + ":" + std::to_string(endpoint.port));
     request.set(http::field::content_type, "application/json");
     request.set(http::field::connection, "close");
+    if (!token_.empty()) request.set(http::field::authorization, token_);
     request.body() = body;
     request.prepare_payload();
     http::response_parser<http::string_body> parser;

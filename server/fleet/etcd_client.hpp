@@ -16,6 +16,12 @@
 
 namespace xiaozhi::server {
 
+// etcd refused fleet.user and fleet.password.
+class EtcdAuthFailed : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
 // No endpoint answered; the message names each one and what happened.
 class EtcdUnavailable : public std::runtime_error {
   public:
@@ -30,6 +36,10 @@ class EtcdClient {
     struct Options {
         std::vector<deploy::Url> endpoints;  // http:// members of fleet.etcd
         std::chrono::milliseconds timeout{2000};
+        // fleet.user and fleet.password: with a user, requests carry the token of
+        // /v3/auth/authenticate, renewed when etcd says it is no longer valid.
+        std::string user;
+        std::string password;
     };
 
     explicit EtcdClient(Options options);
@@ -48,19 +58,26 @@ class EtcdClient {
     void revoke(std::int64_t lease);
 
     // POSTs `body` to the gateway path ("/v3/kv/range") and returns the answer's body.
+    // Throws EtcdUnavailable, and EtcdAuthFailed when etcd refuses the user.
     std::string call(std::string_view path, const std::string& body);
+    // The token requests carry ("" without fleet.user), authenticating first when needed.
+    std::string auth_token();
 
     const Options& options() const { return options_; }
     // The member that answered last (the first before any answer).
     const deploy::Url& preferred_endpoint() const { return options_.endpoints[preferred_]; }
 
   private:
+    // call() without authentication: the first member that answers.
+    std::string call_members(std::string_view path, const std::string& body);
+    void authenticate();
     // The answer of one endpoint, or "" with `failure` set when it could not be had.
     std::string post(const deploy::Url& endpoint, std::string_view path, const std::string& body,
                      std::string& failure);
 
     Options options_;
     std::size_t preferred_ = 0;
+    std::string token_;
     boost::asio::io_context io_;
 };
 

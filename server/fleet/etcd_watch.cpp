@@ -85,6 +85,9 @@ bool EtcdWatch::follow_once() {
     http::request<http::string_body> request{http::verb::post, "/v3/watch", 11};
     request.set(http::field::host, endpoint.host + ":" + std::to_string(endpoint.port));
     request.set(http::field::content_type, "application/json");
+    if (const std::string token = etcd_.auth_token(); !token.empty()) {
+        request.set(http::field::authorization, token);
+    }
     request.body() = fleet::watch_request(options_.key, false, range.revision + 1);
     request.prepare_payload();
     http::response_parser<http::string_body> parser;

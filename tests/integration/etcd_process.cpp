@@ -22,11 +22,12 @@ namespace xiaozhi::testing {
 
 namespace {
 
-HttpReply range_call(int port, const std::string& prefix) {
+HttpReply range_call(int port, const std::string& prefix, const std::string& token = "") {
     HttpCall call;
     call.method = "POST";
     call.target = "/v3/kv/range";
     call.headers = {{"Content-Type", "application/json"}};
+    if (!token.empty()) call.headers.emplace_back("Authorization", token);
     call.body = fleet::range_request(prefix, true);
     call.timeout_ms = 3000;
     return http_call(port, call);
@@ -97,7 +98,9 @@ void EtcdProcess::wait_ready() {
     const std::string client = "http://127.0.0.1:" + std::to_string(client_port_);
     const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (std::chrono::steady_clock::now() < end) {
-        if (range_call(client_port_, "/").status == 200) return;
+        // Any answer of the gateway: with authentication enabled it refuses the read.
+        const int status = range_call(client_port_, "/").status;
+        if (status != 0 && status < 500) return;
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     FAIL("etcd did not answer on " << client << " within 30 s");
@@ -112,13 +115,34 @@ void EtcdProcess::stop() {
 
 std::vector<std::pair<std::string, std::string>> EtcdProcess::get_prefix(
     const std::string& prefix) const {
-    const HttpReply reply = range_call(client_port_, prefix);
+    const HttpReply reply = range_call(client_port_, prefix, auth_token_);
     INFO(reply.error << reply.body);
     REQUIRE(reply.status == 200);
     std::vector<std::pair<std::string, std::string>> entries;
     for (const auto& kv : fleet::parse_range(reply.body).kvs)
         entries.emplace_back(kv.key, kv.value);
     return entries;
+}
+
+void EtcdProcess::enable_auth(const std::string& user, const std::string& password) {
+    const std::string etcdctl = "etcdctl --endpoints " + url() + " ";
+    for (const std::string& command :
+         {etcdctl + "user add root:root-" + password, etcdctl + "user add " + user + ":" + password,
+          etcdctl + "role add " + user,
+          etcdctl + "role grant-permission " + user + " --prefix=true readwrite /xiaozhi/",
+          etcdctl + "user grant-role " + user + " " + user, etcdctl + "auth enable"}) {
+        const auto [status, output] = shell_output(command + " 2>&1");
+        INFO(command << ": " << output);
+        REQUIRE(status == 0);
+    }
+    HttpCall call;
+    call.method = "POST";
+    call.target = "/v3/auth/authenticate";
+    call.body = nlohmann::json{{"name", user}, {"password", password}}.dump();
+    const HttpReply reply = http_call(client_port_, call);
+    INFO(reply.body);
+    REQUIRE(reply.status == 200);
+    auth_token_ = nlohmann::json::parse(reply.body).at("token").get<std::string>();
 }
 
 EtcdCluster::EtcdCluster(int size) {

@@ -39,6 +39,10 @@ class EtcdProcess {
     void start();
     void wait_ready();
 
+    // Adds `user` with readwrite on /xiaozhi/ and root, then enables authentication
+    // (etcdctl; REQUIRE on failure). get_prefix needs enable_auth's user afterwards.
+    void enable_auth(const std::string& user, const std::string& password);
+
     // Every key under `prefix` with its value, read through the gateway.
     std::vector<std::pair<std::string, std::string>> get_prefix(const std::string& prefix) const;
 
@@ -51,6 +55,7 @@ class EtcdProcess {
     int peer_port_ = 0;
     std::string initial_cluster_;
     pid_t pid_ = -1;
+    std::string auth_token_;  // after enable_auth: what get_prefix sends
 };
 
 // Three (or `size`) members of one cluster on loopback.

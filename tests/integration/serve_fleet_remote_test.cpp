@@ -433,3 +433,41 @@ TEST_CASE("fleet: serve refuses to start on a port another instance of its fleet
     CHECK(contains(b.log(), "fleet.port-conflict"));
     CHECK(contains(b.log(), "fleet instance a"));
 }
+
+TEST_CASE(
+    "fleet: with fleet.user and fleet.password serve registers, follows and pushes on an etcd "
+    "with authentication, and a wrong password is refused at the start",
+    "[fleet][auth]") {
+    EtcdProcess etcd;
+    etcd.enable_auth("xiaozhi", "fleet-pass");
+    const std::string auth = "user = \"xiaozhi\"\npassword = \"fleet-pass\"\n";
+    ServeProcess a(fleet_config(etcd, "a") + auth);
+    ServeProcess b(fleet_config(etcd, "b") + auth);
+    CHECK(
+        eventually([&] { return etcd.get_prefix("/xiaozhi/test/instances/").size() == 2; }, 5000));
+    const HttpReply pushed = push(a, "0", R"({"server":{"advertise_host":"localhost"}})");
+    INFO(pushed.body);
+    REQUIRE(pushed.status == 200);
+    CHECK(outcomes_of(pushed) ==
+          std::map<std::string, std::string>{{"a", "applied"}, {"b", "applied"}});
+    CHECK(ota_websocket_url(b).starts_with("ws://localhost:"));
+    // The password never reaches the log or the effective configuration's answer.
+    CHECK_FALSE(contains(a.log(), "fleet-pass"));
+    CHECK_FALSE(contains(admin_call(a.http_port(), kToken, "GET", "config").body, "fleet-pass"));
+
+    ServeProcess::Options wrong;
+    wrong.config_toml = fleet_config(etcd, "c") + "user = \"xiaozhi\"\npassword = \"nope\"\n";
+    wrong.wait_ready = false;
+    ServeProcess refused(wrong);
+    CHECK(refused.wait_exit(30000) == 1);
+    INFO(refused.log());
+    CHECK(contains(refused.log(), "etcd refused fleet.user xiaozhi"));
+    // Without a user, etcd refuses too: the start says so instead of serving on.
+    ServeProcess::Options none;
+    none.config_toml = fleet_config(etcd, "d");
+    none.wait_ready = false;
+    ServeProcess anonymous(none);
+    CHECK(anonymous.wait_exit(30000) == 1);
+    INFO(anonymous.log());
+    CHECK(contains(anonymous.log(), "user name is empty"));
+}

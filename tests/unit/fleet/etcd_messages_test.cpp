@@ -122,3 +122,20 @@ TEST_CASE("watch_request starts at a revision, parse_watch_message reads etcd 3.
     CHECK_THROWS_WITH(parse_watch_message(R"({"header":{}})"), Catch::Contains("without a result"));
     CHECK_THROWS_WITH(parse_watch_message("not json"), Catch::Contains("not a JSON object"));
 }
+
+TEST_CASE("authentication: the request, the token, and etcd 3.4's refusals") {
+    CHECK(json::parse(authenticate_request("xz", "pw")) ==
+          json{{"name", "xz"}, {"password", "pw"}});
+    // As etcd 3.4.23 answered.
+    CHECK(parse_auth_token(R"({"header":{"revision":"1"},"token":"PJqpkQBJaaJyLMOm.14"})") ==
+          "PJqpkQBJaaJyLMOm.14");
+    CHECK_THROWS_WITH(
+        parse_auth_token(R"({"error":"etcdserver: authentication failed, invalid user ID or )"
+                         R"(password","code":3})"),
+        Catch::Contains("invalid user ID or password"));
+    CHECK(is_invalid_token(R"({"error":"etcdserver: invalid auth token","code":16})"));
+    CHECK_FALSE(is_invalid_token(R"({"error":"etcdserver: permission denied","code":7})"));
+    CHECK(is_user_required(R"({"error":"etcdserver: user name is empty","code":3})"));
+    CHECK_FALSE(is_user_required(R"({"kvs":[]})"));
+    CHECK_FALSE(is_user_required("not json"));
+}
