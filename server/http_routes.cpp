@@ -84,7 +84,8 @@ HttpResponse route(const HttpRequest& request, const ServerServices& services) {
         return ota_check(
             request, *running, *services.firmware.names(running->settings.firmware_dir),
             services.metrics, now,
-            services.fleet.websocket_url_for(request.header("Device-Id"), running->websocket_url));
+            services.fleet.websocket_url_for(request.header("Device-Id"), running->websocket_url,
+                                             running->remote_revision));
     }
     if (path.starts_with(kDownloadPrefix)) {
         if (!is_read(method)) return method_not_allowed("GET, HEAD");

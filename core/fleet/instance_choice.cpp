@@ -28,6 +28,7 @@ std::optional<InstanceView> instance_view_of(std::string_view id, std::string_vi
         view.sessions = entry.value("sessions", std::int64_t{0});
         view.capacity = entry.value("capacity", std::int64_t{0});
         view.healthy = entry.value("health", std::string()) == "ok";
+        view.remote_revision = entry.value("remote_revision", std::string());
         return view;
     } catch (const nlohmann::json::exception&) {
         return std::nullopt;

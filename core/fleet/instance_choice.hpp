@@ -15,8 +15,9 @@ struct InstanceView {
     std::string id;             // the key's last part (fleet.instance)
     std::string websocket_url;  // what devices are handed
     std::int64_t sessions = 0;
-    std::int64_t capacity = 0;  // server.max_connections
-    bool healthy = false;       // "health": "ok"
+    std::int64_t capacity = 0;    // server.max_connections
+    bool healthy = false;         // "health": "ok"
+    std::string remote_revision;  // the remote layer it runs ("remote_revision")
 };
 
 enum class Balance { least_loaded, self };

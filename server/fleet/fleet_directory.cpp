@@ -47,13 +47,20 @@ void FleetDirectory::render_prometheus(std::string& text) const {
         std::to_string(instances_.size()) + "\n";
 }
 
-std::string FleetDirectory::websocket_url_for(std::string_view device_id,
-                                              const std::string& own) const {
+std::string FleetDirectory::websocket_url_for(std::string_view device_id, const std::string& own,
+                                              const std::string& own_revision) const {
     std::lock_guard lock(mutex_);
-    const auto chosen = fleet::choose_instance(instances_, self_id_, device_id, balance_, sticky_);
+    if (instances_.empty()) return own;
+    std::vector<fleet::InstanceView> usable = instances_;
+    for (fleet::InstanceView& instance : usable) {
+        if (instance.id != self_id_ && instance.remote_revision != own_revision) {
+            instance.healthy = false;
+        }
+    }
+    const auto chosen = fleet::choose_instance(usable, self_id_, device_id, balance_, sticky_);
     // This instance's own entry may lag behind its running address (a change just applied).
-    if (!chosen || instances_[*chosen].id == self_id_) return own;
-    return instances_[*chosen].websocket_url;
+    if (!chosen || usable[*chosen].id == self_id_) return own;
+    return usable[*chosen].websocket_url;
 }
 
 std::vector<fleet::InstanceView> FleetDirectory::instances() const {

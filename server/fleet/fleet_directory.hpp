@@ -21,8 +21,11 @@ class FleetDirectory {
     // etcd did not answer: no instance is known until it does again.
     void disconnected();
 
-    // The WebSocket URL for `device_id`: the chosen instance's, or `own`.
-    std::string websocket_url_for(std::string_view device_id, const std::string& own) const;
+    // The WebSocket URL for `device_id`: the chosen instance's, or `own`. Only instances
+    // that run `own_revision` of the remote layer are handed out: one that has not applied
+    // a push yet (or refused it) may advertise an address the push moved.
+    std::string websocket_url_for(std::string_view device_id, const std::string& own,
+                                  const std::string& own_revision) const;
     std::vector<fleet::InstanceView> instances() const;
 
     bool configured() const;  // fleet.etcd is set

@@ -53,7 +53,8 @@ HttpResponse fallback(const HttpRequest& request, const ServerServices& services
     return ota_check(
         request, *running, *services.firmware.names(running->settings.firmware_dir),
         services.metrics, std::chrono::system_clock::now(),
-        services.fleet.websocket_url_for(request.header("Device-Id"), running->websocket_url));
+        services.fleet.websocket_url_for(request.header("Device-Id"), running->websocket_url,
+                                         running->remote_revision));
 }
 
 HttpResponse answer_from(const UpstreamHttpAnswer& upstream, const HttpRequest& request,
@@ -78,8 +79,8 @@ HttpResponse answer_from(const UpstreamHttpAnswer& upstream, const HttpRequest& 
                                      unix_seconds(std::chrono::system_clock::now()));
     }
     // In a fleet, the instance the fleet chooses; otherwise this one.
-    const std::string websocket_url =
-        services.fleet.websocket_url_for(request.header("Device-Id"), running->websocket_url);
+    const std::string websocket_url = services.fleet.websocket_url_for(
+        request.header("Device-Id"), running->websocket_url, running->remote_revision);
     const auto rewritten = protocol::rewrite_ota_answer(upstream.body, websocket_url, token);
     if (!rewritten) return fallback(request, services, running, "the answer is not a JSON object");
     if (const char* problem = firmware_url_problem(rewritten->firmware_url)) {

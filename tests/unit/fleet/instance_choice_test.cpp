@@ -13,7 +13,7 @@ namespace {
 
 InstanceView instance(const std::string& id, std::int64_t sessions, std::int64_t capacity,
                       bool healthy = true) {
-    return InstanceView{id, "ws://" + id + ":8000/xiaozhi/v1/", sessions, capacity, healthy};
+    return InstanceView{id, "ws://" + id + ":8000/xiaozhi/v1/", sessions, capacity, healthy, ""};
 }
 
 }  // namespace
