@@ -302,7 +302,6 @@ class ServerApp final : public ServerControl {
                           {"reason", std::move(reason)}};
     }
 
-    // Says why the server does not start (the findings are logged already); exit code 1.
     // With fleet.etcd set: this instance's registry entry, kept alive until the stop.
     void join_fleet() {
         const std::shared_ptr<const RunningConfig> running = current();
@@ -363,6 +362,7 @@ class ServerApp final : public ServerControl {
         return text;
     }
 
+    // Says why the server does not start (the findings are logged already); exit code 1.
     int refuse(const std::vector<Finding>& findings, const std::string& reason) const {
         log_error("start_refused", "refusing to start", {{"reason", reason}});
         if (options_.banner) {

@@ -60,6 +60,18 @@ std::map<std::string, std::string> outcomes_of(const HttpReply& reply) {
     return outcomes;
 }
 
+// An instance whose ports are in its file (not --set), so a pushed server.port is in force.
+ServeProcess::Options fixed_ports(const EtcdProcess& etcd, const std::string& instance,
+                                  int websocket_port) {
+    ServeProcess::Options options;
+    options.loopback_free_ports = false;
+    options.config_toml = "[server]\nip = \"127.0.0.1\"\nport = " + std::to_string(websocket_port) +
+                          "\nhttp_port = " + std::to_string(free_port()) + "\nadmin_token = \"" +
+                          kToken + "\"\n[fleet]\netcd = [\"" + etcd.url() +
+                          "\"]\nname = \"test\"\ninstance = \"" + instance + "\"\nlease_ttl = 3\n";
+    return options;
+}
+
 struct ThreeInstances {
     explicit ThreeInstances(const EtcdProcess& etcd)
         : a(fleet_config(etcd, "a")), b(fleet_config(etcd, "b")), c(fleet_config(etcd, "c")) {}
@@ -197,21 +209,9 @@ TEST_CASE(
     "push's answer says so",
     "[fleet][remote]") {
     EtcdProcess etcd;
-    // Ports in the files (not --set), so a pushed server.port is in force.
-    const int ws_a = free_port();
     const int ws_b = free_port();
-    const auto file_config = [&](const std::string& instance, int ws) {
-        return "[server]\nip = \"127.0.0.1\"\nport = " + std::to_string(ws) +
-               "\nhttp_port = " + std::to_string(free_port()) + "\nadmin_token = \"" + kToken +
-               "\"\n[fleet]\netcd = [\"" + etcd.url() + "\"]\nname = \"test\"\ninstance = \"" +
-               instance + "\"\nlease_ttl = 3\n";
-    };
-    ServeProcess::Options oa;
-    oa.config_toml = file_config("a", ws_a);
-    oa.loopback_free_ports = false;
-    ServeProcess::Options ob;
-    ob.config_toml = file_config("b", ws_b);
-    ob.loopback_free_ports = false;
+    const ServeProcess::Options oa = fixed_ports(etcd, "a", free_port());
+    const ServeProcess::Options ob = fixed_ports(etcd, "b", ws_b);
     ServeProcess a(oa);
     ServeProcess b(ob);
     // One port for both on one host: the first to apply takes it, the other cannot.
@@ -340,17 +340,8 @@ TEST_CASE(
     "refuses the change",
     "[fleet][remote][ota-push]") {
     EtcdProcess etcd;
-    const auto file_config = [&](const std::string& instance) {
-        return "[server]\nip = \"127.0.0.1\"\nport = " + std::to_string(free_port()) +
-               "\nhttp_port = " + std::to_string(free_port()) + "\nadmin_token = \"" + kToken +
-               "\"\n[fleet]\netcd = [\"" + etcd.url() + "\"]\nname = \"test\"\ninstance = \"" +
-               instance + "\"\nlease_ttl = 3\n";
-    };
-    ServeProcess::Options oa;
-    oa.config_toml = file_config("a");
-    oa.loopback_free_ports = false;
-    ServeProcess::Options ob = oa;
-    ob.config_toml = file_config("b");
+    const ServeProcess::Options oa = fixed_ports(etcd, "a", free_port());
+    const ServeProcess::Options ob = fixed_ports(etcd, "b", free_port());
     ServeProcess a(oa);
     ServeProcess b(ob);
     const std::string before = ota_websocket_url(a);
