@@ -32,6 +32,21 @@ std::int64_t number(const json& object, const char* name) {
     throw std::runtime_error(std::string("etcd answered a ") + name + " that is not a number");
 }
 
+// Runs a reader; JSON of another shape (a field of the wrong type, a missing one) or a
+// number out of range becomes the std::runtime_error the readers promise.
+template <typename Read>
+auto read_answer(Read&& read) {
+    try {
+        return read();
+    } catch (const json::exception& error) {
+        throw std::runtime_error(std::string("etcd answered JSON of another shape: ") +
+                                 error.what());
+    } catch (const std::logic_error& error) {
+        throw std::runtime_error(std::string("etcd answered a number that does not fit: ") +
+                                 error.what());
+    }
+}
+
 EtcdKeyValue key_value_of(const json& kv) {
     EtcdKeyValue entry;
     entry.key = decoded(kv.at("key"));
@@ -141,63 +156,75 @@ std::string lease_id_request(std::int64_t lease) {
 }
 
 EtcdRange parse_range(std::string_view text) {
-    const json answer = parsed(text);
-    EtcdRange range;
-    if (answer.contains("header")) range.revision = number(answer["header"], "revision");
-    for (const json& kv : answer.value("kvs", json::array())) {
-        range.kvs.push_back(key_value_of(kv));
-    }
-    return range;
+    return read_answer([&] {
+        const json answer = parsed(text);
+        EtcdRange range;
+        if (answer.contains("header")) range.revision = number(answer["header"], "revision");
+        for (const json& kv : answer.value("kvs", json::array())) {
+            range.kvs.push_back(key_value_of(kv));
+        }
+        return range;
+    });
 }
 
 std::int64_t parse_revision(std::string_view text) {
-    const json answer = parsed(text);
-    return answer.contains("header") ? number(answer["header"], "revision") : 0;
+    return read_answer([&] {
+        const json answer = parsed(text);
+        return answer.contains("header") ? number(answer["header"], "revision") : 0;
+    });
 }
 
 bool parse_txn_succeeded(std::string_view text) {
-    return parsed(text).value("succeeded", false);
+    return read_answer([&] { return parsed(text).value("succeeded", false); });
 }
 
 EtcdTxnResult parse_txn(std::string_view text) {
-    const json answer = parsed(text);
-    EtcdTxnResult result;
-    result.succeeded = answer.value("succeeded", false);
-    if (answer.contains("header")) result.revision = number(answer["header"], "revision");
-    return result;
+    return read_answer([&] {
+        const json answer = parsed(text);
+        EtcdTxnResult result;
+        result.succeeded = answer.value("succeeded", false);
+        if (answer.contains("header")) result.revision = number(answer["header"], "revision");
+        return result;
+    });
 }
 
 EtcdWatchMessage parse_watch_message(std::string_view text) {
-    json answer = parsed(text);
-    if (!answer.contains("result") || !answer["result"].is_object()) {
-        throw std::runtime_error("etcd's watch answered something without a result");
-    }
-    const json& result = answer["result"];
-    EtcdWatchMessage message;
-    message.created = result.value("created", false);
-    message.canceled = result.value("canceled", false);
-    message.compact_revision = number(result, "compact_revision");
-    if (result.contains("header")) message.revision = number(result["header"], "revision");
-    for (const json& event : result.value("events", json::array())) {
-        EtcdKeyValue entry = key_value_of(event.at("kv"));
-        if (event.value("type", std::string()) == "DELETE") entry.mod_revision = 0;
-        message.events.push_back(std::move(entry));
-    }
-    return message;
+    return read_answer([&] {
+        json answer = parsed(text);
+        if (!answer.contains("result") || !answer["result"].is_object()) {
+            throw std::runtime_error("etcd's watch answered something without a result");
+        }
+        const json& result = answer["result"];
+        EtcdWatchMessage message;
+        message.created = result.value("created", false);
+        message.canceled = result.value("canceled", false);
+        message.compact_revision = number(result, "compact_revision");
+        if (result.contains("header")) message.revision = number(result["header"], "revision");
+        for (const json& event : result.value("events", json::array())) {
+            EtcdKeyValue entry = key_value_of(event.at("kv"));
+            if (event.value("type", std::string()) == "DELETE") entry.mod_revision = 0;
+            message.events.push_back(std::move(entry));
+        }
+        return message;
+    });
 }
 
 std::string parse_auth_token(std::string_view text) {
-    const json answer = parsed(text);
-    const auto token = answer.find("token");
-    if (token == answer.end() || !token->is_string() || token->get<std::string>().empty()) {
-        throw std::runtime_error("etcd answered the authentication without a token");
-    }
-    return token->get<std::string>();
+    return read_answer([&] {
+        const json answer = parsed(text);
+        const auto token = answer.find("token");
+        if (token == answer.end() || !token->is_string() || token->get<std::string>().empty()) {
+            throw std::runtime_error("etcd answered the authentication without a token");
+        }
+        return token->get<std::string>();
+    });
 }
 
 bool is_invalid_token(std::string_view text) {
     const json answer = json::parse(text, nullptr, false);
-    return answer.is_object() && answer.value("code", 0) == 16;
+    if (!answer.is_object()) return false;
+    const auto code = answer.find("code");
+    return code != answer.end() && code->is_number_integer() && code->get<std::int64_t>() == 16;
 }
 
 bool is_user_required(std::string_view text) {
@@ -207,10 +234,12 @@ bool is_user_required(std::string_view text) {
 }
 
 EtcdLease parse_lease(std::string_view text) {
-    json answer = parsed(text);
-    // keepalive streams {"result": {...}}; grant answers the fields themselves.
-    if (answer.contains("result")) answer = answer["result"];
-    return EtcdLease{number(answer, "ID"), number(answer, "TTL")};
+    return read_answer([&] {
+        json answer = parsed(text);
+        // keepalive streams {"result": {...}}; grant answers the fields themselves.
+        if (answer.contains("result")) answer = answer["result"];
+        return EtcdLease{number(answer, "ID"), number(answer, "TTL")};
+    });
 }
 
 }  // namespace xiaozhi::fleet

@@ -16,6 +16,15 @@ bool has_room(const InstanceView& instance) {
            instance.capacity > instance.sessions;
 }
 
+// An integer field (0 when absent); nullopt for any other value, a float included (it could
+// not be converted safely).
+std::optional<std::int64_t> whole_number(const nlohmann::json& entry, const char* name) {
+    const auto it = entry.find(name);
+    if (it == entry.end()) return 0;
+    if (!it->is_number_integer()) return std::nullopt;
+    return it->get<std::int64_t>();
+}
+
 }  // namespace
 
 std::optional<InstanceView> instance_view_of(std::string_view id, std::string_view json) {
@@ -25,8 +34,11 @@ std::optional<InstanceView> instance_view_of(std::string_view id, std::string_vi
         InstanceView view;
         view.id = std::string(id);
         view.websocket_url = entry.value("websocket_url", std::string());
-        view.sessions = entry.value("sessions", std::int64_t{0});
-        view.capacity = entry.value("capacity", std::int64_t{0});
+        const auto sessions = whole_number(entry, "sessions");
+        const auto capacity = whole_number(entry, "capacity");
+        if (!sessions || !capacity) return std::nullopt;
+        view.sessions = *sessions;
+        view.capacity = *capacity;
         view.healthy = entry.value("health", std::string()) == "ok";
         view.remote_revision = entry.value("remote_revision", std::string());
         return view;

@@ -18,8 +18,11 @@ constexpr std::chrono::milliseconds kDirectoryRefresh{1000};
 std::string holder_of(const std::string& value) {
     const nlohmann::json entry = nlohmann::json::parse(value, nullptr, false);
     if (!entry.is_object()) return "an entry that is not JSON";
-    return "host " + entry.value("host", std::string("?")) + ", pid " +
-           std::to_string(entry.value("pid", 0)) + ", websocket " +
+    const auto pid = entry.find("pid");
+    const std::string pid_text = pid != entry.end() && pid->is_number_integer()
+                                     ? std::to_string(pid->get<long long>())
+                                     : "?";
+    return "host " + entry.value("host", std::string("?")) + ", pid " + pid_text + ", websocket " +
            entry.value("websocket_url", std::string("?")) + ", started " +
            entry.value("started", std::string("?"));
 }

@@ -139,3 +139,12 @@ TEST_CASE("authentication: the request, the token, and etcd 3.4's refusals") {
     CHECK_FALSE(is_user_required(R"({"kvs":[]})"));
     CHECK_FALSE(is_user_required("not json"));
 }
+
+TEST_CASE("the readers name an answer of another shape instead of failing otherwise") {
+    CHECK_THROWS_AS(parse_range(R"({"kvs":["not an object"]})"), std::runtime_error);
+    CHECK_THROWS_WITH(parse_range(R"({"header":{"revision":"many"}})"),
+                      Catch::Contains("a number that does not fit"));
+    CHECK_THROWS_WITH(parse_watch_message(R"({"result":{"events":[{"kv":{"key":5}}]}})"),
+                      Catch::Contains("JSON of another shape"));
+    CHECK_THROWS_AS(parse_lease(R"({"ID":"99999999999999999999999"})"), std::runtime_error);
+}
